@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Set up the pinned environment when it is missing or stale, then run one task.
+#   bash scripts/run.sh reproduce   rebuild every table, figure and notebook from data/
+#   bash scripts/run.sh verify      rebuild into a temporary folder and compare with results/
+#   bash scripts/run.sh test [ARGS] run the test suite (pytest ARGS)
+#   bash scripts/run.sh bench       time the model sweep and the whole rebuild
+#   bash scripts/run.sh lint        ruff
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv=.venv
+python=${PYTHON:-$(command -v python3.11 || command -v python3)}
+want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.installed" 2>/dev/null)" != "$want" ]; then
+    echo "setting up $venv (pinned versions from constraints.txt) ..." >&2
+    "$python" -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+        -c constraints.txt -e ".[notebooks,dev]"
+    echo "$want" > "$venv/.installed"
+fi
+
+# Same results on every machine: one thread per numeric library, fixed hashing.
+export PYTHONHASHSEED=0 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 MPLBACKEND=Agg
+
+task=${1:-}
+[ $# -gt 0 ] && shift
+case "$task" in
+    reproduce) exec "$venv/bin/themes" reproduce "$@" ;;
+    verify) exec "$venv/bin/themes" verify "$@" ;;
+    test) exec "$venv/bin/python" -m pytest "$@" ;;
+    bench) exec "$venv/bin/python" benchmarks/bench.py "$@" ;;
+    lint) exec "$venv/bin/ruff" check themes tests benchmarks ;;
+    *) echo "usage: bash scripts/run.sh {reproduce|verify|test|bench|lint} [ARGS]" >&2; exit 2 ;;
+esac

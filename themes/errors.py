@@ -1,0 +1,22 @@
+"""The package's own exception types.
+
+Every error a user can cause (bad input files, unknown names, impossible
+settings) is a :class:`ThemesError`; the command line turns it into one
+sentence on standard error and exit code 2.
+"""
+
+
+class ThemesError(Exception):
+    """A problem with the user's input, stated in one sentence."""
+
+
+class CorpusError(ThemesError):
+    """The texts could not be read or yield no analysable paragraph."""
+
+
+class LabelError(ThemesError):
+    """The codebook, seed words or a label file is invalid."""
+
+
+class ModelError(ThemesError):
+    """A model cannot be fitted or applied with the given settings."""

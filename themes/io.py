@@ -1,0 +1,60 @@
+"""Writing outputs whole or not at all, in a byte-stable form.
+
+Every table and file the package writes goes through these helpers: the
+bytes are written to a temporary file beside the target and moved into
+place, so a crash never leaves half a file; floats are written with a fixed
+precision so that reruns give identical bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+FLOAT_FORMAT = "%.6g"
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write UTF-8 text atomically."""
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def csv_text(table: pd.DataFrame) -> str:
+    """A table as CSV text with fixed float precision and Unix line ends."""
+    return table.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+
+
+def write_csv(path: str | Path, table: pd.DataFrame) -> Path:
+    """Write a table as CSV atomically, with fixed float precision."""
+    return write_text(path, csv_text(table))
+
+
+def write_json(path: str | Path, data) -> Path:
+    """Write JSON atomically, keys sorted, so equal data gives equal bytes."""
+    return write_text(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex sha256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
