@@ -1,0 +1,130 @@
+"""Figure functions: each draws on the ``ax`` it is given and returns it.
+
+They never call ``plt.show()`` or save files; :func:`save_figure` writes a figure as PNG and
+SVG with fixed metadata and hash salt (so reruns give identical bytes), together with the
+CSV of the numbers behind it.
+"""
+
+from __future__ import annotations
+
+import io as _io
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+from matplotlib.patches import Rectangle
+import pandas as pd
+
+from . import io
+
+_RC = {"svg.hashsalt": "themes", "svg.fonttype": "path", "font.family": "DejaVu Sans", "font.size": 9,
+       "figure.dpi": 100, "savefig.dpi": 100}
+_CMAP = "viridis"
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: float = 4.0):
+    """A figure with a grid of axes, made without pyplot (no global state, no display)."""
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(width, height), layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=False)
+    return fig, axes
+
+
+def save_figure(fig, stem: str | Path, data: pd.DataFrame) -> list[Path]:
+    """Write ``stem.png``, ``stem.svg`` and ``stem.csv`` (the numbers behind the figure).
+
+    Metadata that changes between runs (dates) is left out and the SVG hash salt is fixed,
+    so the same figure gives the same bytes; each file is written whole or not at all.
+    """
+    stem = Path(stem)
+    written = []
+    with matplotlib.rc_context(_RC):
+        for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+            buffer = _io.BytesIO()
+            fig.savefig(buffer, format=fmt, metadata=meta)
+            written.append(io.write_bytes(stem.with_suffix(f".{fmt}"), buffer.getvalue()))
+    written.append(io.write_csv(stem.with_suffix(".csv"), data))
+    return written
+
+
+def _annotate(ax, values: np.ndarray, fmt: str, threshold: float) -> None:
+    for (i, j), v in np.ndenumerate(values):
+        if np.isfinite(v):
+            ax.text(j, i, format(v, fmt), ha="center", va="center", fontsize=7,
+                    color="black" if v >= threshold else "white")
+
+
+def plot_bars(ax, labels: list[str], values: list[float], *, xlabel: str = "", title: str = ""):
+    """Horizontal bars, first label on top (prevalence, top words)."""
+    y = np.arange(len(labels))
+    ax.barh(y, values, color="#4c72b0")
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=9)
+    return ax
+
+
+def plot_heatmap(ax, matrix: pd.DataFrame, *, fmt: str = ".2f", vmin=None, vmax=None, title: str = "",
+                 outline: list[tuple[str, str]] | None = None, cbar_label: str = ""):
+    """A labelled heatmap with the value in each cell; ``outline`` marks (row, column) cells."""
+    values = matrix.to_numpy(dtype=float)
+    image = ax.imshow(values, cmap=_CMAP, vmin=vmin, vmax=vmax, aspect="auto")
+    ax.set_xticks(range(values.shape[1]), [str(c) for c in matrix.columns], rotation=30, ha="right")
+    ax.set_yticks(range(values.shape[0]), [str(r) for r in matrix.index])
+    lo = np.nanmin(values) if vmin is None else vmin
+    hi = np.nanmax(values) if vmax is None else vmax
+    _annotate(ax, values, fmt, lo + 0.6 * (hi - lo))
+    for row, col in outline or []:
+        i, j = list(matrix.index).index(row), list(matrix.columns).index(col)
+        ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=2, ec="#d62728"))
+    ax.figure.colorbar(image, ax=ax, label=cbar_label, shrink=0.8)
+    ax.set_title(title, fontsize=9)
+    return ax
+
+
+def plot_topic_words(ax, words: list[str], weights: list[float], *, title: str = ""):
+    """One topic's top words as bars of their probability in the topic."""
+    return plot_bars(ax, words, weights, xlabel="weight in topic", title=title)
+
+
+def plot_theme_scores(ax, table: pd.DataFrame, *, metric: str = "auc", chance: float | None = 0.5):
+    """Per theme, each model's score with its interval (columns ``theme, model, <metric>_mean,
+    <metric>_ci_low, <metric>_ci_high``): a point-range plot, models offset within a theme."""
+    themes = list(dict.fromkeys(table["theme"]))
+    models = list(dict.fromkeys(table["model"]))
+    width = 0.8 / max(len(models), 1)
+    colors = matplotlib.colormaps["tab10"]
+    for m, model in enumerate(models):
+        part = table[table["model"] == model].set_index("theme").reindex(themes)
+        x = np.arange(len(themes)) - 0.4 + width * (m + 0.5)
+        mean = part[f"{metric}_mean"].to_numpy(float)
+        low, high = part[f"{metric}_ci_low"].to_numpy(float), part[f"{metric}_ci_high"].to_numpy(float)
+        err = np.vstack([np.nan_to_num(mean - low), np.nan_to_num(high - mean)])
+        ax.errorbar(x, mean, yerr=err, fmt="o", ms=4, capsize=2, color=colors(m % 10), label=model)
+    if chance is not None:
+        ax.axhline(chance, color="grey", ls="--", lw=1)
+    ax.set_xticks(range(len(themes)), themes)
+    ax.set_ylabel(metric.replace("_", " "))
+    ax.legend(fontsize=7, ncols=3, loc="lower left")
+    return ax
+
+
+def plot_k_curve(ax, summary: pd.DataFrame, metric: str, *, selected: dict[str, int] | None = None,
+                 title: str = ""):
+    """A metric's mean over seeds against K, one line per model, with standard-error bars;
+    the chosen K of each model is ringed."""
+    for model, part in summary.groupby("model", sort=False):
+        part = part.sort_values("K")
+        line = ax.errorbar(part["K"], part[f"{metric}_mean"], yerr=part[f"{metric}_se"].fillna(0),
+                           marker="o", ms=3, capsize=2, label=model)
+        if selected and model in selected:
+            row = part[part["K"] == selected[model]]
+            ax.plot(row["K"], row[f"{metric}_mean"], "o", ms=10, mfc="none", color=line[0].get_color())
+    ax.set_xlabel("K (number of topics)")
+    ax.set_ylabel(metric.replace("_", " "))
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    return ax
