@@ -220,22 +220,42 @@ def bootstrap_auc(scores_by_seed: list[pd.DataFrame], labels: pd.DataFrame, *, n
     return pd.DataFrame(rows)
 
 
-def matching_null(model: TopicModel, labels: pd.DataFrame, *, n_perm: int, seed: int,
-                  seeded: bool = False) -> pd.DataFrame:
-    """The AUC that matching alone reaches: labels shuffled (rows kept whole), topics rematched.
+def matching_null(scores: pd.DataFrame, labels: pd.DataFrame, *, n_perm: int, seed: int,
+                  match: bool = True) -> pd.DataFrame:
+    """The AUC a model reaches by chance: labels shuffled (rows kept whole), then scored as usual.
 
-    Picking, for each theme, the best of K topics on the same labels lifts the AUC above 0.5
-    even when topics and themes are unrelated. This permutation null gives that level per
-    theme (its mean and 95th percentile) so that a model's AUC can be read against it.
+    With ``match`` (plain topic models), each shuffle is matched anew, so the null includes
+    what picking the best of K topics for each theme adds: on the same labels that lifts
+    the AUC above 0.5 even when topics and themes are unrelated. Without it (seeded
+    models, baselines), the column named after a theme scores it. Returns per theme the
+    null's mean and 95th percentile.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Paragraphs x columns: topic shares (columns named by topic) or theme scores.
+    labels : pandas.DataFrame
+        The reference labels.
     """
     rng = np.random.default_rng(seed)
-    y = labels.loc[list(model.doc_ids)].to_numpy()
+    y = labels.loc[scores.index].to_numpy().astype(bool)
+    values = scores.to_numpy(dtype=np.float64)
+    n = len(y)
+    perms = np.stack([rng.permutation(n) for _ in range(n_perm)])
+    auc = np.full((n_perm, values.shape[1], y.shape[1]), np.nan)  # permutations x columns x themes
+    for t in range(y.shape[1]):
+        shuffled = y[perms, t]  # n_perm x n
+        n_pos = int(y[:, t].sum())
+        if n_pos in (0, n):
+            continue
+        order = np.argsort(~shuffled, axis=1, kind="stable")  # positives first
+        x, z = values[order[:, :n_pos]], values[order[:, n_pos:]]  # n_perm x n_pos (n_neg) x columns
+        auc[:, :, t] = _u_statistic(x, z, axis=1) / (n_pos * (n - n_pos))
     draws = np.empty((n_perm, y.shape[1]))
+    columns = list(scores.columns)
     for b in range(n_perm):
-        shuffled = y[rng.permutation(len(y))]
-        assoc = pd.DataFrame(auc_matrix(model.doc_topic, shuffled), index=list(model.topic_names),
-                             columns=labels.columns)
-        match = match_topics(assoc, seeded=seeded)
-        draws[b] = [assoc.at[topic, theme] if topic is not None else 0.5 for theme, topic in match.items()]
+        frame = pd.DataFrame(auc[b], index=columns, columns=labels.columns)
+        matching = match_topics(frame, seeded=not match)
+        draws[b] = [frame.at[c, theme] if c is not None else 0.5 for theme, c in matching.items()]
     return pd.DataFrame({"theme": labels.columns, "auc_null_mean": draws.mean(axis=0),
                          "auc_null_95": np.quantile(draws, 0.95, axis=0)})

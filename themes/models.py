@@ -203,7 +203,7 @@ def _gensim_corpus(counts: sp.csr_matrix) -> list[list[tuple[int, int]]]:
             for a, b in zip(counts.indptr[:-1], counts.indptr[1:], strict=True)]
 
 
-def _gensim_lda(dtm, k, seed, eta, *, passes, iterations):
+def _gensim_lda(dtm, k, seed, alpha, eta, *, passes, iterations):
     from gensim.corpora import Dictionary
     from gensim.models import LdaModel
 
@@ -211,7 +211,7 @@ def _gensim_lda(dtm, k, seed, eta, *, passes, iterations):
                                      id2word=dict(enumerate(dtm.vocabulary)))
     est = LdaModel(
         corpus=_gensim_corpus(dtm.counts), id2word=id2word, num_topics=k, passes=passes,
-        iterations=iterations, alpha="symmetric", eta=eta, random_state=seed, eval_every=None,
+        iterations=iterations, alpha=np.full(k, alpha), eta=eta, random_state=seed, eval_every=None,
         dtype=np.float64,
     )
     return est
@@ -223,9 +223,15 @@ def _gensim_doc_topic(est, counts, seed):
     return _normalise_rows(gamma)
 
 
-def _fit_lda_gensim(dtm, k, seed, *, passes=50, iterations=100, **_):
-    est = _gensim_lda(dtm, k, seed, None, passes=passes, iterations=iterations)
-    params = {"passes": passes, "iterations": iterations, "alpha": "symmetric", "eta": "symmetric"}
+def _fit_lda_gensim(dtm, k, seed, *, alpha=0.5, eta=0.1, passes=50, iterations=100, **_):
+    """gensim's online variational Bayes LDA, run for ``passes`` full passes over the corpus.
+
+    The priors are seededlda's defaults (alpha 0.5, beta 0.1; Watanabe & Zhou 2020), shared
+    with ``lda_seeded`` so that comparing the two isolates the effect of the seed words.
+    """
+    est = _gensim_lda(dtm, k, seed, alpha, np.full(len(dtm.vocabulary), eta), passes=passes,
+                      iterations=iterations)
+    params = {"passes": passes, "iterations": iterations, "alpha": alpha, "eta": eta}
     return est, _normalise_rows(est.get_topics()), _gensim_doc_topic(est, dtm.counts, seed), params
 
 
@@ -263,21 +269,23 @@ def _transform_nmf(model, counts):
     return _nmf_shares(W, model.estimator.components_)[0]
 
 
-def _fit_lda_seeded(dtm, k, seed, *, seed_columns, seed_weight=1.0, passes=50, iterations=100, **_):
+def _fit_lda_seeded(dtm, k, seed, *, seed_columns, seed_weight=1.0, alpha=0.5, eta=0.1, passes=50,
+                    iterations=100, **_):
     """gensim LDA whose topic-word prior favours each theme's seed words in its own topic.
 
-    Every entry of the prior starts at gensim's symmetric default 1/K. In its theme's
-    topic, a seed word gets a pseudo-count of ``seed_weight`` times its frequency in the
-    corpus: seededlda's default (Watanabe & Zhou 2020, ``weight = 0.01``, which gives each
-    seed word a pseudo-count equal to its own frequency) is ``seed_weight = 1``.
+    A port of seededlda (Watanabe & Zhou 2020) to gensim's variational Bayes: the priors
+    are its defaults (alpha 0.5, beta 0.1), and in its theme's topic a seed word gets an
+    extra pseudo-count of ``seed_weight`` times its frequency in the corpus (seededlda's
+    default ``weight = 0.01`` gives each seed word a pseudo-count equal to its frequency,
+    which is ``seed_weight = 1``).
     """
-    eta = np.full((k, len(dtm.vocabulary)), 1.0 / k)
+    prior = np.full((k, len(dtm.vocabulary)), eta)
     freq = np.asarray(dtm.counts.sum(axis=0), dtype=np.float64).ravel()
     for t, cols in enumerate(seed_columns.values()):
-        eta[t, cols] += seed_weight * freq[cols]
-    est = _gensim_lda(dtm, k, seed, eta, passes=passes, iterations=iterations)
-    params = {"passes": passes, "iterations": iterations, "alpha": "symmetric",
-              "eta": "1/K; plus seed_weight x corpus frequency for a seed word in its theme's topic",
+        prior[t, cols] += seed_weight * freq[cols]
+    est = _gensim_lda(dtm, k, seed, alpha, prior, passes=passes, iterations=iterations)
+    params = {"passes": passes, "iterations": iterations, "alpha": alpha, "eta": eta,
+              "seed_prior": "eta + seed_weight x corpus frequency for a seed word in its theme's topic",
               "seed_weight": seed_weight}
     return est, _normalise_rows(est.get_topics()), _gensim_doc_topic(est, dtm.counts, seed), params
 

@@ -17,17 +17,22 @@ import pandas as pd
 
 from . import io
 
-_RC = {"svg.hashsalt": "themes", "svg.fonttype": "path", "font.family": "DejaVu Sans", "font.size": 9,
+_RC = {"svg.hashsalt": "themes", "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 9,
        "figure.dpi": 100, "savefig.dpi": 100}
 _CMAP = "viridis"
 
 
-def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: float = 4.0):
-    """A figure with a grid of axes, made without pyplot (no global state, no display)."""
+def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: float = 4.0,
+               layout: str | None = "constrained"):
+    """A figure with a grid of axes, made without pyplot (no global state, no display).
+
+    ``layout=None`` skips the automatic layout, which costs about half a second for a
+    grid of a dozen axes; the caller then sets the margins with ``subplots_adjust``.
+    """
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(width, height), layout="constrained")
+        fig = Figure(figsize=(width, height), layout=layout)
         axes = fig.subplots(nrows, ncols, squeeze=False)
     return fig, axes
 

@@ -18,6 +18,9 @@ class Project:
 
     root: Path = Path(".")
 
+    def __post_init__(self):
+        object.__setattr__(self, "root", Path(self.root))
+
     @property
     def raw(self) -> Path:
         return self.root / "data" / "raw"

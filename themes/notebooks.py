@@ -1,0 +1,85 @@
+"""Execute the numbered notebooks with a real Jupyter kernel and store them scrubbed.
+
+Volatile metadata (execution timestamps, papermill run facts, widget state) is removed
+and the kernel's language info kept to its stable fields, so rerunning a notebook on the
+same environment leaves its file byte for byte unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+
+from . import io
+from .errors import ThemesError
+
+NOTEBOOK_TIMEOUT = 600
+KERNEL = "python3"
+
+
+def notebook_paths(folder: str | Path) -> list[Path]:
+    """The numbered notebooks of a folder (``01_*.ipynb``, ``02_*.ipynb``, ...), in order."""
+    return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb") if p.is_file())
+
+
+def scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove what changes from run to run without changing the results."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": KERNEL}
+    info = nb.metadata.get("language_info", {})
+    nb.metadata["language_info"] = {k: info[k] for k in ("name", "file_extension", "mimetype") if k in info}
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("ExecuteTime", None)
+    return nb
+
+
+class NotebookError(ThemesError):
+    """A notebook cell failed."""
+
+
+def execute_notebook(path: str | Path, *, timeout: int = NOTEBOOK_TIMEOUT, write: bool = True) -> nbformat.NotebookNode:
+    """Run every cell of a notebook in a fresh kernel started in the notebook's folder.
+
+    The kernel gets one thread per numeric library, a fixed hash seed and no forced
+    matplotlib backend (figures are shown inline). The executed, scrubbed notebook
+    replaces the file when ``write`` is true.
+
+    Raises
+    ------
+    NotebookError
+        When a cell raises; the message names the notebook and the error.
+    """
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1", "TQDM_DISABLE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    env.pop("MPLBACKEND", None)
+    client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(path.parent)}},
+                            record_timing=False, allow_errors=False)
+    try:
+        client.execute(env=env, cwd=str(path.parent))
+    except CellExecutionError as exc:
+        last = [line for line in str(exc).strip().splitlines() if line.strip()]
+        raise NotebookError(f"{path}: a cell failed ({last[-1] if last else 'unknown error'}).") from None
+    nb = scrub(nb)
+    if write:
+        io.write_text(path, nbformat.writes(nb) + "\n")
+    return nb
+
+
+def run_notebooks(folder: str | Path, *, progress: bool = False) -> list[Path]:
+    """Execute every numbered notebook of ``folder`` in order, writing each back."""
+    from tqdm.auto import tqdm
+
+    paths = notebook_paths(folder)
+    for path in tqdm(paths, desc="notebooks", disable=None if progress else True, leave=False):
+        execute_notebook(path)
+    return paths
