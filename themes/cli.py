@@ -40,7 +40,10 @@ def _cmd_reference(args: argparse.Namespace) -> int:
     project = Project(Path(args.root))
     study = pipeline.load_study(project)
     table = pipeline.write_agreement(study)
-    print(f"{len(study.labels)} kept paragraphs labelled on {len(study.themes)} themes: {', '.join(study.themes)}")
+    print(
+        f"{len(study.labels)} kept paragraphs labelled on {len(study.themes)} themes: "
+        f"{', '.join(study.themes)}"
+    )
     if table is not None:
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         print(f"wrote {project.reference / 'agreement.csv'}")
@@ -59,8 +62,10 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         print(f"themes fit: warning: {w.message}", file=sys.stderr)
     top = model.top_terms(selection.TOP_N)
     npmi = selection.coherence([[model.vocabulary[j] for j in t] for t in top], model.dtm, measure="c_npmi")
-    print(f"{model.name}: K={model.k}, seed={model.seed}, {model.dtm.shape[0]} paragraphs, "
-          f"{model.dtm.shape[1]} terms; diversity {selection.diversity(top):.2f}")
+    print(
+        f"{model.name}: K={model.k}, seed={model.seed}, {model.dtm.shape[0]} paragraphs, "
+        f"{model.dtm.shape[1]} terms; diversity {selection.diversity(top):.2f}"
+    )
     for name, words, score in zip(model.topic_names, model.top_words(args.top), npmi, strict=True):
         print(f"{name:>14}  NPMI {score:+.3f}  {' '.join(words)}")
     return 0
@@ -78,8 +83,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
     selected = pipeline.read_selection(project) if args.model in pipeline.SWEPT else {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # seed words missing: reported by themes fit
-        scores = pipeline.score_texts(study, args.model, table["text"].tolist(), table["paragraph_id"].tolist(),
-                                      selected=selected)
+        scores = pipeline.score_texts(
+            study, args.model, table["text"].tolist(), table["paragraph_id"].tolist(), selected=selected
+        )
     from . import io
 
     sys.stdout.write(io.csv_text(scores))
@@ -90,8 +96,9 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     from . import pipeline
 
     config = pipeline.StudyConfig(n_jobs=args.jobs)
-    manifest = pipeline.reproduce(args.root, config=config, notebooks=not args.no_notebooks,
-                                  progress=sys.stderr.isatty())
+    manifest = pipeline.reproduce(
+        args.root, config=config, notebooks=not args.no_notebooks, progress=sys.stderr.isatty()
+    )
     chosen = ", ".join(f"{m} K={k}" for m, k in manifest["selection"]["chosen_K"].items())
     print(f"rebuilt {len(manifest['outputs'])} outputs in {Path(args.root) / 'results'} (chosen: {chosen})")
     return 0
@@ -119,8 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("corpus", help="split texts into paragraphs, clean and de-duplicate them")
-    p.add_argument("path", nargs="?", help="folder of .txt files, a .txt file, or a .csv/.jsonl table "
-                   "with id and text columns (default: data/raw)")
+    p.add_argument(
+        "path",
+        nargs="?",
+        help="folder of .txt files, a .txt file, or a .csv/.jsonl table "
+        "with id and text columns (default: data/raw)",
+    )
     p.add_argument("--out", help="folder for paragraphs.csv and its summary (default: data/processed)")
     p.set_defaults(func=_cmd_corpus)
 
@@ -128,8 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_reference)
 
     p = sub.add_parser("fit", help="fit one topic model on the corpus and print its topics")
-    p.add_argument("--model", required=True, help="lda_gensim, lda_sklearn, nmf_sklearn, nmf_minibatch, "
-                   "lda_seeded, nmf_seeded or lda_naive")
+    p.add_argument(
+        "--model",
+        required=True,
+        help="lda_gensim, lda_sklearn, nmf_sklearn, nmf_minibatch, lda_seeded, nmf_seeded or lda_naive",
+    )
     p.add_argument("--k", type=int, required=True, help="number of topics")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--top", type=int, default=10, help="top words to print per topic (default 10)")
@@ -141,8 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_score)
 
     p = sub.add_parser("reproduce", help="rebuild every table, figure and notebook from data/")
-    p.add_argument("--jobs", type=int, default=1, help="joblib workers for the K sweep (default 1; "
-                   "results do not depend on it)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="joblib workers for the K sweep (default 1; results do not depend on it)",
+    )
     p.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
     p.set_defaults(func=_cmd_reproduce)
 

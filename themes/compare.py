@@ -30,6 +30,7 @@ the conventional floor of "acceptable discrimination" (Hosmer & Lemeshow 2000, p
 
 # ------------------------------------------------------------- association
 
+
 def _u_statistic(x: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
     """Mann-Whitney U of ``x`` against ``y`` along ``axis`` (only the statistic is used, so
     the warnings scipy raises for its p-value on constant samples are silenced)."""
@@ -105,15 +106,20 @@ def topic_theme_scores(model: TopicModel, matching: dict[str, str | None]) -> pd
     """Paragraph x theme scores: the matched topic's share (0 for an unmatched theme)."""
     columns = {}
     for theme, topic in matching.items():
-        columns[theme] = (model.doc_topic[:, model.topic_names.index(topic)] if topic is not None
-                          else np.zeros(len(model.doc_ids)))
+        columns[theme] = (
+            model.doc_topic[:, model.topic_names.index(topic)]
+            if topic is not None
+            else np.zeros(len(model.doc_ids))
+        )
     return pd.DataFrame(columns, index=pd.Index(model.doc_ids, name="paragraph_id"))
 
 
 # --------------------------------------------------------------- baselines
 
-def keyword_scores(texts: list[str], ids: list[str], dtm: DocumentTermMatrix,
-                   seed_words: dict[str, list[str]]) -> pd.DataFrame:
+
+def keyword_scores(
+    texts: list[str], ids: list[str], dtm: DocumentTermMatrix, seed_words: dict[str, list[str]]
+) -> pd.DataFrame:
     """The seed words alone: each theme's share of a paragraph's seed-word occurrences.
 
     Words are analysed like the corpus (lower case, stems) but are not limited to the
@@ -141,8 +147,9 @@ def supervised_classifier(seed: int) -> LogisticRegression:
     return LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000, random_state=seed)
 
 
-def supervised_scores(dtm: DocumentTermMatrix, labels: pd.DataFrame, groups: list[str], *, seed: int,
-                      n_splits: int = 5) -> pd.DataFrame:
+def supervised_scores(
+    dtm: DocumentTermMatrix, labels: pd.DataFrame, groups: list[str], *, seed: int, n_splits: int = 5
+) -> pd.DataFrame:
     """Out-of-fold probabilities of a logistic regression on tf-idf, one theme at a time.
 
     Folds come from ``StratifiedGroupKFold`` on ``groups``: a paragraph and its
@@ -159,12 +166,14 @@ def supervised_scores(dtm: DocumentTermMatrix, labels: pd.DataFrame, groups: lis
             out[theme] = np.full(len(y), y.mean())
             continue
         cv = StratifiedGroupKFold(n_splits=splits, shuffle=True, random_state=seed)
-        out[theme] = cross_val_predict(supervised_classifier(seed), X, y, groups=groups, cv=cv,
-                                       method="predict_proba")[:, 1]
+        out[theme] = cross_val_predict(
+            supervised_classifier(seed), X, y, groups=groups, cv=cv, method="predict_proba"
+        )[:, 1]
     return pd.DataFrame(out, index=pd.Index(dtm.doc_ids, name="paragraph_id"))
 
 
 # ----------------------------------------------------------------- scoring
+
 
 def decisions(scores: pd.DataFrame, threshold: float, *, strict: bool = False) -> pd.DataFrame:
     """0/1 theme decisions: score >= threshold (or > threshold when ``strict``)."""
@@ -182,18 +191,23 @@ def theme_metrics(scores: pd.DataFrame, labels: pd.DataFrame, decided: pd.DataFr
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # precision is 0/0 when nothing is predicted; reported as 0
             p, r, f, _ = precision_recall_fscore_support(truth, pred, average="binary", zero_division=0)
-        rows.append({
-            "theme": theme,
-            "auc": roc_auc_score(truth, score) if both else np.nan,
-            "average_precision": average_precision_score(truth, score) if both else np.nan,
-            "precision": p, "recall": r, "f1": f,
-            "alpha_model": krippendorff_alpha(truth, pred),
-        })
+        rows.append(
+            {
+                "theme": theme,
+                "auc": roc_auc_score(truth, score) if both else np.nan,
+                "average_precision": average_precision_score(truth, score) if both else np.nan,
+                "precision": p,
+                "recall": r,
+                "f1": f,
+                "alpha_model": krippendorff_alpha(truth, pred),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def bootstrap_auc(scores_by_seed: list[pd.DataFrame], labels: pd.DataFrame, *, n_boot: int, seed: int,
-                  level: float = 0.95) -> pd.DataFrame:
+def bootstrap_auc(
+    scores_by_seed: list[pd.DataFrame], labels: pd.DataFrame, *, n_boot: int, seed: int, level: float = 0.95
+) -> pd.DataFrame:
     """Stratified percentile bootstrap over paragraphs of the seed-averaged ROC AUC.
 
     Positives and negatives are resampled separately, so every resample holds each class
@@ -220,8 +234,9 @@ def bootstrap_auc(scores_by_seed: list[pd.DataFrame], labels: pd.DataFrame, *, n
     return pd.DataFrame(rows)
 
 
-def matching_null(scores: pd.DataFrame, labels: pd.DataFrame, *, n_perm: int, seed: int,
-                  match: bool = True) -> pd.DataFrame:
+def matching_null(
+    scores: pd.DataFrame, labels: pd.DataFrame, *, n_perm: int, seed: int, match: bool = True
+) -> pd.DataFrame:
     """The AUC a model reaches by chance: labels shuffled (rows kept whole), then scored as usual.
 
     With ``match`` (plain topic models), each shuffle is matched anew, so the null includes
@@ -257,5 +272,10 @@ def matching_null(scores: pd.DataFrame, labels: pd.DataFrame, *, n_perm: int, se
         frame = pd.DataFrame(auc[b], index=columns, columns=labels.columns)
         matching = match_topics(frame, seeded=not match)
         draws[b] = [frame.at[c, theme] if c is not None else 0.5 for theme, c in matching.items()]
-    return pd.DataFrame({"theme": labels.columns, "auc_null_mean": draws.mean(axis=0),
-                         "auc_null_95": np.quantile(draws, 0.95, axis=0)})
+    return pd.DataFrame(
+        {
+            "theme": labels.columns,
+            "auc_null_mean": draws.mean(axis=0),
+            "auc_null_95": np.quantile(draws, 0.95, axis=0),
+        }
+    )

@@ -594,3 +594,27 @@ def kept(table: pd.DataFrame) -> pd.DataFrame:
 def rules_dict(rules: CleaningRules = CleaningRules()) -> dict:
     """The rules as a plain dict for manifests."""
     return asdict(rules)
+
+
+def duplicate_pairs(table: pd.DataFrame, *, rules: CleaningRules = CleaningRules()) -> pd.DataFrame:
+    """Each near-duplicate beside the paragraph it repeats, with the containment share.
+
+    ``containment`` is the share of the duplicate's word shingles found in its original;
+    ``similarity`` the Jaccard similarity of the two shingle sets, which stays low when one
+    text is only half of the other (the reason containment decides).
+    """
+    rows = []
+    text_of = dict(zip(table["paragraph_id"], table["text"], strict=True))
+    for _, row in table[table["status"] == DUPLICATE].iterrows():
+        original = row["duplicate_of"]
+        pair = [row["text"], text_of[original]]
+        matrix = _shingle_matrix(pair, rules)
+        if matrix is None:
+            continue
+        a, b = (matrix[0] > 0).toarray().ravel(), (matrix[1] > 0).toarray().ravel()
+        rows.append({
+            "duplicate": row["paragraph_id"], "original": original,
+            "containment": (a & b).sum() / max(a.sum(), 1), "similarity": (a & b).sum() / max((a | b).sum(), 1),
+            "duplicate_words": len(_words(row["text"])), "original_words": len(_words(text_of[original])),
+        })
+    return pd.DataFrame(rows)

@@ -20,8 +20,18 @@ from threadpoolctl import threadpool_info, threadpool_limits
 from .errors import ModelError
 from .vectorize import DocumentTermMatrix
 
-LIBRARIES = ("numpy", "scipy", "scikit-learn", "gensim", "pandas", "matplotlib", "krippendorff",
-             "snowballstemmer", "threadpoolctl", "joblib")
+LIBRARIES = (
+    "numpy",
+    "scipy",
+    "scikit-learn",
+    "gensim",
+    "pandas",
+    "matplotlib",
+    "krippendorff",
+    "snowballstemmer",
+    "threadpoolctl",
+    "joblib",
+)
 
 
 def library_versions() -> dict[str, str]:
@@ -112,6 +122,7 @@ class TopicModel:
 
 # ------------------------------------------------------------------ helpers
 
+
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     matrix = np.asarray(matrix, dtype=np.float64)
     sums = matrix.sum(axis=1, keepdims=True)
@@ -172,8 +183,19 @@ def seed_term_indices(
 
 # ------------------------------------------------------------------ backends
 
-def _fit_lda_sklearn(dtm, k, seed, *, max_iter=300, evaluate_every=5, perp_tol=0.1,
-                     doc_topic_prior=None, topic_word_prior=None, **_):
+
+def _fit_lda_sklearn(
+    dtm,
+    k,
+    seed,
+    *,
+    max_iter=300,
+    evaluate_every=5,
+    perp_tol=0.1,
+    doc_topic_prior=None,
+    topic_word_prior=None,
+    **_,
+):
     """scikit-learn's batch variational Bayes LDA, run until the perplexity settles.
 
     Perplexity is checked every ``evaluate_every`` iterations and the fit stops when it
@@ -182,14 +204,26 @@ def _fit_lda_sklearn(dtm, k, seed, *, max_iter=300, evaluate_every=5, perp_tol=0
     from sklearn.decomposition import LatentDirichletAllocation
 
     est = LatentDirichletAllocation(
-        n_components=k, learning_method="batch", max_iter=max_iter, evaluate_every=evaluate_every,
-        perp_tol=perp_tol, doc_topic_prior=doc_topic_prior, topic_word_prior=topic_word_prior,
-        random_state=seed, n_jobs=1,
+        n_components=k,
+        learning_method="batch",
+        max_iter=max_iter,
+        evaluate_every=evaluate_every,
+        perp_tol=perp_tol,
+        doc_topic_prior=doc_topic_prior,
+        topic_word_prior=topic_word_prior,
+        random_state=seed,
+        n_jobs=1,
     )
     doc_topic = est.fit_transform(dtm.counts)
-    params = {"learning_method": "batch", "max_iter": max_iter, "evaluate_every": evaluate_every,
-              "perp_tol": perp_tol, "n_iter": int(est.n_iter_),
-              "doc_topic_prior": est.doc_topic_prior_, "topic_word_prior": est.topic_word_prior_}
+    params = {
+        "learning_method": "batch",
+        "max_iter": max_iter,
+        "evaluate_every": evaluate_every,
+        "perp_tol": perp_tol,
+        "n_iter": int(est.n_iter_),
+        "doc_topic_prior": est.doc_topic_prior_,
+        "topic_word_prior": est.topic_word_prior_,
+    }
     return est, _normalise_rows(est.components_), _normalise_rows(doc_topic), params
 
 
@@ -199,19 +233,29 @@ def _transform_lda_sklearn(model, counts):
 
 def _gensim_corpus(counts: sp.csr_matrix) -> list[list[tuple[int, int]]]:
     counts = sp.csr_matrix(counts)
-    return [list(zip(counts.indices[a:b].tolist(), counts.data[a:b].tolist(), strict=True))
-            for a, b in zip(counts.indptr[:-1], counts.indptr[1:], strict=True)]
+    return [
+        list(zip(counts.indices[a:b].tolist(), counts.data[a:b].tolist(), strict=True))
+        for a, b in zip(counts.indptr[:-1], counts.indptr[1:], strict=True)
+    ]
 
 
 def _gensim_lda(dtm, k, seed, alpha, eta, *, passes, iterations):
     from gensim.corpora import Dictionary
     from gensim.models import LdaModel
 
-    id2word = Dictionary.from_corpus([[(j, 1)] for j in range(len(dtm.vocabulary))],
-                                     id2word=dict(enumerate(dtm.vocabulary)))
+    id2word = Dictionary.from_corpus(
+        [[(j, 1)] for j in range(len(dtm.vocabulary))], id2word=dict(enumerate(dtm.vocabulary))
+    )
     est = LdaModel(
-        corpus=_gensim_corpus(dtm.counts), id2word=id2word, num_topics=k, passes=passes,
-        iterations=iterations, alpha=np.full(k, alpha), eta=eta, random_state=seed, eval_every=None,
+        corpus=_gensim_corpus(dtm.counts),
+        id2word=id2word,
+        num_topics=k,
+        passes=passes,
+        iterations=iterations,
+        alpha=np.full(k, alpha),
+        eta=eta,
+        random_state=seed,
+        eval_every=None,
         dtype=np.float64,
     )
     return est
@@ -229,8 +273,9 @@ def _fit_lda_gensim(dtm, k, seed, *, alpha=0.5, eta=0.1, passes=50, iterations=1
     The priors are seededlda's defaults (alpha 0.5, beta 0.1; Watanabe & Zhou 2020), shared
     with ``lda_seeded`` so that comparing the two isolates the effect of the seed words.
     """
-    est = _gensim_lda(dtm, k, seed, alpha, np.full(len(dtm.vocabulary), eta), passes=passes,
-                      iterations=iterations)
+    est = _gensim_lda(
+        dtm, k, seed, alpha, np.full(len(dtm.vocabulary), eta), passes=passes, iterations=iterations
+    )
     params = {"passes": passes, "iterations": iterations, "alpha": alpha, "eta": eta}
     return est, _normalise_rows(est.get_topics()), _gensim_doc_topic(est, dtm.counts, seed), params
 
@@ -249,8 +294,13 @@ def _fit_nmf(dtm, k, seed, *, max_iter=1000, minibatch=False, **_):
         warnings.simplefilter("always", ConvergenceWarning)
         W = est.fit_transform(X)
     doc_topic, topic_term = _nmf_shares(W, est.components_)
-    params = {"input": "tfidf", "init": "nndsvda", "max_iter": max_iter, "n_iter": int(est.n_iter_),
-              "converged": not any(issubclass(w.category, ConvergenceWarning) for w in caught)}
+    params = {
+        "input": "tfidf",
+        "init": "nndsvda",
+        "max_iter": max_iter,
+        "n_iter": int(est.n_iter_),
+        "converged": not any(issubclass(w.category, ConvergenceWarning) for w in caught),
+    }
     return est, topic_term, doc_topic, params
 
 
@@ -269,8 +319,9 @@ def _transform_nmf(model, counts):
     return _nmf_shares(W, model.estimator.components_)[0]
 
 
-def _fit_lda_seeded(dtm, k, seed, *, seed_columns, seed_weight=1.0, alpha=0.5, eta=0.1, passes=50,
-                    iterations=100, **_):
+def _fit_lda_seeded(
+    dtm, k, seed, *, seed_columns, seed_weight=1.0, alpha=0.5, eta=0.1, passes=50, iterations=100, **_
+):
     """gensim LDA whose topic-word prior favours each theme's seed words in its own topic.
 
     A port of seededlda (Watanabe & Zhou 2020) to gensim's variational Bayes: the priors
@@ -284,9 +335,14 @@ def _fit_lda_seeded(dtm, k, seed, *, seed_columns, seed_weight=1.0, alpha=0.5, e
     for t, cols in enumerate(seed_columns.values()):
         prior[t, cols] += seed_weight * freq[cols]
     est = _gensim_lda(dtm, k, seed, alpha, prior, passes=passes, iterations=iterations)
-    params = {"passes": passes, "iterations": iterations, "alpha": alpha, "eta": eta,
-              "seed_prior": "eta + seed_weight x corpus frequency for a seed word in its theme's topic",
-              "seed_weight": seed_weight}
+    params = {
+        "passes": passes,
+        "iterations": iterations,
+        "alpha": alpha,
+        "eta": eta,
+        "seed_prior": "eta + seed_weight x corpus frequency for a seed word in its theme's topic",
+        "seed_weight": seed_weight,
+    }
     return est, _normalise_rows(est.get_topics()), _gensim_doc_topic(est, dtm.counts, seed), params
 
 
@@ -311,15 +367,21 @@ def _fit_nmf_seeded(dtm, k, seed, *, seed_columns, max_iter=1000, **_):
         H0[t, cols] = H0[t].max()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
-        W0, _, _ = non_negative_factorization(X, H=H0, n_components=k, init="custom", update_H=False,
-                                              solver="mu", max_iter=max_iter)
+        W0, _, _ = non_negative_factorization(
+            X, H=H0, n_components=k, init="custom", update_H=False, solver="mu", max_iter=max_iter
+        )
         W0 = np.maximum(W0, scale * 1e-3)  # a zero in W would also be frozen by the updates
         est = NMF(n_components=k, init="custom", solver="mu", max_iter=max_iter, random_state=seed)
         W = est.fit_transform(X, W=W0, H=H0.copy())
     doc_topic, topic_term = _nmf_shares(W, est.components_)
-    params = {"input": "tfidf", "init": "random, seed words zero outside their topic", "solver": "mu",
-              "max_iter": max_iter, "n_iter": int(est.n_iter_),
-              "converged": not any(issubclass(w.category, ConvergenceWarning) for w in caught)}
+    params = {
+        "input": "tfidf",
+        "init": "random, seed words zero outside their topic",
+        "solver": "mu",
+        "max_iter": max_iter,
+        "n_iter": int(est.n_iter_),
+        "converged": not any(issubclass(w.category, ConvergenceWarning) for w in caught),
+    }
     return est, topic_term, doc_topic, params
 
 
@@ -396,8 +458,10 @@ def fit_topic_model(
             )
         columns, missing = seed_term_indices(dtm, seed_words)
         params["seed_columns"] = columns
-        extra = {"seed_terms": {t: [dtm.vocabulary[j] for j in c] for t, c in columns.items()},
-                 "seed_words_missing": missing}
+        extra = {
+            "seed_terms": {t: [dtm.vocabulary[j] for j in c] for t, c in columns.items()},
+            "seed_words_missing": missing,
+        }
         topic_names = tuple(seed_words) + tuple(f"free_{i + 1}" for i in range(k - len(seed_words)))
     with threadpool_limits(limits=1):
         est, topic_term, doc_topic, fitted = BACKENDS[backend](dtm, k, seed, **params)

@@ -42,7 +42,9 @@ class NotebookError(ThemesError):
     """A notebook cell failed."""
 
 
-def execute_notebook(path: str | Path, *, timeout: int = NOTEBOOK_TIMEOUT, write: bool = True) -> nbformat.NotebookNode:
+def execute_notebook(
+    path: str | Path, *, timeout: int = NOTEBOOK_TIMEOUT, write: bool = True
+) -> nbformat.NotebookNode:
     """Run every cell of a notebook in a fresh kernel started in the notebook's folder.
 
     The kernel gets one thread per numeric library, a fixed hash seed and no forced
@@ -59,11 +61,24 @@ def execute_notebook(path: str | Path, *, timeout: int = NOTEBOOK_TIMEOUT, write
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-           "MKL_NUM_THREADS": "1", "TQDM_DISABLE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    env = {
+        **os.environ,
+        "PYTHONHASHSEED": "0",
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "TQDM_DISABLE": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
     env.pop("MPLBACKEND", None)
-    client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(path.parent)}},
-                            record_timing=False, allow_errors=False)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=KERNEL,
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+        allow_errors=False,
+    )
     try:
         client.execute(env=env, cwd=str(path.parent))
     except CellExecutionError as exc:

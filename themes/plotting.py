@@ -12,18 +12,30 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
-from matplotlib.patches import Rectangle
 import pandas as pd
+from matplotlib.patches import Rectangle
 
 from . import io
 
-_RC = {"svg.hashsalt": "themes", "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 9,
-       "figure.dpi": 100, "savefig.dpi": 100}
+_RC = {
+    "svg.hashsalt": "themes",
+    "svg.fonttype": "none",
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+}
 _CMAP = "viridis"
 
 
-def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: float = 4.0,
-               layout: str | None = "constrained"):
+def new_figure(
+    nrows: int = 1,
+    ncols: int = 1,
+    *,
+    width: float = 6.4,
+    height: float = 4.0,
+    layout: str | None = "constrained",
+):
     """A figure with a grid of axes, made without pyplot (no global state, no display).
 
     ``layout=None`` skips the automatic layout, which costs about half a second for a
@@ -57,8 +69,15 @@ def save_figure(fig, stem: str | Path, data: pd.DataFrame) -> list[Path]:
 def _annotate(ax, values: np.ndarray, fmt: str, threshold: float) -> None:
     for (i, j), v in np.ndenumerate(values):
         if np.isfinite(v):
-            ax.text(j, i, format(v, fmt), ha="center", va="center", fontsize=7,
-                    color="black" if v >= threshold else "white")
+            ax.text(
+                j,
+                i,
+                format(v, fmt),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="black" if v >= threshold else "white",
+            )
 
 
 def plot_bars(ax, labels: list[str], values: list[float], *, xlabel: str = "", title: str = ""):
@@ -72,8 +91,17 @@ def plot_bars(ax, labels: list[str], values: list[float], *, xlabel: str = "", t
     return ax
 
 
-def plot_heatmap(ax, matrix: pd.DataFrame, *, fmt: str = ".2f", vmin=None, vmax=None, title: str = "",
-                 outline: list[tuple[str, str]] | None = None, cbar_label: str = ""):
+def plot_heatmap(
+    ax,
+    matrix: pd.DataFrame,
+    *,
+    fmt: str = ".2f",
+    vmin=None,
+    vmax=None,
+    title: str = "",
+    outline: list[tuple[str, str]] | None = None,
+    cbar_label: str = "",
+):
     """A labelled heatmap with the value in each cell; ``outline`` marks (row, column) cells."""
     values = matrix.to_numpy(dtype=float)
     image = ax.imshow(values, cmap=_CMAP, vmin=vmin, vmax=vmax, aspect="auto")
@@ -117,14 +145,22 @@ def plot_theme_scores(ax, table: pd.DataFrame, *, metric: str = "auc", chance: f
     return ax
 
 
-def plot_k_curve(ax, summary: pd.DataFrame, metric: str, *, selected: dict[str, int] | None = None,
-                 title: str = ""):
+def plot_k_curve(
+    ax, summary: pd.DataFrame, metric: str, *, selected: dict[str, int] | None = None, title: str = ""
+):
     """A metric's mean over seeds against K, one line per model, with standard-error bars;
     the chosen K of each model is ringed."""
     for model, part in summary.groupby("model", sort=False):
         part = part.sort_values("K")
-        line = ax.errorbar(part["K"], part[f"{metric}_mean"], yerr=part[f"{metric}_se"].fillna(0),
-                           marker="o", ms=3, capsize=2, label=model)
+        line = ax.errorbar(
+            part["K"],
+            part[f"{metric}_mean"],
+            yerr=part[f"{metric}_se"].fillna(0),
+            marker="o",
+            ms=3,
+            capsize=2,
+            label=model,
+        )
         if selected and model in selected:
             row = part[part["K"] == selected[model]]
             ax.plot(row["K"], row[f"{metric}_mean"], "o", ms=10, mfc="none", color=line[0].get_color())
@@ -133,3 +169,141 @@ def plot_k_curve(ax, summary: pd.DataFrame, metric: str, *, selected: dict[str, 
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7)
     return ax
+
+
+# ------------------------------------------------------------------ figures
+# Whole figures, built from the tables written beside them, so that the pipeline and the
+# notebooks draw the same figure from the same numbers.
+
+
+def figure_prevalence(prevalence: pd.DataFrame):
+    """Bar chart of ``reference/prevalence.csv`` (theme, paragraphs)."""
+    fig, ax = new_figure(width=5, height=3)
+    plot_bars(
+        ax[0, 0],
+        prevalence["theme"].tolist(),
+        prevalence["paragraphs"].tolist(),
+        xlabel="paragraphs carrying the theme",
+        title="Reference themes: prevalence",
+    )
+    return fig
+
+
+def figure_cooccurrence(cooccurrence: pd.DataFrame):
+    """Heatmap of ``reference/cooccurrence.csv`` (theme x theme counts)."""
+    fig, ax = new_figure(width=5.5, height=4)
+    plot_heatmap(
+        ax[0, 0],
+        cooccurrence.set_index("theme"),
+        fmt=".0f",
+        title="Reference themes: paragraphs carrying both",
+        cbar_label="paragraphs",
+    )
+    return fig
+
+
+def figure_prevalence_by_document(by_doc: pd.DataFrame, themes: list[str]):
+    """Heatmap of the share of each document's paragraphs carrying each theme, per source
+    (``reference`` and each model's decisions); columns ``source, doc_id, <themes>``."""
+    heat = by_doc.set_index(by_doc["source"] + "  " + by_doc["doc_id"].astype(str))[themes]
+    fig, ax = new_figure(width=6.5, height=0.22 * len(heat) + 1.5)
+    plot_heatmap(
+        ax[0, 0],
+        heat,
+        vmin=0,
+        vmax=1,
+        cbar_label="share of paragraphs",
+        title="Share of each document's paragraphs carrying a theme: reference and models",
+    )
+    return fig
+
+
+def figure_k_sweep(summary: pd.DataFrame, selected: dict[str, int]):
+    """Coherence (NPMI, C_V), diversity and stability against K (``model_sweep.csv``)."""
+    fig, axes = new_figure(2, 2, width=9, height=6.5)
+    for ax, metric in zip(
+        axes.ravel(), ("coherence_npmi", "coherence_cv", "diversity", "stability"), strict=True
+    ):
+        plot_k_curve(ax, summary, metric, selected=selected, title=metric.replace("_", " "))
+    return fig
+
+
+def figure_stability(summary: pd.DataFrame, selected: dict[str, int]):
+    """Stability across seeds against K."""
+    fig, ax = new_figure(width=6, height=4)
+    plot_k_curve(
+        ax[0, 0],
+        summary,
+        "stability",
+        selected=selected,
+        title="Stability across seeds: mean matched top-word Jaccard similarity",
+    )
+    return fig
+
+
+def figure_k_sensitivity(sensitivity: pd.DataFrame, selected: dict[str, int]):
+    """Mean ROC AUC over themes against K (``k_sensitivity.csv``)."""
+    fig, ax = new_figure(width=6, height=4)
+    plot_k_curve(
+        ax[0, 0],
+        sensitivity.rename(columns={"auc_sd": "auc_se"}),
+        "auc",
+        selected=selected,
+        title="Sensitivity to K: mean ROC AUC over themes (matched topics; bars: SD over seeds)",
+    )
+    ax[0, 0].axhline(0.5, color="grey", ls="--", lw=1)
+    return fig
+
+
+def figure_theme_scores(alignment: pd.DataFrame, *, models: list[str] | None = None):
+    """Per-theme ROC AUC by model with 95% bootstrap intervals (``alignment.csv``)."""
+    table = alignment if models is None else alignment[alignment["model"].isin(models)]
+    fig, ax = new_figure(width=9, height=4.5)
+    plot_theme_scores(ax[0, 0], table, metric="auc")
+    ax[0, 0].set_title(
+        "ROC AUC per theme by model: mean over seeds, 95% stratified bootstrap interval; dashed: chance",
+        fontsize=9,
+    )
+    return fig
+
+
+def figure_association(association: pd.DataFrame, matching: dict, *, title: str):
+    """Topic x theme ROC AUC with the matched cells framed."""
+    outline = [(topic, theme) for theme, topic in matching.items() if topic is not None]
+    fig, ax = new_figure(width=6, height=0.3 * len(association) + 1.8)
+    plot_heatmap(ax[0, 0], association, vmin=0, vmax=1, outline=outline, cbar_label="ROC AUC", title=title)
+    return fig
+
+
+def figure_top_words(words: pd.DataFrame, *, title: str, ncols: int = 4):
+    """One bar chart per topic from a long table (topic, matched_theme, rank, word, weight)."""
+    topics = list(dict.fromkeys(words["topic"]))
+    nrows = int(np.ceil(len(topics) / ncols))
+    height = 2.1 * nrows + 0.5
+    fig, axes = new_figure(nrows, ncols, width=10, height=height, layout=None)
+    fig.subplots_adjust(
+        left=0.1, right=0.98, bottom=0.35 / height, top=1 - 0.5 / height, wspace=0.75, hspace=0.45
+    )
+    for i, ax in enumerate(axes.ravel()):
+        if i >= len(topics):
+            ax.set_axis_off()
+            continue
+        part = words[words["topic"] == topics[i]].sort_values("rank")
+        plot_topic_words(
+            ax,
+            part["word"].tolist(),
+            part["weight"].tolist(),
+            title=f"{topics[i]} -> {part['matched_theme'].iloc[0]}",
+        )
+    fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def figure_histogram(values, *, bins: int = 20, xlabel: str = "", title: str = ""):
+    """A histogram (paragraph lengths)."""
+    fig, ax = new_figure(width=5, height=3)
+    ax[0, 0].hist(values, bins=bins, color="#4c72b0")
+    ax[0, 0].set_xlabel(xlabel)
+    ax[0, 0].set_ylabel("paragraphs")
+    ax[0, 0].set_title(title, fontsize=9)
+    return fig

@@ -28,6 +28,7 @@ _THEME_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 # ---------------------------------------------------------------- codebook
 
+
 def read_themes(codebook: str | Path) -> list[str]:
     """Theme names in codebook order: the ``### name`` headings of its ``## Themes`` section.
 
@@ -59,7 +60,19 @@ def read_themes(codebook: str | Path) -> list[str]:
     return names
 
 
+def codebook_definitions(codebook: str | Path) -> pd.DataFrame:
+    """Each theme's one-paragraph definition (the text after ``**Definition.**``), in order."""
+    text = Path(codebook).read_text(encoding="utf-8")
+    rows = []
+    for theme in read_themes(codebook):
+        section = re.search(rf"^### {re.escape(theme)}\s*$(.*?)(?=^##|\Z)", text, flags=re.M | re.S)
+        found = re.search(r"\*\*Definition\.\*\*\s*(.*?)(?:\n\s*\n|\Z)", section.group(1), flags=re.S)
+        rows.append({"theme": theme, "definition": " ".join(found.group(1).split()) if found else ""})
+    return pd.DataFrame(rows)
+
+
 # ----------------------------------------------------------------- labels
+
 
 def load_labels(path: str | Path, *, themes: list[str], paragraph_ids: list[str]) -> pd.DataFrame:
     """Read and validate a label file: one row per kept paragraph, one 0/1 column per theme.
@@ -99,7 +112,8 @@ def load_labels(path: str | Path, *, themes: list[str], paragraph_ids: list[str]
     unknown_cols = [c for c in table.columns if c != ID and c not in themes]
     if unknown_cols:
         problems.append(
-            f"unknown theme column(s) {', '.join(unknown_cols)} (the codebook's themes are {', '.join(themes)})"
+            f"unknown theme column(s) {', '.join(unknown_cols)} "
+            f"(the codebook's themes are {', '.join(themes)})"
         )
     missing_cols = [t for t in themes if t not in table.columns]
     if missing_cols:
@@ -129,11 +143,7 @@ def load_labels(path: str | Path, *, themes: list[str], paragraph_ids: list[str]
 
 
 def read_seed_words(path: str | Path, *, themes: list[str]) -> dict[str, list[str]]:
-    """Seed words per theme from a YAML mapping ``theme: [word, ...]``.
-
-    Every theme of the codebook needs at least one seed word, and no unknown theme may
-    appear; a word listed under two themes is refused, since it could seed neither.
-    """
+    """Seed words per theme from a YAML mapping ``theme: [word, ...]`` (see :func:`check_seed_words`)."""
     path = Path(path)
     if not path.is_file():
         raise LabelError(f"the seed-word file {path} does not exist.")
@@ -141,8 +151,17 @@ def read_seed_words(path: str | Path, *, themes: list[str]) -> dict[str, list[st
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise LabelError(f"{path} is not valid YAML ({str(exc).splitlines()[0]}).") from None
+    return check_seed_words(data, themes=themes, where=str(path))
+
+
+def check_seed_words(data, *, themes: list[str], where: str = "seed words") -> dict[str, list[str]]:
+    """Validate a mapping ``theme: [word, ...]``; words are lower-cased and stripped.
+
+    Every theme needs at least one seed word and no unknown theme may appear; a word under
+    two themes is refused, since it could seed neither.
+    """
     if not isinstance(data, dict):
-        raise LabelError(f"{path} must map each theme to a list of seed words.")
+        raise LabelError(f"{where} must map each theme to a list of seed words.")
     unknown = [t for t in data if t not in themes]
     missing = [t for t in themes if not data.get(t)]
     problems = []
@@ -159,11 +178,12 @@ def read_seed_words(path: str | Path, *, themes: list[str]) -> dict[str, list[st
     if shared:
         problems.append(f"word(s) listed under two themes: {', '.join(shared)}")
     if problems:
-        raise LabelError(f"{path}: " + "; ".join(problems) + ".")
+        raise LabelError(f"{where}: " + "; ".join(problems) + ".")
     return words
 
 
 # -------------------------------------------------------------- agreement
+
 
 def krippendorff_alpha(*codings: np.ndarray) -> float:
     """Nominal Krippendorff's alpha of two or more 0/1 codings of the same units.
@@ -174,7 +194,9 @@ def krippendorff_alpha(*codings: np.ndarray) -> float:
     data = np.vstack([np.asarray(c, dtype=float) for c in codings])
     if np.unique(data[~np.isnan(data)]).size < 2:
         return float("nan")
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal", value_domain=[0, 1]))
+    return float(
+        krippendorff.alpha(reliability_data=data, level_of_measurement="nominal", value_domain=[0, 1])
+    )
 
 
 def cohen_kappa(a: np.ndarray, b: np.ndarray) -> float:
@@ -262,8 +284,13 @@ def check_adjudication(
                     problems.append(f"{pid}/{theme} is in the log although the coders agree")
             elif row is None:
                 problems.append(f"{pid}/{theme}: the coders disagree and the log does not settle it")
-            elif (row["coder1"], row["coder2"], row["final"]) != (str(a), str(b), str(f)) or not row["reason"].strip():
-                problems.append(f"{pid}/{theme}: the log row does not match the codings and final labels, or has no reason")
+            elif (row["coder1"], row["coder2"], row["final"]) != (str(a), str(b), str(f)) or not row[
+                "reason"
+            ].strip():
+                problems.append(
+                    f"{pid}/{theme}: the log row does not match the codings and final labels, "
+                    "or has no reason"
+                )
     if settled:
         problems.append(f"log rows for unknown pairs {', '.join('/'.join(k) for k in settled)}")
     if problems:
@@ -272,6 +299,7 @@ def check_adjudication(
 
 
 # ------------------------------------------------------------ description
+
 
 def prevalence(labels: pd.DataFrame) -> pd.DataFrame:
     """Number and share of paragraphs carrying each theme."""

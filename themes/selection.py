@@ -46,8 +46,13 @@ def coherence(topics: list[list[str]], dtm: DocumentTermMatrix, *, measure: str)
     texts = [list(t) for t in dtm.tokens]
     window = {"c_npmi": NPMI_WINDOW, "c_v": CV_WINDOW}[measure]
     model = CoherenceModel(
-        topics=topics, texts=texts, dictionary=Dictionary(texts), coherence=measure,
-        window_size=window, topn=max(len(t) for t in topics), processes=1,
+        topics=topics,
+        texts=texts,
+        dictionary=Dictionary(texts),
+        coherence=measure,
+        window_size=window,
+        topn=max(len(t) for t in topics),
+        processes=1,
     )
     return np.asarray(model.get_coherence_per_topic(), dtype=np.float64)
 
@@ -108,8 +113,10 @@ def fit_grid(
     The result does not depend on ``n_jobs``: each fit is seeded on its own and pins its
     thread pools to one thread.
     """
-    jobs = (delayed(_fit)(dtm, t["backend"], t["name"], t["k"], t["seed"], seed_words, t.get("params", {}))
-            for t in tasks)
+    jobs = (
+        delayed(_fit)(dtm, t["backend"], t["name"], t["k"], t["seed"], seed_words, t.get("params", {}))
+        for t in tasks
+    )
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
     out = []
     for model in results:
@@ -135,7 +142,9 @@ def score_fits(fits: list[TopicModel], dtm: DocumentTermMatrix) -> pd.DataFrame:
             "model": [f.name for f in fits],
             "K": [f.k for f in fits],
             "seed": [f.seed for f in fits],
-            "coherence_npmi": [scores["c_npmi"][a:b].mean() for a, b in zip(bounds[:-1], bounds[1:], strict=True)],
+            "coherence_npmi": [
+                scores["c_npmi"][a:b].mean() for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+            ],
             "coherence_cv": [scores["c_v"][a:b].mean() for a, b in zip(bounds[:-1], bounds[1:], strict=True)],
             "diversity": [diversity(t) for t in tops],
         }
@@ -176,9 +185,36 @@ def select_k(summary: pd.DataFrame) -> pd.DataFrame:
     for model, group in summary.groupby("model", sort=False):
         group = group.sort_values("K")
         best = group.loc[group["coherence_npmi_mean"].idxmax()]
-        bar = best["coherence_npmi_mean"] - (0.0 if np.isnan(best["coherence_npmi_se"]) else best["coherence_npmi_se"])
+        bar = best["coherence_npmi_mean"] - (
+            0.0 if np.isnan(best["coherence_npmi_se"]) else best["coherence_npmi_se"]
+        )
         chosen = group[group["coherence_npmi_mean"] >= bar].iloc[0]
-        rows.append({"model": model, "K": int(chosen["K"]), "K_best_npmi": int(best["K"]),
-                     "npmi_best": best["coherence_npmi_mean"], "npmi_bar": bar,
-                     "npmi_chosen": chosen["coherence_npmi_mean"], "rule": SELECTION_RULE})
+        rows.append(
+            {
+                "model": model,
+                "K": int(chosen["K"]),
+                "K_best_npmi": int(best["K"]),
+                "npmi_best": best["coherence_npmi_mean"],
+                "npmi_bar": bar,
+                "npmi_chosen": chosen["coherence_npmi_mean"],
+                "rule": SELECTION_RULE,
+            }
+        )
     return pd.DataFrame(rows)
+
+
+def topic_correspondence(a: TopicModel, b: TopicModel, *, n: int = TOP_N) -> pd.DataFrame:
+    """Topics of two models matched one to one on top-word Jaccard similarity (terms shared
+    through the same vocabulary), with each side's top words; best matches first."""
+    (rows, cols), sim = match_topics(a.top_terms(n), b.top_terms(n))
+    wa, wb = a.top_words(n), b.top_words(n)
+    out = pd.DataFrame(
+        {
+            f"{a.name}_topic": [a.topic_names[i] for i in rows],
+            f"{b.name}_topic": [b.topic_names[j] for j in cols],
+            "jaccard": sim[rows, cols],
+            f"{a.name}_words": [" ".join(wa[i]) for i in rows],
+            f"{b.name}_words": [" ".join(wb[j]) for j in cols],
+        }
+    )
+    return out.sort_values("jaccard", ascending=False, kind="stable").reset_index(drop=True)

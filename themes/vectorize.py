@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
@@ -310,3 +311,23 @@ def _labels(vocabulary, pairs) -> tuple[str, ...]:
         return "_".join(label(part) for part in term.split("_")) if "_" in term else term
 
     return tuple(label(t) for t in vocabulary)
+
+
+def settings_effect(
+    texts: list[str], *, doc_ids: list[str], groups: list[str], variants: dict[str, VectorizerSettings]
+) -> pd.DataFrame:
+    """Vocabulary size, tokens kept and corpus stop words under each named setting."""
+    rows = []
+    for name, settings in variants.items():
+        dtm = vectorize(texts, doc_ids=doc_ids, groups=groups, settings=settings)
+        rows.append(
+            {
+                "variant": name,
+                "terms": dtm.shape[1],
+                "tokens": int(dtm.counts.sum()),
+                "tokens_per_paragraph": float(dtm.counts.sum(axis=1).mean()),
+                "corpus_stop_words": " ".join(dtm.corpus_stop_words),
+                "phrases": " ".join(t for t in dtm.vocabulary if "_" in t),
+            }
+        )
+    return pd.DataFrame(rows)
