@@ -90,11 +90,23 @@ def execute_notebook(
     return nb
 
 
-def run_notebooks(folder: str | Path, *, progress: bool = False) -> list[Path]:
-    """Execute every numbered notebook of ``folder`` in order, writing each back."""
+def run_notebooks(folder: str | Path, *, progress: bool = False, workers: int = 2) -> list[Path]:
+    """Execute every numbered notebook of ``folder``, writing each back.
+
+    Notebooks only read the results and do not depend on each other, so ``workers`` of them
+    run at once, each in its own kernel (two by default: one per core of a small machine).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from tqdm.auto import tqdm
 
     paths = notebook_paths(folder)
-    for path in tqdm(paths, desc="notebooks", disable=None if progress else True, leave=False):
-        execute_notebook(path)
+    with (
+        ThreadPoolExecutor(max_workers=max(1, workers)) as pool,
+        tqdm(total=len(paths), desc="notebooks", disable=None if progress else True, leave=False) as bar,
+    ):
+        futures = [pool.submit(execute_notebook, path) for path in paths]
+        for future in futures:
+            future.result()
+            bar.update(1)
     return paths

@@ -526,11 +526,12 @@ def _alignment_table(study, scorers, per_seed, failures, ci, null) -> pd.DataFra
     themes = study.themes
     table = _summarise_per_seed(per_seed)
     table = table.merge(ci, on=["model", "theme"]).merge(null, on=["model", "theme"])
-    human = (
-        reference.agreement_table(study.coder1, study.coder2).set_index("theme")["krippendorff_alpha"]
+    human = {
+        t: reference.krippendorff_alpha(study.coder1[t], study.coder2[t])
         if study.coder1 is not None
-        else pd.Series(np.nan, index=themes)
-    )
+        else np.nan
+        for t in themes
+    }
     prevalence = study.labels.mean()
     rows = []
     for _, row in table.iterrows():
@@ -665,8 +666,6 @@ def _reference_outputs(study: Study, out: Path) -> None:
     io.write_csv(ref / "cooccurrence.csv", reference.cooccurrence(labels))
     io.write_csv(ref / "themes_by_document.csv", reference.themes_by_document(labels, doc_of))
     io.write_csv(ref / "themes_per_paragraph.csv", reference.themes_per_paragraph(labels))
-    if study.coder1 is not None:
-        io.write_csv(ref / "agreement.csv", reference.agreement_table(study.coder1, study.coder2))
 
 
 def top_words_table(model: TopicModel, matching: dict, *, n: int = 8) -> pd.DataFrame:
@@ -950,7 +949,8 @@ def discussion(alignment: pd.DataFrame, summary: pd.DataFrame) -> str:
     if best_plain:
         lines.append(
             f"- The best **plain** topic model is `{best_plain}` (K={int(s.at[best_plain, 'K'])}) "
-            f"with mean AUC {s.at[best_plain, 'auc_mean']:.2f} and mean F1 {s.at[best_plain, 'f1_mean']:.2f}; "
+            f"with mean AUC {s.at[best_plain, 'auc_mean']:.2f} and mean F1 "
+            f"{s.at[best_plain, 'f1_mean']:.2f}; "
             + ", ".join(f"`{m}` {s.at[m, 'auc_mean']:.2f}" for m in plain if m != best_plain)
             + "."
         )

@@ -220,8 +220,34 @@ def reliability_verdict(alpha: float) -> str:
     return "unreliable"
 
 
-def agreement_table(coder1: pd.DataFrame, coder2: pd.DataFrame) -> pd.DataFrame:
-    """Per theme: positives by each coder, disagreements, Krippendorff's alpha, Cohen's kappa.
+def alpha_interval(
+    a: np.ndarray, b: np.ndarray, *, n_boot: int = 1000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of Krippendorff's alpha over paragraphs.
+
+    Paragraphs are resampled with replacement; resamples in which alpha is undefined (no
+    variation) are left out. With few positives the interval is wide: it says how much the
+    alpha of a rare theme rests on a handful of paragraphs.
+    """
+    rng = np.random.default_rng(seed)
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    draws = []
+    for _ in range(n_boot):
+        idx = rng.integers(0, len(a), len(a))
+        draws.append(krippendorff_alpha(a[idx], b[idx]))
+    draws = np.asarray(draws)
+    draws = draws[np.isfinite(draws)]
+    if draws.size == 0:
+        return float("nan"), float("nan")
+    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)
+
+
+def agreement_table(
+    coder1: pd.DataFrame, coder2: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0
+) -> pd.DataFrame:
+    """Per theme: positives by each coder, disagreements, Krippendorff's alpha (with a bootstrap
+    interval over paragraphs), Cohen's kappa, and Krippendorff's reading of the alpha.
 
     Both codings must have the same index and columns (validate them with
     :func:`load_labels` first).
@@ -230,6 +256,7 @@ def agreement_table(coder1: pd.DataFrame, coder2: pd.DataFrame) -> pd.DataFrame:
     for theme in coder1.columns:
         a, b = coder1[theme].to_numpy(), coder2.loc[coder1.index, theme].to_numpy()
         alpha = krippendorff_alpha(a, b)
+        low, high = alpha_interval(a, b, n_boot=n_boot, seed=seed)
         rows.append(
             {
                 "theme": theme,
@@ -239,6 +266,8 @@ def agreement_table(coder1: pd.DataFrame, coder2: pd.DataFrame) -> pd.DataFrame:
                 "disagreements": int((a != b).sum()),
                 "percent_agreement": float((a == b).mean()),
                 "krippendorff_alpha": alpha,
+                "alpha_ci_low": low,
+                "alpha_ci_high": high,
                 "cohen_kappa": cohen_kappa(a, b),
                 "verdict": reliability_verdict(alpha),
             }
