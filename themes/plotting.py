@@ -141,7 +141,7 @@ def plot_theme_scores(ax, table: pd.DataFrame, *, metric: str = "auc", chance: f
         ax.axhline(chance, color="grey", ls="--", lw=1)
     ax.set_xticks(range(len(themes)), themes)
     ax.set_ylabel(metric.replace("_", " "))
-    ax.legend(fontsize=7, ncols=3, loc="lower left")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="model", title_fontsize=7)
     return ax
 
 
@@ -258,7 +258,7 @@ def figure_k_sensitivity(sensitivity: pd.DataFrame, selected: dict[str, int]):
 def figure_theme_scores(alignment: pd.DataFrame, *, models: list[str] | None = None):
     """Per-theme ROC AUC by model with 95% bootstrap intervals (``alignment.csv``)."""
     table = alignment if models is None else alignment[alignment["model"].isin(models)]
-    fig, ax = new_figure(width=9, height=4.5)
+    fig, ax = new_figure(width=10, height=4.5)
     plot_theme_scores(ax[0, 0], table, metric="auc")
     ax[0, 0].set_title(
         "ROC AUC per theme by model: mean over seeds, 95% stratified bootstrap interval; dashed: chance",
@@ -282,7 +282,7 @@ def figure_top_words(words: pd.DataFrame, *, title: str, ncols: int = 4):
     height = 2.1 * nrows + 0.5
     fig, axes = new_figure(nrows, ncols, width=10, height=height, layout=None)
     fig.subplots_adjust(
-        left=0.1, right=0.98, bottom=0.35 / height, top=1 - 0.5 / height, wspace=0.75, hspace=0.45
+        left=0.1, right=0.98, bottom=0.6 / height, top=1 - 0.5 / height, wspace=0.75, hspace=0.6
     )
     for i, ax in enumerate(axes.ravel()):
         if i >= len(topics):

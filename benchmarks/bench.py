@@ -1,0 +1,71 @@
+"""Time the K sweep and the whole rebuild on this machine (a benchmark, not a test).
+
+    bash scripts/run.sh bench            # both, serial sweep
+    bash scripts/run.sh bench --jobs 2   # the sweep with two joblib workers as well
+
+Targets (issues 4 and 5): every fit of the K sweep under 60 s, ``themes reproduce`` (notebooks
+included) under 90 s, on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+from themes import pipeline, selection, verify
+from themes.project import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def time_sweep(study: pipeline.Study, n_jobs: int) -> tuple[float, float, int]:
+    """Seconds to fit every (model, K, seed) of the sweep, and to score them; number of fits."""
+    cfg = study.config
+    tasks = [
+        pipeline.model_task(study, m, k, s) for m in cfg.sweep_models for k in cfg.k_range for s in cfg.seeds
+    ]
+    start = time.perf_counter()
+    fits = selection.fit_grid(tasks, study.dtm, seed_words=study.seed_words, n_jobs=n_jobs)
+    fitted = time.perf_counter()
+    selection.score_fits(fits, study.dtm)
+    return fitted - start, time.perf_counter() - fitted, len(fits)
+
+
+def time_reproduce() -> tuple[float, float]:
+    """Seconds for ``themes reproduce`` without and with the notebooks, in a copy of the inputs."""
+    out = []
+    for notebooks in (False, True):
+        with tempfile.TemporaryDirectory() as tmp:
+            verify.copy_inputs(ROOT, Path(tmp))
+            start = time.perf_counter()
+            pipeline.reproduce(tmp, notebooks=notebooks, progress=False)
+            out.append(time.perf_counter() - start)
+    return out[0], out[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=1, help="also time the sweep with this many workers")
+    parser.add_argument("--sweep-only", action="store_true", help="skip timing the whole rebuild")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    study = pipeline.load_study(Project(ROOT))
+    for jobs in sorted({1, args.jobs}):
+        fit, score, n = time_sweep(study, jobs)
+        print(
+            f"K sweep, n_jobs={jobs}: {n} fits in {fit:.1f} s, coherence/diversity/stability in "
+            f"{score:.1f} s (total {fit + score:.1f} s; target < 60 s)"
+        )
+    if not args.sweep_only:
+        bare, full = time_reproduce()
+        print(
+            f"themes reproduce: {bare:.1f} s without notebooks, {full:.1f} s with notebooks (target < 90 s)"
+        )
+
+
+if __name__ == "__main__":
+    main()
