@@ -19,8 +19,10 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.installed" 2>/dev/null)" != "
     echo "$want" > "$venv/.installed"
 fi
 
-# Same results on every machine: one thread per numeric library, fixed hashing.
+# Same results on every machine: one thread per numeric library, fixed hashing, and the same
+# OpenBLAS kernels whatever the CPU (it otherwise picks them per processor, and their rounding differs).
 export PYTHONHASHSEED=0 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 MPLBACKEND=Agg
+export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-Haswell}
 
 task=${1:-}
 [ $# -gt 0 ] && shift

@@ -44,7 +44,9 @@ def thread_settings() -> dict:
     with threadpool_limits(limits=1):
         return {
             "threadpool_limit": 1,
-            "pools": sorted({f"{p['internal_api']}:{p['num_threads']}" for p in threadpool_info()}),
+            "pools": sorted(
+                {f"{p['internal_api']}:{p.get('architecture', '')}:{p['num_threads']}" for p in threadpool_info()}
+            ),
         }
 
 
