@@ -45,7 +45,10 @@ def thread_settings() -> dict:
         return {
             "threadpool_limit": 1,
             "pools": sorted(
-                {f"{p['internal_api']}:{p.get('architecture', '')}:{p['num_threads']}" for p in threadpool_info()}
+                {
+                    f"{p['internal_api']}:{p.get('architecture', '')}:{p['num_threads']}"
+                    for p in threadpool_info()
+                }
             ),
         }
 
@@ -241,7 +244,9 @@ def _gensim_corpus(counts: sp.csr_matrix) -> list[list[tuple[int, int]]]:
     ]
 
 
-def _gensim_lda(dtm, k, seed, alpha, eta, *, passes, iterations):
+def _gensim_lda(dtm, k, seed, alpha, eta, *, passes, iterations, start=None):
+    """gensim ``LdaModel`` on the matrix; ``start`` (K x V pseudo-counts) is added to its
+    random starting topics before the first pass."""
     from gensim.corpora import Dictionary
     from gensim.models import LdaModel
 
@@ -249,7 +254,7 @@ def _gensim_lda(dtm, k, seed, alpha, eta, *, passes, iterations):
         [[(j, 1)] for j in range(len(dtm.vocabulary))], id2word=dict(enumerate(dtm.vocabulary))
     )
     est = LdaModel(
-        corpus=_gensim_corpus(dtm.counts),
+        corpus=None,
         id2word=id2word,
         num_topics=k,
         passes=passes,
@@ -260,6 +265,10 @@ def _gensim_lda(dtm, k, seed, alpha, eta, *, passes, iterations):
         eval_every=None,
         dtype=np.float64,
     )
+    if start is not None:
+        est.state.sstats += start
+        est.sync_state()
+    est.update(_gensim_corpus(dtm.counts))
     return est
 
 
@@ -330,13 +339,17 @@ def _fit_lda_seeded(
     are its defaults (alpha 0.5, beta 0.1), and in its theme's topic a seed word gets an
     extra pseudo-count of ``seed_weight`` times its frequency in the corpus (seededlda's
     default ``weight = 0.01`` gives each seed word a pseudo-count equal to its frequency,
-    which is ``seed_weight = 1``).
+    which is ``seed_weight = 1``). The same pseudo-counts are added to the random starting
+    topics, so each theme's topic starts from its seed words.
     """
-    prior = np.full((k, len(dtm.vocabulary)), eta)
+    boost = np.zeros((k, len(dtm.vocabulary)))
     freq = np.asarray(dtm.counts.sum(axis=0), dtype=np.float64).ravel()
     for t, cols in enumerate(seed_columns.values()):
-        prior[t, cols] += seed_weight * freq[cols]
-    est = _gensim_lda(dtm, k, seed, alpha, prior, passes=passes, iterations=iterations)
+        boost[t, cols] = seed_weight * freq[cols]
+    # The pseudo-counts are both prior and start: gensim starts from random topics, and
+    # without the seeds in the start a theme's paragraphs can settle in another topic
+    # before the prior pulls (seededlda likewise starts seed words in their topics).
+    est = _gensim_lda(dtm, k, seed, alpha, eta + boost, passes=passes, iterations=iterations, start=boost)
     params = {
         "passes": passes,
         "iterations": iterations,
