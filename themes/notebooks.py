@@ -99,7 +99,7 @@ def run_notebooks(folder: str | Path, *, progress: bool = False, workers: int = 
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     paths = notebook_paths(folder)
     with (

@@ -233,7 +233,7 @@ def fit_named(study: Study, name: str, *, k: int, seed: int) -> TopicModel:
 
 
 def _fit_all(study: Study, tasks: list[dict], *, progress: bool, desc: str) -> list[TopicModel]:
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     groups: dict[str, list[dict]] = {}
     for task in tasks:
@@ -326,14 +326,21 @@ def read_selection(project: Project) -> dict[str, int]:
 
 
 def build_scorer(study: Study, name: str, *, seed: int, selected: dict[str, int]) -> Scorer:
-    """The scorer of a named model (topic model, ``keywords`` or ``supervised``)."""
+    """The scorer of a named model (topic model, ``keywords`` or ``supervised``).
+
+    Seed words missing from the vocabulary are not warned about here: a seeded model lists
+    them in ``model.params["seed_words_missing"]`` (``themes fit`` prints them).
+    """
     if name == "keywords":
         return keyword_scorer(study)
     if name == "supervised":
         return supervised_scorer(study, seed)
     if name not in TOPIC_MODELS:
         raise ModelError(f"unknown model {name!r}; choose one of {', '.join(MODEL_NAMES)}.")
-    return topic_scorer(study, fit_named(study, name, k=model_k(study, name, selected), seed=seed))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        model = fit_named(study, name, k=model_k(study, name, selected), seed=seed)
+    return topic_scorer(study, model)
 
 
 def score_texts(

@@ -1,0 +1,140 @@
+"""The main job end to end: rebuild from data/ in a temporary folder, with the notebooks
+executed by a real Jupyter kernel, and compare with what is committed."""
+
+import hashlib
+import json
+import shutil
+
+import nbformat
+import pandas as pd
+import pytest
+
+from themes import pipeline, verify
+from themes.cli import main
+from themes.notebooks import NotebookError, execute_notebook, notebook_paths
+from themes.project import Project
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+THEMES = ["morale", "theology", "territory", "finance", "sleeper_cells"]
+
+
+@pytest.fixture(scope="session")
+def rebuilt(tmp_path_factory):
+    """`themes reproduce` on a copy of the committed inputs (data/raw, data/reference, notebooks)."""
+    target = tmp_path_factory.mktemp("rebuild") / "project"
+    verify.copy_inputs(ROOT, target)
+    pipeline.reproduce(target, progress=False)
+    return target
+
+
+def test_the_rebuild_matches_the_committed_results(rebuilt):
+    report = verify.compare_trees(ROOT, rebuilt, pinned=not verify.environment_mismatches(ROOT / "constraints.txt"))
+    bad = report[~report["verdict"].isin(verify.PASSING)]
+    assert bad.empty, bad.to_string()
+    assert {"results/alignment.csv", "results/paragraph_scores.csv", "results/models.csv",
+            "results/MANIFEST.json", "notebooks/05_themes_vs_reference.ipynb"} <= set(report["file"])
+
+
+def test_raw_data_is_never_written(rebuilt):
+    provenance = pd.read_csv(rebuilt / "data" / "raw" / "provenance.csv", dtype=str)
+    for row in provenance.itertuples():
+        assert hashlib.sha256((rebuilt / "data" / "raw" / row.file).read_bytes()).hexdigest() == row.sha256
+    assert sorted(p.name for p in (rebuilt / "data" / "raw").iterdir()) == sorted(
+        p.name for p in (ROOT / "data" / "raw").iterdir())
+
+
+def test_paragraph_scores_cover_every_kept_paragraph_and_model(rebuilt):
+    scores = pd.read_csv(rebuilt / "results" / "paragraph_scores.csv")
+    kept = pd.read_csv(rebuilt / "data" / "processed" / "paragraphs.csv").query("status == 'kept'")
+    assert scores.columns.tolist() == ["paragraph_id", "model", *THEMES]
+    assert set(scores["model"]) == set(pipeline.MODEL_NAMES)
+    for _, part in scores.groupby("model"):
+        assert sorted(part["paragraph_id"]) == sorted(kept["paragraph_id"])
+    assert ((scores[THEMES] >= 0) & (scores[THEMES] <= 1)).all().all()
+
+
+def test_tables_and_manifest_record_what_was_done(rebuilt):
+    models = pd.read_csv(rebuilt / "results" / "models.csv")
+    assert models.columns.tolist() == ["model", "K", "seed", "coherence_npmi", "coherence_cv", "diversity",
+                                       "stability"]
+    assert models.groupby(["model", "K"]).size().min() >= 5  # at least five seeds everywhere
+    alignment = pd.read_csv(rebuilt / "results" / "alignment.csv")
+    assert set(alignment["model"]) == set(pipeline.MODEL_NAMES) and set(alignment["theme"]) == set(THEMES)
+    manifest = json.loads((rebuilt / "results" / "MANIFEST.json").read_text())
+    assert manifest["seeds"] == [0, 1, 2, 3, 4] and manifest["environment"]["n_jobs"] == 1
+    assert "gensim" in manifest["environment"]["libraries"]
+    for rel, digest in manifest["outputs"].items():
+        assert hashlib.sha256((rebuilt / rel).read_bytes()).hexdigest() == digest, rel
+    figures = {p.name for p in (rebuilt / "results" / "figures").iterdir()}
+    for stem in ("k_sweep", "stability", "theme_scores", "prevalence_by_document", "top_words_lda_gensim",
+                 "association_nmf_sklearn", "reference_prevalence"):
+        assert {f"{stem}.png", f"{stem}.svg", f"{stem}.csv"} <= figures
+
+
+def test_every_notebook_ran_without_error_and_shows_figures(rebuilt):
+    paths = notebook_paths(rebuilt / "notebooks")
+    assert [p.name[:2] for p in paths] == ["01", "02", "03", "04", "05", "06"]
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(c.execution_count for c in code), path.name
+        assert not [o for c in code for o in c.outputs if o.output_type == "error"], path.name
+        assert "execution" not in json.dumps([c.metadata for c in nb.cells])  # timing scrubbed
+    images = [o for c in nbformat.read(paths[2], as_version=4).cells for o in c.get("outputs", [])
+              if "image/png" in o.get("data", {})]
+    assert len(images) >= 4
+
+
+def test_a_second_run_gives_identical_bytes(tmp_path):
+    """Two rebuilds of a small configuration on this machine write byte-identical results."""
+    config = pipeline.StudyConfig(k_range=(3, 4), seeds=(0, 1), n_boot=50, n_perm=10)
+    outputs = []
+    for name in ("a", "b"):
+        target = tmp_path / name
+        verify.copy_inputs(ROOT, target)
+        pipeline.reproduce(target, config=config, notebooks=False, progress=False)
+        outputs.append({p.relative_to(target).as_posix(): p.read_bytes()
+                        for p in sorted((target / "results").rglob("*")) if p.is_file()})
+    assert outputs[0].keys() == outputs[1].keys()
+    differ = [k for k in outputs[0] if outputs[0][k] != outputs[1][k]]
+    assert not differ
+
+
+def _copy_project(tmp_path):
+    target = tmp_path / "project"
+    shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache",
+                                                                 "*.egg-info"))
+    return target
+
+
+def test_verify_passes_on_the_committed_results_and_fails_when_a_table_is_altered(
+    rebuilt, tmp_path, monkeypatch, capsys
+):
+    def fake_reproduce(root, **_):  # reuse the session's rebuild instead of rebuilding again
+        root = Project(root).root
+        for part in ("results", "data/processed", "notebooks"):
+            shutil.copytree(rebuilt / part, root / part, dirs_exist_ok=True)
+        shutil.copy2(rebuilt / "data/reference/agreement.csv", root / "data/reference/agreement.csv")
+
+    monkeypatch.setattr(pipeline, "reproduce", fake_reproduce)
+    project = _copy_project(tmp_path)
+    assert main(["--root", str(project), "verify"]) == 0
+    assert "OK: all" in capsys.readouterr().out
+
+    alignment = project / "results" / "alignment.csv"
+    table = pd.read_csv(alignment)
+    table.loc[0, "auc_mean"] += 0.01
+    table.to_csv(alignment, index=False)
+    assert main(["--root", str(project), "verify"]) == 1
+    out = capsys.readouterr().out
+    assert "results/alignment.csv" in out and "DRIFT" in out
+
+
+def test_a_failing_notebook_cell_fails(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")])
+    path = tmp_path / "01_broken.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(NotebookError, match="ZeroDivisionError"):
+        execute_notebook(path)
