@@ -7,7 +7,9 @@ same environment leaves its file byte for byte unchanged.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -81,7 +83,11 @@ def execute_notebook(
         allow_errors=False,
     )
     try:
-        client.execute(env=env, cwd=str(path.parent))
+        # asyncio.run gives the kernel client a loop of its own and closes it afterwards, so
+        # notebooks can run in worker threads without leaving event loops open.
+        # The kernel's own log (a notice about its local TCP transport) is not shown; cell
+        # errors reach us as messages and raise below.
+        asyncio.run(client.async_execute(env=env, cwd=str(path.parent), stderr=subprocess.DEVNULL))
     except CellExecutionError as exc:
         last = [line for line in str(exc).strip().splitlines() if line.strip()]
         raise NotebookError(f"{path}: a cell failed ({last[-1] if last else 'unknown error'}).") from None
