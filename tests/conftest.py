@@ -23,11 +23,13 @@ PLANTED_GROUPS = {
 }
 
 
-def planted_texts(n_per_group: int = 12, words: int = 30, seed: int = 0) -> tuple[list[str], list[str], list[str]]:
+def planted_texts(
+    n_per_group: int = 12, words: int = 30, seed: int = 0
+) -> tuple[list[str], list[str], list[str]]:
     """Paragraphs drawn each from one group's words only; returns texts, ids and group names."""
     rng = np.random.default_rng(seed)
     texts, ids, groups = [], [], []
-    for g, (name, vocab) in enumerate(PLANTED_GROUPS.items()):
+    for name, vocab in PLANTED_GROUPS.items():
         for i in range(n_per_group):
             texts.append(" ".join(rng.choice(vocab, size=words)))
             ids.append(f"{name}-{i:02d}")

@@ -6,10 +6,9 @@ import sys
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from themes.cli import main
-
-from conftest import ROOT
 
 
 def run(capsys, *args):
@@ -18,11 +17,14 @@ def run(capsys, *args):
     return code, out, err
 
 
-@pytest.mark.parametrize(("args", "needle"), [
-    (["--k", "0"], "at least 1"),
-    (["--k", "50"], "not below the number of paragraphs (50)"),
-    (["--k", "5", "--model", "lda_magic"], "unknown model 'lda_magic'"),
-])
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--k", "0"], "at least 1"),
+        (["--k", "50"], "not below the number of paragraphs (50)"),
+        (["--k", "5", "--model", "lda_magic"], "unknown model 'lda_magic'"),
+    ],
+)
 def test_fit_rejects_bad_settings(capsys, args, needle):
     argv = ["--root", str(ROOT), "fit", *args]
     if "--model" not in args:
@@ -39,9 +41,15 @@ def test_fit_prints_topics_and_warns_about_missing_seed_words(capsys):
 
 def test_fit_stops_when_a_theme_has_no_seed_word_left(project_copy, capsys):
     path = project_copy.seed_words
-    path.write_text(path.read_text(encoding="utf-8").replace("  - sleeper\n", "  - zzyzx\n")
-                    .replace("  - cells\n", "").replace("  - redeploy\n", "").replace("  - refugees\n", "")
-                    .replace("  - scattered\n", ""), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        .replace("  - sleeper\n", "  - zzyzx\n")
+        .replace("  - cells\n", "")
+        .replace("  - redeploy\n", "")
+        .replace("  - refugees\n", "")
+        .replace("  - scattered\n", ""),
+        encoding="utf-8",
+    )
     code, _, err = run(capsys, "--root", str(project_copy.root), "fit", "--model", "nmf_seeded", "--k", "7")
     assert code == 2 and "no seed word of theme(s) sleeper_cells" in err
 
@@ -51,9 +59,10 @@ def test_an_emptied_vocabulary_exits_2(tmp_path, capsys):
     raw = tmp_path / "data" / "raw"
     raw.mkdir(parents=True)
     (raw / "a.txt").write_text(
-        "Alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa.\n\n"
-        "Quebec romeo sierra tango uniform victor whiskey xray yankee zulu amber bronze cobalt denim ebony.\n",
-        encoding="utf-8")
+        "Alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar.\n\n"
+        "Quebec romeo sierra tango uniform victor whiskey xray yankee zulu amber bronze cobalt denim.\n",
+        encoding="utf-8",
+    )
     ref = tmp_path / "data" / "reference"
     ref.mkdir()
     (ref / "codebook.md").write_text("## Themes\n\n### letters\n", encoding="utf-8")
@@ -68,12 +77,22 @@ def test_score_prints_the_paragraph_scores_columns_for_unseen_text(tmp_path, cap
         "The fighters who deserted the battlefield were told that fleeing is a grave sin and that Allah will "
         "punish those who abandon jihad, so they must stand firm and return to the ranks.\n\n"
         "The group now funds its sleeper cells through smuggling of oil and cigarettes across the desert "
-        "border, hiding its money with relatives in the villages it lost.\n", encoding="utf-8")
+        "border, hiding its money with relatives in the villages it lost.\n",
+        encoding="utf-8",
+    )
     code, out, _ = run(capsys, "--root", str(ROOT), "score", "--model", "keywords", str(new))
     assert code == 0
     table = pd.read_csv(io.StringIO(out))
-    assert table.columns.tolist() == ["paragraph_id", "model", "morale", "theology", "territory", "finance",
-                                      "sleeper_cells", "text"]
+    assert table.columns.tolist() == [
+        "paragraph_id",
+        "model",
+        "morale",
+        "theology",
+        "territory",
+        "finance",
+        "sleeper_cells",
+        "text",
+    ]
     themes = ["morale", "theology", "territory", "finance", "sleeper_cells"]
     assert len(table) == 2 and ((table[themes] >= 0) & (table[themes] <= 1)).all().all()
     first, second = table.iloc[0], table.iloc[1]
@@ -83,8 +102,11 @@ def test_score_prints_the_paragraph_scores_columns_for_unseen_text(tmp_path, cap
 @pytest.mark.parametrize("model", ["nmf_seeded", "supervised", "lda_gensim"])
 def test_score_works_for_topic_models_and_the_supervised_baseline(tmp_path, capsys, model):
     new = tmp_path / "new.txt"
-    new.write_text("Allah commands the believers to fight and never to flee; deserting is a sin punished in "
-                   "hell, the Quran says, and the oath of allegiance binds every fighter.\n", encoding="utf-8")
+    new.write_text(
+        "Allah commands the believers to fight and never to flee; deserting is a sin punished in "
+        "hell, the Quran says, and the oath of allegiance binds every fighter.\n",
+        encoding="utf-8",
+    )
     code, out, _ = run(capsys, "--root", str(ROOT), "score", "--model", model, str(new))
     assert code == 0
     row = pd.read_csv(io.StringIO(out)).iloc[0]
@@ -94,11 +116,18 @@ def test_score_works_for_topic_models_and_the_supervised_baseline(tmp_path, caps
 def test_score_rejects_an_unknown_model_and_a_missing_file(tmp_path, capsys):
     code, _, err = run(capsys, "--root", str(ROOT), "score", "--model", "bert", str(ROOT / "README.md"))
     assert code == 2 and "unknown model 'bert'" in err
-    code, _, err = run(capsys, "--root", str(ROOT), "score", "--model", "keywords", str(tmp_path / "none.txt"))
+    code, _, err = run(
+        capsys, "--root", str(ROOT), "score", "--model", "keywords", str(tmp_path / "none.txt")
+    )
     assert code == 2 and "does not exist" in err
 
 
 def test_the_installed_command_exits_2_without_a_traceback(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "themes", "fit", "--model", "lda_gensim", "--k", "0"],
-                            cwd=ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "themes", "fit", "--model", "lda_gensim", "--k", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.count("\n") == 1

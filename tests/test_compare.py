@@ -36,13 +36,18 @@ def test_matching_finds_each_planted_group_and_names_leftovers(planted):
 def test_fewer_topics_than_themes_leave_themes_unmatched():
     assoc = pd.DataFrame([[0.9, 0.2, 0.6]], index=["topic_01"], columns=["a", "b", "c"])
     assert compare.match_topics(assoc) == {"a": "topic_01", "b": None, "c": None}
-    assert compare.match_topics(assoc.rename(index={"topic_01": "a"}), seeded=True) == {"a": "a", "b": None, "c": None}
+    assert compare.match_topics(assoc.rename(index={"topic_01": "a"}), seeded=True) == {
+        "a": "a",
+        "b": None,
+        "c": None,
+    }
 
 
 def test_failure_kinds_are_named():
     assoc = pd.DataFrame(
         [[0.9, 0.8, 0.5, 0.5], [0.5, 0.5, 0.75, 0.5], [0.5, 0.5, 0.72, 0.5]],
-        index=["t1", "t2", "t3"], columns=["a", "b", "c", "d"],
+        index=["t1", "t2", "t3"],
+        columns=["a", "b", "c", "d"],
     )
     kinds = compare.failure_kinds(assoc)
     got = {(r.kind, r.theme) for r in kinds.itertuples()}
@@ -52,8 +57,9 @@ def test_failure_kinds_are_named():
 def test_keyword_scores_are_shares_of_seed_word_hits(planted):
     dtm, _ = planted
     words = {"sea": ["oceans"], "farm": ["barley"]}  # analysed like the text: "oceans" -> "oceans"
-    scores = compare.keyword_scores(["ocean barley barley", "nothing here"], ["x", "y"], dtm,
-                                    {"sea": ["ocean"], "farm": ["barley"]})
+    scores = compare.keyword_scores(
+        ["ocean barley barley", "nothing here"], ["x", "y"], dtm, {"sea": ["ocean"], "farm": ["barley"]}
+    )
     assert scores.loc["x"].tolist() == pytest.approx([1 / 3, 2 / 3]) and scores.loc["y"].tolist() == [0, 0]
     assert compare.keyword_scores(["ocean"], ["z"], dtm, words).loc["z"].tolist() == [0, 0]
 
@@ -81,7 +87,9 @@ def test_theme_metrics_and_model_as_coder(planted):
     dtm, labels = planted
     perfect = labels.astype(float)
     metrics = compare.theme_metrics(perfect, labels, compare.decisions(perfect, 0.5))
-    assert (metrics[["auc", "average_precision", "precision", "recall", "f1", "alpha_model"]] == 1.0).all().all()
+    assert (
+        (metrics[["auc", "average_precision", "precision", "recall", "f1", "alpha_model"]] == 1.0).all().all()
+    )
 
 
 def test_bootstrap_interval_brackets_the_estimate_and_is_reproducible(planted):

@@ -4,7 +4,6 @@ import re
 import tomllib
 
 import yaml
-
 from conftest import ROOT
 
 
@@ -20,7 +19,9 @@ def pins() -> dict[str, str]:
 
 def declared() -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    deps = project["dependencies"] + [d for extra in ("notebooks", "dev") for d in project["optional-dependencies"][extra]]
+    deps = project["dependencies"] + [
+        d for extra in ("notebooks", "dev") for d in project["optional-dependencies"][extra]
+    ]
     return [re.split(r"[<>=!~ \[;]", d)[0].lower() for d in deps]
 
 

@@ -6,7 +6,6 @@ revised, never the labels or the thresholds.
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
 
 PLAIN = ["lda_sklearn", "lda_gensim", "nmf_sklearn", "nmf_minibatch"]
@@ -20,7 +19,9 @@ def summary():
 
 @pytest.fixture(scope="module")
 def verdicts():
-    return pd.read_csv(ROOT / "results" / "alignment.csv").pivot(index="theme", columns="model", values="verdict")
+    return pd.read_csv(ROOT / "results" / "alignment.csv").pivot(
+        index="theme", columns="model", values="verdict"
+    )
 
 
 def test_naive_lda_is_at_chance(summary):
@@ -36,7 +37,9 @@ def test_plain_lda_is_less_stable_than_nmf():
     sweep = pd.read_csv(ROOT / "results" / "model_sweep.csv")
     chosen = pd.read_csv(ROOT / "results" / "model_selection.csv")
     at_k = sweep.merge(chosen[["model", "K"]], on=["model", "K"]).set_index("model")["stability_mean"]
-    assert at_k[["lda_sklearn", "lda_gensim"]].max() < 0.5 < 0.75 < at_k[["nmf_sklearn", "nmf_minibatch"]].min()
+    assert (
+        at_k[["lda_sklearn", "lda_gensim"]].max() < 0.5 < 0.75 < at_k[["nmf_sklearn", "nmf_minibatch"]].min()
+    )
 
 
 def test_seeding_helps_lda_more_than_nmf(summary):
@@ -49,8 +52,11 @@ def test_only_seeded_models_recover_morale_theology_or_territory(verdicts):
     for theme in ("morale", "theology", "territory"):
         recovered = {m for m in TOPIC_MODELS if verdicts.at[theme, m] == "recovered"}
         assert recovered <= {"lda_seeded", "nmf_seeded"}
-    assert any(verdicts.at[t, m] == "recovered" for t in ("morale", "theology", "territory")
-               for m in ("lda_seeded", "nmf_seeded"))
+    assert any(
+        verdicts.at[t, m] == "recovered"
+        for t in ("morale", "theology", "territory")
+        for m in ("lda_seeded", "nmf_seeded")
+    )
 
 
 def test_seed_words_alone_are_the_strongest_and_recover_every_theme(summary):

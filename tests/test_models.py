@@ -4,12 +4,11 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import PLANTED_GROUPS, planted_texts
 
 from themes.errors import ModelError
 from themes.models import BACKENDS, SEEDED, check_k, fit_topic_model
 from themes.vectorize import VectorizerSettings, vectorize
-
-from conftest import PLANTED_GROUPS, planted_texts
 
 SEED_WORDS = {name: words[:2] for name, words in PLANTED_GROUPS.items()}
 

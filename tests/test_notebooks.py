@@ -5,10 +5,9 @@ import re
 
 import nbformat
 import pytest
+from conftest import ROOT
 
 from themes.notebooks import notebook_paths
-
-from conftest import ROOT
 
 NOTEBOOKS = notebook_paths(ROOT / "notebooks")
 
@@ -20,8 +19,12 @@ def code_of(cell) -> str:
 
 def test_there_are_six_numbered_notebooks():
     assert [p.name for p in NOTEBOOKS] == [
-        "01_corpus.ipynb", "02_reference_set.ipynb", "03_lda.ipynb", "04_nmf.ipynb",
-        "05_themes_vs_reference.ipynb", "06_your_own_corpus.ipynb",
+        "01_corpus.ipynb",
+        "02_reference_set.ipynb",
+        "03_lda.ipynb",
+        "04_nmf.ipynb",
+        "05_themes_vs_reference.ipynb",
+        "06_your_own_corpus.ipynb",
     ]
 
 
@@ -36,8 +39,11 @@ def test_notebook_is_thin_and_narrative(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     for cell in code:
         tree = ast.parse(code_of(cell))
-        defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-                                                        | ast.Lambda)]
+        defs = [
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda)
+        ]
         assert not defs, f"{path.name}: a definition belongs in themes/, not in a notebook:\n{cell.source}"
         assert len(cell.source.splitlines()) <= 12
     assert "run_record" in nb.cells[-1].source
@@ -55,6 +61,13 @@ def test_committed_notebook_holds_its_executed_outputs(path):
 
 
 def test_figures_are_visible_without_running_anything():
-    for name in ("01_corpus", "02_reference_set", "03_lda", "04_nmf", "05_themes_vs_reference", "06_your_own_corpus"):
+    for name in (
+        "01_corpus",
+        "02_reference_set",
+        "03_lda",
+        "04_nmf",
+        "05_themes_vs_reference",
+        "06_your_own_corpus",
+    ):
         nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
         assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])), name

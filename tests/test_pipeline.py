@@ -8,13 +8,12 @@ import shutil
 import nbformat
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from themes import pipeline, verify
 from themes.cli import main
 from themes.notebooks import NotebookError, execute_notebook, notebook_paths
 from themes.project import Project
-
-from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 THEMES = ["morale", "theology", "territory", "finance", "sleeper_cells"]
@@ -30,11 +29,18 @@ def rebuilt(tmp_path_factory):
 
 
 def test_the_rebuild_matches_the_committed_results(rebuilt):
-    report = verify.compare_trees(ROOT, rebuilt, pinned=not verify.environment_mismatches(ROOT / "constraints.txt"))
+    report = verify.compare_trees(
+        ROOT, rebuilt, pinned=not verify.environment_mismatches(ROOT / "constraints.txt")
+    )
     bad = report[~report["verdict"].isin(verify.PASSING)]
     assert bad.empty, bad.to_string()
-    assert {"results/alignment.csv", "results/paragraph_scores.csv", "results/models.csv",
-            "results/MANIFEST.json", "notebooks/05_themes_vs_reference.ipynb"} <= set(report["file"])
+    assert {
+        "results/alignment.csv",
+        "results/paragraph_scores.csv",
+        "results/models.csv",
+        "results/MANIFEST.json",
+        "notebooks/05_themes_vs_reference.ipynb",
+    } <= set(report["file"])
 
 
 def test_raw_data_is_never_written(rebuilt):
@@ -42,7 +48,8 @@ def test_raw_data_is_never_written(rebuilt):
     for row in provenance.itertuples():
         assert hashlib.sha256((rebuilt / "data" / "raw" / row.file).read_bytes()).hexdigest() == row.sha256
     assert sorted(p.name for p in (rebuilt / "data" / "raw").iterdir()) == sorted(
-        p.name for p in (ROOT / "data" / "raw").iterdir())
+        p.name for p in (ROOT / "data" / "raw").iterdir()
+    )
 
 
 def test_paragraph_scores_cover_every_kept_paragraph_and_model(rebuilt):
@@ -57,8 +64,15 @@ def test_paragraph_scores_cover_every_kept_paragraph_and_model(rebuilt):
 
 def test_tables_and_manifest_record_what_was_done(rebuilt):
     models = pd.read_csv(rebuilt / "results" / "models.csv")
-    assert models.columns.tolist() == ["model", "K", "seed", "coherence_npmi", "coherence_cv", "diversity",
-                                       "stability"]
+    assert models.columns.tolist() == [
+        "model",
+        "K",
+        "seed",
+        "coherence_npmi",
+        "coherence_cv",
+        "diversity",
+        "stability",
+    ]
     assert models.groupby(["model", "K"]).size().min() >= 5  # at least five seeds everywhere
     alignment = pd.read_csv(rebuilt / "results" / "alignment.csv")
     assert set(alignment["model"]) == set(pipeline.MODEL_NAMES) and set(alignment["theme"]) == set(THEMES)
@@ -68,8 +82,15 @@ def test_tables_and_manifest_record_what_was_done(rebuilt):
     for rel, digest in manifest["outputs"].items():
         assert hashlib.sha256((rebuilt / rel).read_bytes()).hexdigest() == digest, rel
     figures = {p.name for p in (rebuilt / "results" / "figures").iterdir()}
-    for stem in ("k_sweep", "stability", "theme_scores", "prevalence_by_document", "top_words_lda_gensim",
-                 "association_nmf_sklearn", "reference_prevalence"):
+    for stem in (
+        "k_sweep",
+        "stability",
+        "theme_scores",
+        "prevalence_by_document",
+        "top_words_lda_gensim",
+        "association_nmf_sklearn",
+        "reference_prevalence",
+    ):
         assert {f"{stem}.png", f"{stem}.svg", f"{stem}.csv"} <= figures
 
 
@@ -82,8 +103,12 @@ def test_every_notebook_ran_without_error_and_shows_figures(rebuilt):
         assert all(c.execution_count for c in code), path.name
         assert not [o for c in code for o in c.outputs if o.output_type == "error"], path.name
         assert "execution" not in json.dumps([c.metadata for c in nb.cells])  # timing scrubbed
-    images = [o for c in nbformat.read(paths[2], as_version=4).cells for o in c.get("outputs", [])
-              if "image/png" in o.get("data", {})]
+    images = [
+        o
+        for c in nbformat.read(paths[2], as_version=4).cells
+        for o in c.get("outputs", [])
+        if "image/png" in o.get("data", {})
+    ]
     assert len(images) >= 4
 
 
@@ -95,8 +120,13 @@ def test_a_second_run_gives_identical_bytes(tmp_path):
         target = tmp_path / name
         verify.copy_inputs(ROOT, target)
         pipeline.reproduce(target, config=config, notebooks=False, progress=False)
-        outputs.append({p.relative_to(target).as_posix(): p.read_bytes()
-                        for p in sorted((target / "results").rglob("*")) if p.is_file()})
+        outputs.append(
+            {
+                p.relative_to(target).as_posix(): p.read_bytes()
+                for p in sorted((target / "results").rglob("*"))
+                if p.is_file()
+            }
+        )
     assert outputs[0].keys() == outputs[1].keys()
     differ = [k for k in outputs[0] if outputs[0][k] != outputs[1][k]]
     assert not differ
@@ -104,8 +134,11 @@ def test_a_second_run_gives_identical_bytes(tmp_path):
 
 def _copy_project(tmp_path):
     target = tmp_path / "project"
-    shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache",
-                                                                 "*.egg-info"))
+    shutil.copytree(
+        ROOT,
+        target,
+        ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache", "*.egg-info"),
+    )
     return target
 
 

@@ -19,11 +19,19 @@ def write(tmp_path, text, name="labels.csv"):
 
 
 def test_themes_come_from_the_codebook_headings(tmp_path):
-    book = write(tmp_path, "# Book\n\n## Themes\n\n### fear\n\ntext\n\n### money_talk\n\n## Method\n\n### not_a_theme\n",
-                 "codebook.md")
+    book = write(
+        tmp_path,
+        "# Book\n\n## Themes\n\n### fear\n\ntext\n\n### money_talk\n\n## Method\n\n### not_a_theme\n",
+        "codebook.md",
+    )
     assert reference.read_themes(book) == ["fear", "money_talk"]
     assert reference.read_themes("data/reference/codebook.md") == [
-        "morale", "theology", "territory", "finance", "sleeper_cells"]
+        "morale",
+        "theology",
+        "territory",
+        "finance",
+        "sleeper_cells",
+    ]
     with pytest.raises(LabelError, match="'Big Theme'"):
         reference.read_themes(write(tmp_path, "## Themes\n\n### Big Theme\n", "bad.md"))
     with pytest.raises(LabelError, match="no '## Themes'"):
@@ -37,14 +45,20 @@ def test_valid_labels_load_in_paragraph_order(tmp_path):
     assert labels.loc["p1"].tolist() == [1, 0]
 
 
-@pytest.mark.parametrize(("text", "offenders"), [
-    ("paragraph_id,morale,theology\np1,0,1\np2,1,1\np3,0,0\np9,1,0\n", ["unknown", "p9"]),
-    ("paragraph_id,morale,theology\np1,0,1\np2,1,1\n", ["no row", "p3"]),
-    ("paragraph_id,morale,theology,money\np1,0,1,0\np2,1,1,0\np3,0,0,0\n", ["unknown theme", "money"]),
-    ("paragraph_id,morale\np1,0\np2,1\np3,0\n", ["missing theme", "theology"]),
-    ("paragraph_id,morale,theology\np1,0,1\np2,2,1\np3,yes,0\n", ["other than 0 or 1", "p2 ('2')", "p3 ('yes')"]),
-    ("paragraph_id,morale,theology\np1,0,1\np2,1,1\np3,0,0\np1,0,1\n", ["duplicated", "p1"]),
-])
+@pytest.mark.parametrize(
+    ("text", "offenders"),
+    [
+        ("paragraph_id,morale,theology\np1,0,1\np2,1,1\np3,0,0\np9,1,0\n", ["unknown", "p9"]),
+        ("paragraph_id,morale,theology\np1,0,1\np2,1,1\n", ["no row", "p3"]),
+        ("paragraph_id,morale,theology,money\np1,0,1,0\np2,1,1,0\np3,0,0,0\n", ["unknown theme", "money"]),
+        ("paragraph_id,morale\np1,0\np2,1\np3,0\n", ["missing theme", "theology"]),
+        (
+            "paragraph_id,morale,theology\np1,0,1\np2,2,1\np3,yes,0\n",
+            ["other than 0 or 1", "p2 ('2')", "p3 ('yes')"],
+        ),
+        ("paragraph_id,morale,theology\np1,0,1\np2,1,1\np3,0,0\np1,0,1\n", ["duplicated", "p1"]),
+    ],
+)
 def test_bad_labels_stop_with_one_message_listing_the_offenders(tmp_path, text, offenders):
     with pytest.raises(LabelError) as info:
         reference.load_labels(write(tmp_path, text), themes=THEMES, paragraph_ids=IDS)
@@ -74,8 +88,11 @@ def test_adjudication_must_settle_every_disagreement_and_only_those(tmp_path):
     c1 = pd.DataFrame({"morale": [1, 0, 1]}, index=IDS)
     c2 = pd.DataFrame({"morale": [1, 1, 1]}, index=IDS)
     final = pd.DataFrame({"morale": [1, 1, 1]}, index=IDS)
-    log = write(tmp_path, "paragraph_id,theme,coder1,coder2,final,reason\np2,morale,0,1,1,desertion is named\n",
-                "log.csv")
+    log = write(
+        tmp_path,
+        "paragraph_id,theme,coder1,coder2,final,reason\np2,morale,0,1,1,desertion is named\n",
+        "log.csv",
+    )
     assert len(reference.check_adjudication(c1, c2, final, log)) == 1
     empty = write(tmp_path, "paragraph_id,theme,coder1,coder2,final,reason\n", "empty.csv")
     with pytest.raises(LabelError, match="p2/morale: the coders disagree"):
@@ -89,7 +106,9 @@ def test_the_committed_reference_set_is_consistent(real_study):
     """Every kept paragraph has one row; the final labels are the settled codings."""
     ref = real_study.project.reference
     assert real_study.labels.index.tolist() == real_study.kept["paragraph_id"].tolist()
-    reference.check_adjudication(real_study.coder1, real_study.coder2, real_study.labels, ref / "adjudication.csv")
+    reference.check_adjudication(
+        real_study.coder1, real_study.coder2, real_study.labels, ref / "adjudication.csv"
+    )
     agreement = pd.read_csv(ref / "agreement.csv")
     assert agreement["theme"].tolist() == real_study.themes
     assert {"krippendorff_alpha", "cohen_kappa"} <= set(agreement.columns)
@@ -97,7 +116,9 @@ def test_the_committed_reference_set_is_consistent(real_study):
 
 def test_seed_words_are_checked(tmp_path):
     assert reference.check_seed_words({"morale": ["Fear "], "theology": ["god"]}, themes=THEMES) == {
-        "morale": ["fear"], "theology": ["god"]}
+        "morale": ["fear"],
+        "theology": ["god"],
+    }
     with pytest.raises(LabelError, match="no seed words for theology"):
         reference.check_seed_words({"morale": ["fear"]}, themes=THEMES)
     with pytest.raises(LabelError, match="unknown theme"):
@@ -108,13 +129,16 @@ def test_seed_words_are_checked(tmp_path):
         reference.read_seed_words(write(tmp_path, "morale: [fear\n", "s.yml"), themes=THEMES)
 
 
-@pytest.mark.parametrize(("edit", "needle"), [
-    (lambda t: t + "999-p001,1,0,0,0,0\n", "999-p001"),
-    (lambda t: "\n".join(t.splitlines()[:-1]) + "\n", "no row for kept paragraph"),
-    (lambda t: t.replace("sleeper_cells", "sleepers"), "unknown theme column(s) sleepers"),
-    (lambda t: t.replace("000-p003,0,0,1,0,0", "000-p003,0,0,7,0,0"), "000-p003 ('7')"),
-    (lambda t: t + t.splitlines()[1] + "\n", "duplicated row(s) for 000-p003"),
-])
+@pytest.mark.parametrize(
+    ("edit", "needle"),
+    [
+        (lambda t: t + "999-p001,1,0,0,0,0\n", "999-p001"),
+        (lambda t: "\n".join(t.splitlines()[:-1]) + "\n", "no row for kept paragraph"),
+        (lambda t: t.replace("sleeper_cells", "sleepers"), "unknown theme column(s) sleepers"),
+        (lambda t: t.replace("000-p003,0,0,1,0,0", "000-p003,0,0,7,0,0"), "000-p003 ('7')"),
+        (lambda t: t + t.splitlines()[1] + "\n", "duplicated row(s) for 000-p003"),
+    ],
+)
 def test_bad_reference_files_exit_2_from_the_cli(project_copy, capsys, edit, needle):
     path = project_copy.labels
     path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")

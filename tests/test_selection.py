@@ -36,16 +36,28 @@ def test_coherence_prefers_the_planted_topics_to_mixed_ones(planted):
     good = [[dtm.vocabulary[j] for j in t] for t in model.top_terms(6)]
     mixed = [[good[0][i], good[1][i], good[2][i]] * 2 for i in range(3)]
     for measure in ("c_npmi", "c_v"):
-        assert selection.coherence(good, dtm, measure=measure).mean() > selection.coherence(
-            [list(dict.fromkeys(m)) for m in mixed], dtm, measure=measure).mean()
+        assert (
+            selection.coherence(good, dtm, measure=measure).mean()
+            > selection.coherence([list(dict.fromkeys(m)) for m in mixed], dtm, measure=measure).mean()
+        )
 
 
 def test_score_fits_gives_one_row_per_fit_with_every_measure(planted):
     dtm, _ = planted
-    tasks = [{"name": "nmf_sklearn", "backend": "nmf_sklearn", "k": k, "seed": s} for k in (2, 3) for s in (0, 1)]
+    tasks = [
+        {"name": "nmf_sklearn", "backend": "nmf_sklearn", "k": k, "seed": s} for k in (2, 3) for s in (0, 1)
+    ]
     fits = selection.fit_grid(tasks, dtm)
     table = selection.score_fits(fits, dtm)
-    assert list(table.columns) == ["model", "K", "seed", "coherence_npmi", "coherence_cv", "diversity", "stability"]
+    assert list(table.columns) == [
+        "model",
+        "K",
+        "seed",
+        "coherence_npmi",
+        "coherence_cv",
+        "diversity",
+        "stability",
+    ]
     assert len(table) == 4 and table.notna().all().all()
     # joblib workers change nothing
     again = selection.score_fits(selection.fit_grid(tasks, dtm, n_jobs=2), dtm)
@@ -53,15 +65,19 @@ def test_score_fits_gives_one_row_per_fit_with_every_measure(planted):
 
 
 def summary_of(means: dict[int, float], se: float) -> pd.DataFrame:
-    return pd.DataFrame({"model": "m", "K": list(means), "coherence_npmi_mean": list(means.values()),
-                         "coherence_npmi_se": se})
+    return pd.DataFrame(
+        {"model": "m", "K": list(means), "coherence_npmi_mean": list(means.values()), "coherence_npmi_se": se}
+    )
 
 
-@pytest.mark.parametrize(("means", "se", "chosen"), [
-    ({3: 0.10, 4: 0.20, 5: 0.30}, 0.01, 5),  # the best is clearly best
-    ({3: 0.10, 4: 0.29, 5: 0.30}, 0.02, 4),  # 4 is within one SE of the best: the smaller K wins
-    ({3: 0.29, 4: 0.10, 5: 0.30}, 0.02, 3),
-])
+@pytest.mark.parametrize(
+    ("means", "se", "chosen"),
+    [
+        ({3: 0.10, 4: 0.20, 5: 0.30}, 0.01, 5),  # the best is clearly best
+        ({3: 0.10, 4: 0.29, 5: 0.30}, 0.02, 4),  # 4 is within one SE of the best: the smaller K wins
+        ({3: 0.29, 4: 0.10, 5: 0.30}, 0.02, 3),
+    ],
+)
 def test_select_k_takes_the_smallest_k_within_one_standard_error(means, se, chosen):
     result = selection.select_k(summary_of(means, se))
     assert int(result["K"].iloc[0]) == chosen and int(result["K_best_npmi"].iloc[0]) == 5

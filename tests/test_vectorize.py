@@ -18,7 +18,11 @@ def test_token_pattern_keeps_arabic_names_whole():
 def test_possessives_contractions_digits_and_stop_words_are_dropped():
     analyze = Analyzer(VectorizerSettings(stem=False))
     assert analyze("The organization's fighters don't fight; 9-month-long sieges") == [
-        "organization", "fighters", "fight", "month-long", "sieges",
+        "organization",
+        "fighters",
+        "fight",
+        "month-long",
+        "sieges",
     ]
 
 
@@ -30,13 +34,22 @@ def test_stemming_merges_word_forms():
 
 def test_corpus_stop_rule_removes_terms_spread_over_every_document():
     # "common" is in every document and every paragraph; "rare" in one document only
-    texts = ["common alpha rare", "common alpha rare", "common beta", "common beta", "common gamma", "common gamma"]
+    texts = [
+        "common alpha rare",
+        "common alpha rare",
+        "common beta",
+        "common beta",
+        "common gamma",
+        "common gamma",
+    ]
     groups = ["a", "a", "b", "b", "c", "c"]
     ids = [str(i) for i in range(6)]
     dtm = vectorize(texts, doc_ids=ids, groups=groups, settings=VectorizerSettings(stem=False))
     assert dtm.corpus_stop_words == ("common",)
     assert "common" not in dtm.vocabulary and "rare" in dtm.vocabulary
-    kept = vectorize(texts, doc_ids=ids, groups=groups, settings=VectorizerSettings(stem=False, corpus_stop_min_df=None))
+    kept = vectorize(
+        texts, doc_ids=ids, groups=groups, settings=VectorizerSettings(stem=False, corpus_stop_min_df=None)
+    )
     assert "common" in kept.vocabulary
 
 
@@ -70,9 +83,18 @@ def test_settings_and_facts_are_recorded(planted):
 
 
 def test_phrases_join_frequent_pairs():
-    texts = ["sleeper cells attack", "sleeper cells hide", "sleeper cells return", "cells sleep", "other words"] * 2
-    dtm = vectorize(texts, doc_ids=[str(i) for i in range(10)],
-                    settings=VectorizerSettings(stem=False, phrases=True, phrase_threshold=0.5))
+    texts = [
+        "sleeper cells attack",
+        "sleeper cells hide",
+        "sleeper cells return",
+        "cells sleep",
+        "other words",
+    ] * 2
+    dtm = vectorize(
+        texts,
+        doc_ids=[str(i) for i in range(10)],
+        settings=VectorizerSettings(stem=False, phrases=True, phrase_threshold=0.5),
+    )
     assert "sleeper_cells" in dtm.vocabulary
 
 
@@ -83,8 +105,11 @@ def test_labels_show_the_most_frequent_word_of_a_stem():
 
 def test_settings_effect_reports_each_variant(real_study):
     kept = real_study.kept
-    table = settings_effect(kept["text"].tolist(), doc_ids=kept["paragraph_id"].tolist(),
-                            groups=kept["doc_id"].tolist(),
-                            variants={"naive": NAIVE_SETTINGS, "study": VectorizerSettings()})
+    table = settings_effect(
+        kept["text"].tolist(),
+        doc_ids=kept["paragraph_id"].tolist(),
+        groups=kept["doc_id"].tolist(),
+        variants={"naive": NAIVE_SETTINGS, "study": VectorizerSettings()},
+    )
     naive, study = table.set_index("variant")["terms"]
     assert study < naive  # stemming, min_df and the corpus stop list shrink the vocabulary

@@ -35,8 +35,16 @@ PARAGRAPH_COLUMNS = [
 ]
 PROVENANCE_FILE = "provenance.csv"
 PROVENANCE_COLUMNS = [
-    "doc_id", "file", "sha256", "title", "author", "publisher", "date", "language",
-    "notes", "rights",
+    "doc_id",
+    "file",
+    "sha256",
+    "title",
+    "author",
+    "publisher",
+    "date",
+    "language",
+    "notes",
+    "rights",
 ]
 KEPT, DROPPED, DUPLICATE = "kept", "dropped", "duplicate"
 
@@ -122,6 +130,7 @@ class _Block:
 
 # ---------------------------------------------------------------- reading
 
+
 def _decode(data: bytes, where: str) -> str:
     if b"\x00" in data:
         raise CorpusError(f"{where} looks like a binary file (it contains NUL bytes); give plain UTF-8 text.")
@@ -129,8 +138,7 @@ def _decode(data: bytes, where: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CorpusError(
-            f"{where} is not valid UTF-8 (bad byte at position {exc.start}); "
-            "re-save it as UTF-8 text."
+            f"{where} is not valid UTF-8 (bad byte at position {exc.start}); re-save it as UTF-8 text."
         ) from None
     text = text.removeprefix("\ufeff")
     if not text.strip():
@@ -256,7 +264,9 @@ def load_documents(path: str | Path) -> list[Document]:
     """
     path = Path(path)
     if not path.exists():
-        raise CorpusError(f"{path} does not exist; give a folder of .txt files or a .txt, .csv or .jsonl file.")
+        raise CorpusError(
+            f"{path} does not exist; give a folder of .txt files or a .txt, .csv or .jsonl file."
+        )
     if path.is_dir():
         return _documents_from_folder(path)
     suffix = path.suffix.lower()
@@ -352,9 +362,13 @@ _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
-_DATE = re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b", re.I)
+_DATE = re.compile(
+    rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b", re.I
+)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'", "\u00a0": " "})
+_QUOTES = str.maketrans(
+    {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'", "\u00a0": " "}
+)
 
 
 def clean_text(raw: str) -> str:
@@ -391,10 +405,13 @@ def classify_block(raw: str, *, gap_before: int = 1, rules: CleaningRules = Clea
     words = _words(text)
     n = len(words)
     first_line = raw.strip().splitlines()[0]
-    if re.match(r"^\[\d+\]", raw.strip()) or ( re.match(r"^\*\s*\w", raw.strip()) and not raw.strip().startswith("**")):
+    if re.match(r"^\[\d+\]", raw.strip()) or (
+        re.match(r"^\*\s*\w", raw.strip()) and not raw.strip().startswith("**")
+    ):
         return "footnote"
     if n <= rules.byline_max_words and (
-        re.search(r"(^|[\s|,])(?i:by)\s+(dr\.?\s+)?[A-Z]", text) or re.match(r"^(dr|prof)\.?\s+[A-Z]", text, re.I)
+        re.search(r"(^|[\s|,])(?i:by)\s+(dr\.?\s+)?[A-Z]", text)
+        or re.match(r"^(dr|prof)\.?\s+[A-Z]", text, re.I)
     ):
         return "byline"
     if n <= rules.date_max_words and _YEAR.search(text) and (_DATE.search(text) or n <= 3):
@@ -403,12 +420,18 @@ def classify_block(raw: str, *, gap_before: int = 1, rules: CleaningRules = Clea
         return "foreign_script"
     if re.match(r"^share (this|on|via)\b", text, re.I):
         return "share_line"
-    if re.match(r"^#+\s*about\b", first_line, re.I) or re.match(r"^about (the|us|this)\b", text, re.I) and n <= 8:
+    if (
+        re.match(r"^#+\s*about\b", first_line, re.I)
+        or re.match(r"^about (the|us|this)\b", text, re.I)
+        and n <= 8
+    ):
         return "about_block"
     if (_URL.search(raw) or _MD_LINK.search(raw)) and n <= rules.link_max_words:
         return "contact_link"
     if n <= rules.caption_max_words and (
-        re.match(r"^(a|an|the)?\s*(photo|photograph|image|picture|graph|chart|map|screenshot|still)\b", text, re.I)
+        re.match(
+            r"^(a|an|the)?\s*(photo|photograph|image|picture|graph|chart|map|screenshot|still)\b", text, re.I
+        )
         or (gap_before >= rules.image_gap_lines and n <= rules.caption_max_words and not _ends_sentence(text))
         or (gap_before >= rules.image_gap_lines and n < rules.min_words)
     ):
@@ -424,6 +447,7 @@ def classify_block(raw: str, *, gap_before: int = 1, rules: CleaningRules = Clea
 
 
 # ----------------------------------------------------------- duplicates
+
 
 def _shingle_matrix(texts: list[str], rules: CleaningRules):
     """Binary document x shingle matrix (word n-grams of normalised text)."""
@@ -441,7 +465,9 @@ def _shingle_matrix(texts: list[str], rules: CleaningRules):
         return None
 
 
-def containment_scores(texts: list[str], groups: list[str], *, rules: CleaningRules = CleaningRules()) -> np.ndarray:
+def containment_scores(
+    texts: list[str], groups: list[str], *, rules: CleaningRules = CleaningRules()
+) -> np.ndarray:
     """Share of each text's shingles found in each group's (document's) text.
 
     Returns an array of shape (n_texts, n_groups) where entry (i, g) is
@@ -461,7 +487,9 @@ def containment_scores(texts: list[str], groups: list[str], *, rules: CleaningRu
         return np.where(sizes[:, None] > 0, shared / np.maximum(sizes[:, None], 1), 0.0)
 
 
-def find_duplicates(table: pd.DataFrame, doc_order: list[str], *, rules: CleaningRules = CleaningRules()) -> dict[str, tuple[str, float]]:
+def find_duplicates(
+    table: pd.DataFrame, doc_order: list[str], *, rules: CleaningRules = CleaningRules()
+) -> dict[str, tuple[str, float]]:
     """Map each near-duplicate block to the earlier block it repeats.
 
     A block is compared with every document that comes before it in
@@ -505,6 +533,7 @@ def _originality_order(docs: list[Document]) -> list[str]:
 
 
 # ----------------------------------------------------------------- main
+
 
 def build_paragraphs(docs: list[Document], *, rules: CleaningRules = CleaningRules()) -> pd.DataFrame:
     """Segment, clean and de-duplicate documents into the paragraph table.
@@ -577,7 +606,9 @@ def build_paragraphs(docs: list[Document], *, rules: CleaningRules = CleaningRul
 
 def summarize(table: pd.DataFrame) -> pd.DataFrame:
     """Per document: kept, duplicate and dropped counts, and dropped by reason."""
-    counts = pd.crosstab(table["doc_id"], table["status"]).reindex(columns=[KEPT, DUPLICATE, DROPPED], fill_value=0)
+    counts = pd.crosstab(table["doc_id"], table["status"]).reindex(
+        columns=[KEPT, DUPLICATE, DROPPED], fill_value=0
+    )
     dropped = table[table["status"] == DROPPED]
     reasons = pd.crosstab(dropped["doc_id"], "dropped_" + dropped["reason"])
     out = counts.join(reasons).fillna(0).astype(int)
@@ -612,9 +643,14 @@ def duplicate_pairs(table: pd.DataFrame, *, rules: CleaningRules = CleaningRules
         if matrix is None:
             continue
         a, b = (matrix[0] > 0).toarray().ravel(), (matrix[1] > 0).toarray().ravel()
-        rows.append({
-            "duplicate": row["paragraph_id"], "original": original,
-            "containment": (a & b).sum() / max(a.sum(), 1), "similarity": (a & b).sum() / max((a | b).sum(), 1),
-            "duplicate_words": len(_words(row["text"])), "original_words": len(_words(text_of[original])),
-        })
+        rows.append(
+            {
+                "duplicate": row["paragraph_id"],
+                "original": original,
+                "containment": (a & b).sum() / max(a.sum(), 1),
+                "similarity": (a & b).sum() / max((a | b).sum(), 1),
+                "duplicate_words": len(_words(row["text"])),
+                "original_words": len(_words(text_of[original])),
+            }
+        )
     return pd.DataFrame(rows)
