@@ -14,6 +14,8 @@ from themes.project import Project
 from themes.vectorize import VectorizerSettings, vectorize
 
 ROOT = Path(__file__).resolve().parents[1]
+MODELS_CSV_COLUMNS = ["model", "K", "seed", "coherence_npmi", "coherence_cv", "diversity", "stability"]
+"""The columns of ``results/models.csv`` promised by the README's output contract."""
 
 # Three groups of words that never share a paragraph: every topic model must find them.
 PLANTED_GROUPS = {

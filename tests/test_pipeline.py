@@ -8,7 +8,7 @@ import shutil
 import nbformat
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import MODELS_CSV_COLUMNS, ROOT
 
 from themes import pipeline, verify
 from themes.cli import main
@@ -64,15 +64,7 @@ def test_paragraph_scores_cover_every_kept_paragraph_and_model(rebuilt):
 
 def test_tables_and_manifest_record_what_was_done(rebuilt):
     models = pd.read_csv(rebuilt / "results" / "models.csv")
-    assert models.columns.tolist() == [
-        "model",
-        "K",
-        "seed",
-        "coherence_npmi",
-        "coherence_cv",
-        "diversity",
-        "stability",
-    ]
+    assert models.columns.tolist() == MODELS_CSV_COLUMNS
     assert models.groupby(["model", "K"]).size().min() >= 5  # at least five seeds everywhere
     alignment = pd.read_csv(rebuilt / "results" / "alignment.csv")
     assert set(alignment["model"]) == set(pipeline.MODEL_NAMES) and set(alignment["theme"]) == set(THEMES)

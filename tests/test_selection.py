@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import MODELS_CSV_COLUMNS
 
 from themes import selection
 from themes.models import fit_topic_model
@@ -49,15 +50,7 @@ def test_score_fits_gives_one_row_per_fit_with_every_measure(planted):
     ]
     fits = selection.fit_grid(tasks, dtm)
     table = selection.score_fits(fits, dtm)
-    assert list(table.columns) == [
-        "model",
-        "K",
-        "seed",
-        "coherence_npmi",
-        "coherence_cv",
-        "diversity",
-        "stability",
-    ]
+    assert list(table.columns) == MODELS_CSV_COLUMNS
     assert len(table) == 4 and table.notna().all().all()
     # joblib workers change nothing
     again = selection.score_fits(selection.fit_grid(tasks, dtm, n_jobs=2), dtm)

@@ -295,6 +295,12 @@ def _transform_lda_gensim(model, counts):
     return _gensim_doc_topic(model.estimator, counts, model.seed)
 
 
+def _nmf_params(est, caught, **settings) -> dict:
+    """An NMF fit's settings, iterations, and whether it converged (no ConvergenceWarning)."""
+    converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    return {"input": "tfidf", **settings, "n_iter": int(est.n_iter_), "converged": converged}
+
+
 def _fit_nmf(dtm, k, seed, *, max_iter=1000, minibatch=False, **_):
     from sklearn.decomposition import NMF, MiniBatchNMF
 
@@ -305,14 +311,7 @@ def _fit_nmf(dtm, k, seed, *, max_iter=1000, minibatch=False, **_):
         warnings.simplefilter("always", ConvergenceWarning)
         W = est.fit_transform(X)
     doc_topic, topic_term = _nmf_shares(W, est.components_)
-    params = {
-        "input": "tfidf",
-        "init": "nndsvda",
-        "max_iter": max_iter,
-        "n_iter": int(est.n_iter_),
-        "converged": not any(issubclass(w.category, ConvergenceWarning) for w in caught),
-    }
-    return est, topic_term, doc_topic, params
+    return est, topic_term, doc_topic, _nmf_params(est, caught, init="nndsvda", max_iter=max_iter)
 
 
 def _fit_nmf_sklearn(dtm, k, seed, **params):
@@ -389,14 +388,9 @@ def _fit_nmf_seeded(dtm, k, seed, *, seed_columns, max_iter=1000, **_):
         est = NMF(n_components=k, init="custom", solver="mu", max_iter=max_iter, random_state=seed)
         W = est.fit_transform(X, W=W0, H=H0.copy())
     doc_topic, topic_term = _nmf_shares(W, est.components_)
-    params = {
-        "input": "tfidf",
-        "init": "random, seed words zero outside their topic",
-        "solver": "mu",
-        "max_iter": max_iter,
-        "n_iter": int(est.n_iter_),
-        "converged": not any(issubclass(w.category, ConvergenceWarning) for w in caught),
-    }
+    params = _nmf_params(
+        est, caught, init="random, seed words zero outside their topic", solver="mu", max_iter=max_iter
+    )
     return est, topic_term, doc_topic, params
 
 
