@@ -66,3 +66,15 @@ def test_seed_words_alone_are_the_strongest_and_recover_every_theme(summary):
 def test_finance_is_recovered_by_no_topic_model_nor_the_supervised_one(summary, verdicts):
     assert summary.at["supervised", "themes_recovered"] == 4
     assert all(verdicts.at["finance", m] != "recovered" for m in [*TOPIC_MODELS, "supervised"])
+
+
+def test_the_generated_discussion_quotes_the_tables(summary):
+    from themes import pipeline
+
+    alignment = pd.read_csv(ROOT / "results" / "alignment.csv")
+    text = pipeline.discussion(alignment, summary.reset_index())
+    assert f"{summary.at['lda_naive', 'auc_mean']:.2f}, where 0.50 is chance" in text
+    assert f"mean AUC {summary.at['supervised', 'auc_mean']:.2f}" in text
+    for row in alignment[alignment["verdict"] == "recovered"].itertuples():
+        if row.model not in ("keywords", "supervised", "lda_naive"):
+            assert f"`{row.model}` {row.auc_mean:.2f} [{row.auc_ci_low:.2f}, {row.auc_ci_high:.2f}]" in text
