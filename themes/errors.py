@@ -1,8 +1,8 @@
-"""The package's own exception types.
+"""The package's own exception and warning types.
 
-Every error a user can cause (bad input files, unknown names, impossible
-settings) is a :class:`ThemesError`; the command line turns it into one
-sentence on standard error and exit code 2.
+Every error a user can cause (bad input files, unknown names, impossible settings) is a
+:class:`ThemesError`; the command line turns it into one sentence on standard error and exit
+code 2. Errors about settings of a model are also ``ValueError``, as scikit-learn expects.
 """
 
 
@@ -18,5 +18,13 @@ class LabelError(ThemesError):
     """The codebook, seed words or a label file is invalid."""
 
 
-class ModelError(ThemesError):
+class ModelError(ThemesError, ValueError):
     """A model cannot be fitted or applied with the given settings."""
+
+
+class SeedWordsWarning(UserWarning):
+    """Some seed words are not in the vocabulary and were ignored."""
+
+
+class CorpusWarning(UserWarning):
+    """A document of a larger corpus was skipped (it left no analysable paragraph)."""
