@@ -6,7 +6,7 @@ revised, never the labels or the thresholds.
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 PLAIN = ["lda_sklearn", "lda_gensim", "nmf_sklearn", "nmf_minibatch"]
 TOPIC_MODELS = ["lda_naive", *PLAIN, "lda_seeded", "nmf_seeded"]

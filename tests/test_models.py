@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import PLANTED_GROUPS, planted_texts
+from helpers import PLANTED_GROUPS, planted_texts
 
 from themes.errors import ModelError
 from themes.models import BACKENDS, SEEDED, check_k, fit_topic_model

@@ -5,7 +5,7 @@ import re
 
 import nbformat
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from themes.notebooks import notebook_paths
 

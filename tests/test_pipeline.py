@@ -8,7 +8,7 @@ import shutil
 import nbformat
 import pandas as pd
 import pytest
-from conftest import MODELS_CSV_COLUMNS, ROOT
+from helpers import MODELS_CSV_COLUMNS, ROOT
 
 from themes import pipeline, verify
 from themes.cli import main

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import MODELS_CSV_COLUMNS
+from helpers import MODELS_CSV_COLUMNS
 
 from themes import selection
 from themes.models import fit_topic_model

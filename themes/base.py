@@ -43,7 +43,9 @@ class TopicEstimator(TransformerMixin, BaseEstimator):
         )
         values = X.data if hasattr(X, "data") and not isinstance(X, np.ndarray) else X
         if np.any(values < 0):
-            raise ModelError(f"{type(self).__name__} needs non-negative counts or weights; got a negative value.")
+            raise ModelError(
+                f"{type(self).__name__} needs non-negative counts or weights; got a negative value."
+            )
         return X
 
     def _check_n_components(self, n_samples: int) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import ThemesError
 from .project import Project
+from .registry import MODELS
 
 
 def _cmd_corpus(args: argparse.Namespace) -> int:
@@ -35,69 +36,85 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
 
 
 def _cmd_reference(args: argparse.Namespace) -> int:
-    from . import pipeline
+    from .study import load_study, project_paths, write_agreement
 
-    project = Project(Path(args.root))
-    study = pipeline.load_study(project)
-    table = pipeline.write_agreement(study)
+    study = load_study(project_paths(args.root))
+    table = write_agreement(study)
     print(
         f"{len(study.labels)} kept paragraphs labelled on {len(study.themes)} themes: "
-        f"{', '.join(study.themes)}"
+        + ", ".join(study.themes)
     )
     if table is not None:
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-        print(f"wrote {project.reference / 'agreement.csv'}")
+        print(f"wrote {study.project.reference / 'agreement.csv'}")
     return 0
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
-    from . import pipeline, selection
+    from . import selection
+    from .models import TopicModel
+    from .registry import get_spec
+    from .study import load_study, project_paths
 
-    project = Project(Path(args.root))
-    study = pipeline.load_study(project, labels_required=False)
+    spec = get_spec(args.model)
+    study = load_study(project_paths(args.root), labels_required=False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        model = pipeline.fit_named(study, args.model, k=args.k, seed=args.seed)
+        model = TopicModel.from_matrix(
+            spec.make(k=args.k, seed=args.seed, seed_words=study.seed_words),
+            study.matrix(spec),
+            name=spec.name,
+        )
     for w in caught:
         print(f"themes fit: warning: {w.message}", file=sys.stderr)
-    top = model.top_terms(selection.TOP_N)
-    npmi = selection.coherence([[model.vocabulary[j] for j in t] for t in top], model.dtm, measure="c_npmi")
+    top = model.top_word_lists(selection.TOP_N, readable=False)
+    npmi = selection.coherence(top, selection.coherence_texts(study.matrix(spec)), measure="c_npmi")
+    n, v = model.doc_topic.shape[0], model.topic_term.shape[1]
     print(
-        f"{model.name}: K={model.k}, seed={model.seed}, {model.dtm.shape[0]} paragraphs, "
-        f"{model.dtm.shape[1]} terms; diversity {selection.diversity(top):.2f}"
+        f"{model.name}: K={model.k}, seed={model.seed}, {n} paragraphs, {v} terms; "
+        f"diversity {selection.diversity(model.top_term_indices(selection.TOP_N)):.2f}"
     )
-    for name, words, score in zip(model.topic_names, model.top_words(args.top), npmi, strict=True):
+    for name, words, score in zip(model.topic_names, model.top_word_lists(args.top), npmi, strict=True):
         print(f"{name:>14}  NPMI {score:+.3f}  {' '.join(words)}")
     return 0
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from . import corpus, pipeline
+    from . import corpus
+    from . import io as files
+    from .errors import ModelError
+    from .persist import load_scorer
+    from .registry import model_names
+    from .study import project_paths
 
-    project = Project(Path(args.root))
-    if args.model not in pipeline.MODEL_NAMES:
-        raise ThemesError(f"unknown model {args.model!r}; choose one of {', '.join(pipeline.MODEL_NAMES)}.")
+    project = project_paths(args.root)
+    if args.model not in model_names():
+        raise ModelError(f"unknown model {args.model!r}; choose one of {', '.join(model_names())}.")
+    saved = project.results / "models" / args.model
+    if not saved.is_dir():
+        raise ModelError(
+            f"there is no saved model {args.model!r} in {saved.parent}; "
+            "run 'themes reproduce' to fit and save it."
+        )
+    scorer = load_scorer(saved)
     docs = [doc for path in args.files for doc in corpus.load_documents(Path(path))]
     table = corpus.kept(corpus.build_paragraphs(docs))
-    study = pipeline.load_study(project)
-    selected = pipeline.read_selection(project) if args.model in pipeline.SWEPT else {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # seed words missing: reported by themes fit
-        scores = pipeline.score_texts(
-            study, args.model, table["text"].tolist(), table["paragraph_id"].tolist(), selected=selected
-        )
-    from . import io
-
-    sys.stdout.write(io.csv_text(scores))
+    scores = scorer.predict(table[["paragraph_id", "text"]]).reset_index()
+    scores.insert(1, "model", args.model)
+    scores["text"] = table["text"].to_numpy()
+    sys.stdout.write(files.csv_text(scores))
     return 0
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    from . import pipeline
+    from .main_job import reproduce
+    from .study import StudyConfig
 
-    config = pipeline.StudyConfig(n_jobs=args.jobs)
-    manifest = pipeline.reproduce(
-        args.root, config=config, notebooks=not args.no_notebooks, progress=sys.stderr.isatty()
+    manifest = reproduce(
+        args.root,
+        config=StudyConfig(n_jobs=args.jobs),
+        notebooks=not args.no_notebooks,
+        progress=sys.stderr.isatty(),
     )
     chosen = ", ".join(f"{m} K={k}" for m, k in manifest["selection"]["chosen_K"].items())
     print(f"rebuilt {len(manifest['outputs'])} outputs in {Path(args.root) / 'results'} (chosen: {chosen})")
@@ -139,11 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_reference)
 
     p = sub.add_parser("fit", help="fit one topic model on the corpus and print its topics")
-    p.add_argument(
-        "--model",
-        required=True,
-        help="lda_gensim, lda_sklearn, nmf_sklearn, nmf_minibatch, lda_seeded, nmf_seeded or lda_naive",
-    )
+    p.add_argument("--model", required=True, help="a topic model of the study: " + ", ".join(MODELS))
     p.add_argument("--k", type=int, required=True, help="number of topics")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--top", type=int, default=10, help="top words to print per topic (default 10)")

@@ -172,7 +172,7 @@ def plot_k_curve(
 
 
 # ------------------------------------------------------------------ figures
-# Whole figures, built from the tables written beside them, so that the pipeline and the
+# Whole figures, built from the tables written beside them, so that the main job and the
 # notebooks draw the same figure from the same numbers.
 
 

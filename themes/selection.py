@@ -1,8 +1,7 @@
-"""Model selection: a grid of (model, K, seed) fits scored by coherence, diversity and stability.
+"""Model selection measures: coherence, diversity, stability across seeds, and the K rule.
 
-Each fit is an independent joblib task (serial by default), so a larger corpus can fan the
-same grid out to more cores or a cluster. K is chosen by a rule fixed before any fit is
-compared with the reference labels: :func:`select_k`.
+Fits are scored without the reference labels; K is chosen by a rule fixed before any fit is
+compared with them (:func:`select_k`). ``themes.sweep`` runs the grid of fits.
 """
 
 from __future__ import annotations
@@ -11,10 +10,9 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 from scipy.optimize import linear_sum_assignment
 
-from .models import TopicModel, fit_topic_model
+from .models import TopicModel
 from .vectorize import DocumentTermMatrix
 
 TOP_N = 10
@@ -23,9 +21,23 @@ NPMI_WINDOW = 10
 """Sliding window of NPMI coherence (gensim's default for ``c_npmi``, Aletras & Stevenson 2013)."""
 CV_WINDOW = 110
 """Sliding window of C_V coherence (gensim's default for ``c_v``, Röder et al. 2015)."""
+COHERENCE_SAMPLE = 20_000
+"""Coherence is measured on at most this many paragraphs, drawn with :data:`COHERENCE_SEED`
+(all of them when the corpus is smaller): the co-occurrence counts of 20,000 paragraphs rank
+topics as well as those of a million, and their token sequences fit in memory."""
+COHERENCE_SEED = 0
 
 
-def coherence(topics: list[list[str]], dtm: DocumentTermMatrix, *, measure: str) -> np.ndarray:
+def coherence_texts(dtm: DocumentTermMatrix) -> list[list[str]]:
+    """The token sequences coherence is measured on: every paragraph, or a fixed sample."""
+    texts = list(dtm.texts)
+    if len(texts) > COHERENCE_SAMPLE:
+        rng = np.random.default_rng(COHERENCE_SEED)
+        texts = [texts[i] for i in np.sort(rng.choice(len(texts), COHERENCE_SAMPLE, replace=False))]
+    return dtm.vectorizer.token_sequences(texts)
+
+
+def coherence(topics: list[list[str]], texts: list[list[str]], *, measure: str) -> np.ndarray:
     """Per-topic coherence of top-term lists on the modelling corpus, through gensim.
 
     All topics go to one ``CoherenceModel``: the word co-occurrence counts are gathered
@@ -34,16 +46,15 @@ def coherence(topics: list[list[str]], dtm: DocumentTermMatrix, *, measure: str)
     Parameters
     ----------
     topics : list of list of str
-        Each topic's top terms (vocabulary terms, not display labels).
-    dtm : DocumentTermMatrix
-        The reference texts are its paragraphs' terms (``dtm.tokens``).
+        Each topic's top terms (vocabulary terms, not display words).
+    texts : list of list of str
+        The paragraphs' terms in order (:func:`coherence_texts`).
     measure : {"c_npmi", "c_v"}
         NPMI with a window of :data:`NPMI_WINDOW`, or C_V with :data:`CV_WINDOW`.
     """
     from gensim.corpora import Dictionary
     from gensim.models import CoherenceModel
 
-    texts = [list(t) for t in dtm.tokens]
     window = {"c_npmi": NPMI_WINDOW, "c_v": CV_WINDOW}[measure]
     model = CoherenceModel(
         topics=topics,
@@ -63,7 +74,7 @@ def diversity(top_terms: list[list[int]]) -> float:
     return len(set(words)) / len(words)
 
 
-def match_topics(a: list[list[int]], b: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+def match_runs(a: list[list[int]], b: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     """Match the topics of two runs one to one, maximising top-word Jaccard similarity.
 
     Returns the matched pairs' column indices (rows of ``a``, rows of ``b``) and the
@@ -76,7 +87,7 @@ def match_topics(a: list[list[int]], b: list[list[int]]) -> tuple[np.ndarray, np
 
 def matched_similarity(a: list[list[int]], b: list[list[int]]) -> float:
     """Mean top-word Jaccard similarity of two runs' topics after one-to-one matching."""
-    (rows, cols), sim = match_topics(a, b)
+    (rows, cols), sim = match_runs(a, b)
     return float(sim[rows, cols].mean())
 
 
@@ -96,46 +107,18 @@ def stability(runs: list[list[list[int]]]) -> np.ndarray:
     return pair.sum(axis=1) / (n - 1)
 
 
-def _fit(dtm, backend, name, k, seed, seed_words, params):
-    return fit_topic_model(dtm, backend, k=k, seed=seed, name=name, seed_words=seed_words, **params)
-
-
-def fit_grid(
-    tasks: list[dict],
-    dtm: DocumentTermMatrix,
-    *,
-    seed_words: dict | None = None,
-    n_jobs: int = 1,
-    progress=None,
-) -> list[TopicModel]:
-    """Fit every task (``name``, ``backend``, ``k``, ``seed``, ``params``) as a joblib job.
-
-    The result does not depend on ``n_jobs``: each fit is seeded on its own and pins its
-    thread pools to one thread.
-    """
-    jobs = (
-        delayed(_fit)(dtm, t["backend"], t["name"], t["k"], t["seed"], seed_words, t.get("params", {}))
-        for t in tasks
-    )
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    out = []
-    for model in results:
-        out.append(model)
-        if progress is not None:
-            progress.update(1)
-    return out
-
-
 def score_fits(fits: list[TopicModel], dtm: DocumentTermMatrix) -> pd.DataFrame:
     """One row per fit: model, K, seed, NPMI and C_V coherence, diversity, stability."""
-    tops = [f.top_terms(TOP_N) for f in fits]
+    tops = [f.top_term_indices(TOP_N) for f in fits]
     # NPMI and C_V do not depend on the order of a topic's top words, so each distinct
     # set is scored once (runs with different seeds often share topics).
     keys = [tuple(sorted(topic)) for top in tops for topic in top]
     unique = list(dict.fromkeys(keys))
     where = {key: i for i, key in enumerate(unique)}
-    topics = [[dtm.vocabulary[j] for j in key] for key in unique]
-    scores = {m: coherence(topics, dtm, measure=m)[[where[key] for key in keys]] for m in ("c_npmi", "c_v")}
+    vocabulary = dtm.vocabulary
+    topics = [[vocabulary[j] for j in key] for key in unique]
+    texts = coherence_texts(dtm)
+    scores = {m: coherence(topics, texts, measure=m)[[where[key] for key in keys]] for m in ("c_npmi", "c_v")}
     bounds = np.cumsum([0] + [f.k for f in fits])
     table = pd.DataFrame(
         {
@@ -206,8 +189,8 @@ def select_k(summary: pd.DataFrame) -> pd.DataFrame:
 def topic_correspondence(a: TopicModel, b: TopicModel, *, n: int = TOP_N) -> pd.DataFrame:
     """Topics of two models matched one to one on top-word Jaccard similarity (terms shared
     through the same vocabulary), with each side's top words; best matches first."""
-    (rows, cols), sim = match_topics(a.top_terms(n), b.top_terms(n))
-    wa, wb = a.top_words(n), b.top_words(n)
+    (rows, cols), sim = match_runs(a.top_term_indices(n), b.top_term_indices(n))
+    wa, wb = a.top_word_lists(n), b.top_word_lists(n)
     out = pd.DataFrame(
         {
             f"{a.name}_topic": [a.topic_names[i] for i in rows],

@@ -1,23 +1,28 @@
-"""Paragraphs to word matrices: tokens, stop words, stemming, phrases, counts and tf-idf.
+"""Paragraphs to word matrices: tokens, stop words, stems, phrases, counts and tf-idf.
 
-:func:`vectorize` fits a vocabulary on the modelling corpus and returns a frozen
-:class:`DocumentTermMatrix` that records every setting and can turn unseen text into the
-same columns. Nothing is downloaded: the stop words are scikit-learn's, the stemmer is
-snowballstemmer's, phrases are learnt by gensim from the corpus itself.
+:class:`Vectorizer` is a scikit-learn transformer: ``fit`` learns the vocabulary (after the
+corpus stop rule), ``transform`` counts the terms of any text with the same analysis.
+:class:`DocumentTermMatrix` bundles a fitted vectorizer with the counts of the paragraphs it
+describes, which is what the models are fitted on. Nothing is downloaded: the stop words are
+scikit-learn's, the stemmer is Snowball's (PyStemmer, compiled), phrases are learnt by gensim.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import snowballstemmer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
+from sklearn.utils.validation import check_is_fitted
 
 from .errors import ModelError
 
@@ -39,295 +44,426 @@ _CONTRACTIONS = [
 ]
 
 
-@dataclass(frozen=True)
-class VectorizerSettings:
-    """Every choice that turns paragraphs into a matrix.
+class Analyzer:
+    """Text to words (:meth:`words`) and to terms (``__call__``: stems, then phrases).
+
+    The same object analyses the fitting corpus and any new text, so both get the same
+    terms. Stems are cached per distinct word: a corpus repeats its words, and the
+    stemmer is then called once per word rather than once per token.
+    """
+
+    def __init__(self, vectorizer: Vectorizer, phraser=None):
+        self.token_pattern = re.compile(vectorizer.token_pattern)
+        self.min_token_length = vectorizer.min_token_length
+        self.stop = (ENGLISH_STOP_WORDS if vectorizer.stop_words else frozenset()) | frozenset(
+            vectorizer.extra_stop_words
+        )
+        self.stem = vectorizer.stem
+        self.phraser = phraser
+        self._stems: dict[str, str] = {}
+        self._stemmer = snowballstemmer.stemmer("english")
+
+    def __getstate__(self):  # the C stemmer cannot be pickled (joblib, Dask); it is rebuilt
+        return {k: v for k, v in self.__dict__.items() if k != "_stemmer"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._stemmer = snowballstemmer.stemmer("english")
+
+    def words(self, text: str) -> list[str]:
+        """The text's words: normalised, lower case, without stop words and short tokens."""
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+        text = _POSSESSIVE.sub("", text)
+        for pattern, repl in _CONTRACTIONS:
+            text = pattern.sub(repl, text)
+        stop, shortest = self.stop, self.min_token_length
+        stripped = (w.strip("'-") for w in self.token_pattern.findall(text))
+        return [w for w in stripped if len(w) >= shortest and w not in stop]
+
+    def stems(self, words: list[str]) -> list[str]:
+        """Each word's term: its Snowball stem (or the word itself without stemming)."""
+        if not self.stem:
+            return list(words)
+        cache = self._stems
+        new = [w for w in dict.fromkeys(words) if w not in cache]
+        if new:
+            cache.update(zip(new, self._stemmer.stemWords(new), strict=True))
+        return [cache[w] for w in words]
+
+    def __call__(self, text: str) -> list[str]:
+        terms = self.stems(self.words(text))
+        return list(self.phraser[terms]) if self.phraser is not None else terms
+
+
+def _texts_and_groups(paragraphs, groups) -> tuple[list[str], list | None]:
+    """Texts from a paragraph table (its ``text``; ``doc_id`` as groups) or a sequence of str."""
+    if isinstance(paragraphs, pd.DataFrame):
+        if "text" not in paragraphs.columns:
+            raise ModelError("the paragraph table has no 'text' column.")
+        if groups is None and "doc_id" in paragraphs.columns:
+            groups = paragraphs["doc_id"].tolist()
+        paragraphs = paragraphs["text"]
+    if isinstance(paragraphs, str):
+        raise ModelError("give a list of texts (or a paragraph table), not a single string.")
+    texts = [t if isinstance(t, str) else "" for t in paragraphs]
+    if groups is not None and len(groups) != len(texts):
+        raise ModelError(f"got {len(texts)} texts but {len(groups)} groups.")
+    return texts, (list(groups) if groups is not None else None)
+
+
+def _doc_count_bounds(min_df, max_df, n_docs: int) -> tuple[float, float]:
+    # CountVectorizer's reading of min_df/max_df: an int is a number of documents, a float a share.
+    low = min_df if isinstance(min_df, Integral) else min_df * n_docs
+    high = max_df if isinstance(max_df, Integral) else max_df * n_docs
+    return low, high
+
+
+class Vectorizer(TransformerMixin, BaseEstimator):
+    """Paragraphs to term counts, with the analysis this package uses for topic models.
 
     Parameters
     ----------
-    token_pattern : str
-        Regular expression for a word (:data:`WORD_PATTERN`, or scikit-learn's default).
-    min_token_length : int
-        Shorter tokens are dropped.
-    stop_words : bool
+    token_pattern : str, default WORD_PATTERN
+        Regular expression for a word: letters joined by hyphens or apostrophes, so that
+        "al-Naba'" is one token and digits are never one.
+    min_token_length : int, default 2
+        Shorter words are dropped.
+    stop_words : bool, default True
         Drop scikit-learn's English stop-word list (318 words).
-    stem : bool
-        Reduce words to their Snowball (Porter 2) English stem, so that "deserters",
-        "desertion" and "deserted" count as one term.
-    phrases : bool
+    stem : bool, default True
+        Reduce words to their Snowball (Porter 2) English stem: "deserters", "desertion"
+        and "deserted" count as one term.
+    phrases : bool, default False
         Join frequent word pairs into one term with gensim ``Phrases`` ("sleeper_cell").
-    phrase_min_count, phrase_threshold : float
-        gensim ``Phrases`` settings; the default score (Mikolov et al. 2013).
-    min_df : int or float
-        Terms in fewer paragraphs (or a smaller share of them) are dropped: a term seen in
-        one paragraph carries no co-occurrence for a topic model.
-    max_df : float or int
+    phrase_min_count, phrase_threshold : float, default 3 and 10.0
+        gensim ``Phrases`` settings (its default score, Mikolov et al. 2013).
+    min_df : int or float, default 2
+        Terms in fewer paragraphs (int) or a smaller share of them (float) are dropped: a
+        term seen in one paragraph carries no co-occurrence for a topic model.
+    max_df : int or float, default 1.0
         Terms in more paragraphs (or a larger share) are dropped.
-    corpus_stop_doc_share, corpus_stop_min_df : float or None
-        The corpus stop list: a term found in at least ``corpus_stop_doc_share`` of the
+    corpus_stop_doc_share, corpus_stop_min_df : float or None, default 1.0 and 0.25
+        The corpus stop rule: a term found in at least ``corpus_stop_doc_share`` of the
         source documents *and* in at least ``corpus_stop_min_df`` of the paragraphs is
         dropped. Such terms (the organisation's own name, "fighters") are spread over the
-        whole corpus and tell paragraphs apart no better than "the" does. Set
-        ``corpus_stop_min_df`` to None to keep them. The rule is applied only when the
-        corpus has at least two documents.
-    extra_stop_words : tuple of str
-        Further words to drop, for a student's own corpus (empty here: the corpus stop
-        list is made by the rule above, not by hand).
+        whole corpus and tell paragraphs apart no better than "the" does. ``None`` keeps
+        them; the rule needs the paragraphs' documents (``groups``) and at least two.
+    extra_stop_words : tuple of str, default ()
+        Further words to drop, for a corpus of one's own.
+
+    Attributes
+    ----------
+    vocabulary_ : dict of str to int
+        Term -> column, terms in alphabetical order (as ``CountVectorizer``).
+    display_words_ : tuple of str, length n_terms
+        A readable word per term: its most frequent surface form ("deserters" for the stem
+        "desert"); a phrase joins the words of its parts.
+    corpus_stop_words_ : tuple of str
+        Terms removed by the corpus stop rule.
+    idf_ : ndarray of shape (n_terms,)
+        Smoothed inverse document frequencies (scikit-learn's ``TfidfTransformer``).
+    phrases_ : gensim FrozenPhrases or None
+    n_documents_ : int
+        Paragraphs the vocabulary was fitted on.
+
+    Examples
+    --------
+    >>> vec = Vectorizer(min_df=1, stem=False).fit(["Sleeper cells regroup.", "Cells hide."])
+    >>> vec.get_feature_names_out().tolist()
+    ['cells', 'hide', 'regroup', 'sleeper']
     """
 
-    token_pattern: str = WORD_PATTERN
-    min_token_length: int = 2
-    stop_words: bool = True
-    stem: bool = True
-    phrases: bool = False
-    phrase_min_count: int = 3
-    phrase_threshold: float = 10.0
-    min_df: int | float = 2
-    max_df: int | float = 1.0
-    corpus_stop_doc_share: float = 1.0
-    corpus_stop_min_df: float | None = 0.25
-    extra_stop_words: tuple[str, ...] = ()
+    def __init__(
+        self,
+        *,
+        token_pattern: str = WORD_PATTERN,
+        min_token_length: int = 2,
+        stop_words: bool = True,
+        stem: bool = True,
+        phrases: bool = False,
+        phrase_min_count: int = 3,
+        phrase_threshold: float = 10.0,
+        min_df: int | float = 2,
+        max_df: int | float = 1.0,
+        corpus_stop_doc_share: float = 1.0,
+        corpus_stop_min_df: float | None = 0.25,
+        extra_stop_words: tuple[str, ...] = (),
+    ):
+        self.token_pattern = token_pattern
+        self.min_token_length = min_token_length
+        self.stop_words = stop_words
+        self.stem = stem
+        self.phrases = phrases
+        self.phrase_min_count = phrase_min_count
+        self.phrase_threshold = phrase_threshold
+        self.min_df = min_df
+        self.max_df = max_df
+        self.corpus_stop_doc_share = corpus_stop_doc_share
+        self.corpus_stop_min_df = corpus_stop_min_df
+        self.extra_stop_words = extra_stop_words
 
-    def as_dict(self) -> dict:
-        return asdict(self)
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
 
+    # ------------------------------------------------------------------ fitting
 
-NAIVE_SETTINGS = VectorizerSettings(
-    token_pattern=SKLEARN_PATTERN, stem=False, min_df=1, max_df=1.0, corpus_stop_min_df=None
-)
-"""scikit-learn's ``CountVectorizer(stop_words='english')`` defaults: the naive baseline."""
+    def fit(self, paragraphs, y=None, *, groups=None) -> Vectorizer:
+        """Learn the vocabulary of paragraphs (a list of texts or a table with ``text``).
+
+        ``groups`` are the paragraphs' source documents, for the corpus stop rule; a table's
+        ``doc_id`` column is used when it has one.
+        """
+        self.fit_transform(paragraphs, groups=groups)
+        return self
+
+    def fit_transform(self, paragraphs, y=None, *, groups=None) -> sp.csr_matrix:
+        """Learn the vocabulary and return the paragraphs' counts, in one analysis pass."""
+        texts, groups = _texts_and_groups(paragraphs, groups)
+        if not texts:
+            raise ModelError("there are no paragraphs to vectorize.")
+        analyzer = Analyzer(self)
+        if self.phrases:
+            counts, terms, words, self.phrases_ = self._count_with_phrases(texts, analyzer)
+        else:
+            (counts, terms, words), self.phrases_ = self._count_words_then_terms(texts, analyzer), None
+        counts, terms = self._limit(counts, terms, groups)
+        self.vocabulary_ = {t: j for j, t in enumerate(terms)}
+        self.display_words_ = tuple(words[t] if t in words else _phrase_word(t, words) for t in terms)
+        self.tfidf_transformer_ = TfidfTransformer().fit(counts)
+        self.idf_ = self.tfidf_transformer_.idf_
+        self.n_documents_ = len(texts)
+        self._counter = None
+        return counts
+
+    def _count_words_then_terms(self, texts, analyzer):
+        """Count surface words with CountVectorizer, then add up the words of each stem.
+
+        Stemming each distinct word once (not each token) and summing word columns into term
+        columns gives the same counts as counting stems directly, and the surface counts
+        name each term by its most frequent word.
+        """
+        words_vec = CountVectorizer(analyzer=analyzer.words, dtype=np.int64)
+        try:
+            word_counts = words_vec.fit_transform(texts)
+        except ValueError:
+            raise ModelError(
+                f"no word is left in the {len(texts)} paragraphs after the stop words."
+            ) from None
+        words = words_vec.get_feature_names_out().tolist()
+        stems = analyzer.stems(words)
+        terms = sorted(set(stems))
+        column = {t: j for j, t in enumerate(terms)}
+        to_term = sp.csr_matrix(
+            (np.ones(len(words), dtype=np.int64), (np.arange(len(words)), [column[s] for s in stems])),
+            shape=(len(words), len(terms)),
+        )
+        counts = sp.csr_matrix(word_counts @ to_term)
+        totals = np.asarray(word_counts.sum(axis=0)).ravel()
+        best: dict[str, tuple[int, str]] = {}
+        for word, stem, total in zip(words, stems, totals.tolist(), strict=True):
+            # the most frequent word; on a tie the alphabetically first (words come sorted)
+            if stem not in best or total > best[stem][0]:
+                best[stem] = (total, word)
+        return counts, terms, {t: w for t, (_, w) in best.items()}
+
+    def _count_with_phrases(self, texts, analyzer):
+        from collections import Counter
+
+        from gensim.models.phrases import Phrases
+
+        word_docs = [analyzer.words(t) for t in texts]
+        term_docs = [analyzer.stems(ws) for ws in word_docs]
+        phraser = Phrases(
+            term_docs, min_count=self.phrase_min_count, threshold=self.phrase_threshold
+        ).freeze()
+        counter = CountVectorizer(analyzer=_identity, dtype=np.int64)
+        counts = counter.fit_transform([list(phraser[d]) for d in term_docs])
+        seen: dict[str, Counter] = {}
+        for terms, words in zip(term_docs, word_docs, strict=True):
+            for term, word in zip(terms, words, strict=True):
+                seen.setdefault(term, Counter())[word] += 1
+        words = {t: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for t, c in seen.items()}
+        return sp.csr_matrix(counts), counter.get_feature_names_out().tolist(), words, phraser
+
+    def _limit(self, counts, terms, groups):
+        """Drop terms outside ``min_df``/``max_df``, then the corpus stop words."""
+        n = counts.shape[0]
+        low, high = _doc_count_bounds(self.min_df, self.max_df, n)
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        keep = (df >= low) & (df <= high)
+        if not keep.any():
+            raise ModelError(
+                f"no term is left after the filters (min_df={self.min_df}, max_df={self.max_df}) "
+                f"on {n} paragraphs; lower min_df or add text."
+            )
+        counts, terms = counts[:, keep], [t for t, k in zip(terms, keep, strict=True) if k]
+        stop = self._corpus_stop_terms(counts, terms, groups)
+        self.corpus_stop_words_ = tuple(stop)
+        if stop:
+            keep = ~np.isin(np.asarray(terms, dtype=object), stop)
+            counts, terms = counts[:, keep], [t for t, k in zip(terms, keep, strict=True) if k]
+        if not terms:
+            raise ModelError(f"no term is left after the corpus stop rule on {n} paragraphs.")
+        return sp.csr_matrix(counts), terms
+
+    def _corpus_stop_terms(self, counts, terms, groups) -> list[str]:
+        if self.corpus_stop_min_df is None or groups is None or len(set(groups)) < 2:
+            return []
+        present = (counts > 0).astype(np.int64)
+        par_share = np.asarray(present.mean(axis=0)).ravel()
+        names, member_of = np.unique(np.asarray(groups, dtype=str), return_inverse=True)
+        member = sp.csr_matrix(
+            (np.ones(len(groups), dtype=np.int64), (member_of, np.arange(len(groups)))),
+            shape=(len(names), len(groups)),
+        )
+        in_doc = np.asarray(((member @ present) > 0).sum(axis=0)).ravel() / len(names)
+        hit = (in_doc >= self.corpus_stop_doc_share) & (par_share >= self.corpus_stop_min_df)
+        return sorted(t for t, h in zip(terms, hit, strict=True) if h)
+
+    # ------------------------------------------------------------ fitted use
+
+    @property
+    def analyzer_(self) -> Analyzer:
+        """The fitted analysis (stems, phrases), for new text."""
+        check_is_fitted(self, "vocabulary_")
+        return Analyzer(self, self.phrases_)
+
+    def _count_vectorizer(self) -> CountVectorizer:
+        if getattr(self, "_counter", None) is None:
+            terms = self.get_feature_names_out().tolist()
+            self._counter = CountVectorizer(analyzer=self.analyzer_, vocabulary=terms, dtype=np.int64)
+        return self._counter
+
+    def transform(self, paragraphs) -> sp.csr_matrix:
+        """Counts of any texts over the fitted vocabulary (unknown words are ignored)."""
+        check_is_fitted(self, "vocabulary_")
+        texts, _ = _texts_and_groups(paragraphs, None)
+        return sp.csr_matrix(self._count_vectorizer().transform(texts))
+
+    def tfidf(self, counts) -> sp.csr_matrix:
+        """L2-normalised tf-idf of counts, with the idf of the fitting corpus."""
+        check_is_fitted(self, "tfidf_transformer_")
+        return sp.csr_matrix(self.tfidf_transformer_.transform(counts))
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """The vocabulary terms, in column order."""
+        check_is_fitted(self, "vocabulary_")
+        return np.asarray(sorted(self.vocabulary_, key=self.vocabulary_.get), dtype=object)
+
+    def analyze(self, text: str) -> list[str]:
+        """A text's terms in order (before the vocabulary filter)."""
+        return self.analyzer_(text)
+
+    def terms_of(self, word: str) -> list[str]:
+        """The vocabulary terms a word (a seed word, say) maps to after the same analysis."""
+        analyzer = self.analyzer_
+        return [t for t in analyzer.stems(analyzer.words(word)) if t in self.vocabulary_]
+
+    def token_sequences(self, texts: Iterable[str]) -> list[list[str]]:
+        """Each text's vocabulary terms in text order (the texts coherence is measured on)."""
+        analyzer, vocabulary = self.analyzer_, self.vocabulary_
+        return [[t for t in analyzer(text) if t in vocabulary] for text in texts]
+
+    def record(self) -> dict:
+        """Settings and fitted facts, for a manifest."""
+        return {
+            "settings": self.get_params(),
+            "n_terms": len(self.vocabulary_),
+            "n_paragraphs": self.n_documents_,
+            "corpus_stop_words": list(self.corpus_stop_words_),
+        }
 
 
 def _identity(tokens):
     return tokens
 
 
-@dataclass(frozen=True, eq=False)
-class Analyzer:
-    """Text to a list of terms (words, stems or phrases), the same for fitting and new text."""
-
-    settings: VectorizerSettings
-    phraser: object = field(default=None, repr=False)
-
-    def words(self, text: str) -> list[tuple[str, str]]:
-        """(term, surface word) pairs of a text before phrase joining."""
-        s = self.settings
-        text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
-        text = _POSSESSIVE.sub("", text)
-        for pattern, repl in _CONTRACTIONS:
-            text = pattern.sub(repl, text)
-        stop = (ENGLISH_STOP_WORDS if s.stop_words else frozenset()) | set(s.extra_stop_words)
-        words = [w.strip("'-") for w in re.findall(s.token_pattern, text)]
-        words = [w for w in words if len(w) >= s.min_token_length and w not in stop]
-        terms = _STEMMER.stemWords(words) if s.stem else words
-        return list(zip(terms, words, strict=True))
-
-    def __call__(self, text: str) -> list[str]:
-        terms = [t for t, _ in self.words(text)]
-        if self.phraser is not None:
-            terms = list(self.phraser[terms])
-        return terms
+def _phrase_word(term: str, words: dict[str, str]) -> str:
+    return "_".join(words.get(part, part) for part in term.split("_"))
 
 
-_STEMMER = snowballstemmer.stemmer("english")
+NAIVE_VECTORIZER = dict(
+    token_pattern=SKLEARN_PATTERN, stem=False, min_df=1, max_df=1.0, corpus_stop_min_df=None
+)
+"""Settings that mimic scikit-learn's ``CountVectorizer(stop_words='english')``: the naive baseline."""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class DocumentTermMatrix:
-    """A fitted vocabulary and the paragraphs' term counts.
+    """A fitted vectorizer and the counts of the paragraphs it describes.
 
     Attributes
     ----------
+    vectorizer : Vectorizer
+        Fitted; its vocabulary names the columns.
     counts : scipy.sparse.csr_matrix of shape (n_paragraphs, n_terms)
-        Term counts.
-    vocabulary : tuple of str, length n_terms
-        The terms, in column order.
-    labels : tuple of str, length n_terms
-        A readable word for each term: its most frequent surface form ("deserters" for
-        the stem "desert"); phrases join the labels of their parts.
-    doc_ids : tuple of str, length n_paragraphs
-        Paragraph ids, in row order.
-    tokens : tuple of tuple of str
-        Each paragraph's terms in text order, restricted to the vocabulary (the texts
-        coherence is measured on).
-    idf : numpy.ndarray of shape (n_terms,)
-        Smoothed inverse document frequencies, fitted here and reused for new text.
-    corpus_stop_words : tuple of str
-        Terms removed by the corpus stop rule.
-    settings : VectorizerSettings
-    analyzer : Analyzer
+    paragraph_ids : tuple of str, length n_paragraphs
+    document_ids : tuple of str or None
+        The source document of each paragraph.
+    texts : tuple of str
+        The paragraphs' texts (for coherence and for showing examples).
     """
 
+    vectorizer: Vectorizer
     counts: sp.csr_matrix
-    vocabulary: tuple[str, ...]
-    labels: tuple[str, ...]
-    doc_ids: tuple[str, ...]
-    tokens: tuple[tuple[str, ...], ...]
-    idf: np.ndarray
-    corpus_stop_words: tuple[str, ...]
-    settings: VectorizerSettings
-    analyzer: Analyzer = field(repr=False)
+    paragraph_ids: tuple[str, ...]
+    document_ids: tuple[str, ...] | None = None
+    texts: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def from_paragraphs(cls, vectorizer: Vectorizer, paragraphs, *, fit: bool = False) -> DocumentTermMatrix:
+        """Count a paragraph table (``paragraph_id``, ``text``, ``doc_id``) or a list of texts.
+
+        With ``fit`` the vectorizer (unfitted or not) is fitted on these paragraphs first.
+        """
+        texts, groups = _texts_and_groups(paragraphs, None)
+        if isinstance(paragraphs, pd.DataFrame) and "paragraph_id" in paragraphs.columns:
+            ids = paragraphs["paragraph_id"].astype(str).tolist()
+        elif isinstance(paragraphs, pd.Series | pd.DataFrame):
+            ids = paragraphs.index.astype(str).tolist()
+        else:
+            ids = [str(i) for i in range(len(texts))]
+        counts = vectorizer.fit_transform(texts, groups=groups) if fit else vectorizer.transform(texts)
+        return cls(vectorizer, counts, tuple(ids), tuple(map(str, groups)) if groups else None, tuple(texts))
 
     @property
     def shape(self) -> tuple[int, int]:
         return self.counts.shape
 
-    def transform(self, texts: list[str]) -> sp.csr_matrix:
-        """Counts of unseen texts over this vocabulary (unknown words are ignored)."""
-        index = {t: j for j, t in enumerate(self.vocabulary)}
-        rows, cols = [], []
-        for i, text in enumerate(texts):
-            for term in self.analyzer(text):
-                if term in index:
-                    rows.append(i)
-                    cols.append(index[term])
-        data = np.ones(len(rows), dtype=np.int64)
-        return sp.csr_matrix((data, (rows, cols)), shape=(len(texts), len(self.vocabulary)), dtype=np.int64)
+    @property
+    def vocabulary(self) -> tuple[str, ...]:
+        return tuple(self.vectorizer.get_feature_names_out().tolist())
 
-    def tfidf(self, counts: sp.spmatrix | None = None) -> sp.csr_matrix:
-        """L2-normalised tf-idf of ``counts`` (default: the corpus) with the corpus idf."""
-        counts = self.counts if counts is None else counts
-        weighted = sp.csr_matrix(counts, dtype=np.float64) @ sp.diags(self.idf)
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1))).ravel()
-        norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ weighted)
+    @property
+    def display_words(self) -> tuple[str, ...]:
+        return self.vectorizer.display_words_
 
-    def terms_of(self, word: str) -> list[str]:
-        """The vocabulary terms a word maps to after the same analysis (for seed words)."""
-        index = set(self.vocabulary)
-        return [t for t, _ in self.analyzer.words(word) if t in index]
+    @cached_property
+    def tfidf(self) -> sp.csr_matrix:
+        return self.vectorizer.tfidf(self.counts)
 
-    def record(self) -> dict:
-        """Settings and fitted facts, for a manifest."""
-        return {
-            "settings": self.settings.as_dict(),
-            "n_paragraphs": self.shape[0],
-            "n_terms": self.shape[1],
-            "n_tokens": int(self.counts.sum()),
-            "corpus_stop_words": list(self.corpus_stop_words),
-        }
+    def __repr__(self) -> str:
+        n, v = self.shape
+        return f"DocumentTermMatrix({n} paragraphs x {v} terms, {int(self.counts.sum())} tokens)"
 
 
-def vectorize(
-    texts: list[str],
-    *,
-    doc_ids: list[str],
-    groups: list[str] | None = None,
-    settings: VectorizerSettings = VectorizerSettings(),
-) -> DocumentTermMatrix:
-    """Fit a vocabulary on paragraphs and count their terms.
-
-    Parameters
-    ----------
-    texts : list of str
-        The paragraphs' cleaned texts.
-    doc_ids : list of str
-        Paragraph ids, one per text.
-    groups : list of str, optional
-        The source document of each paragraph, for the corpus stop rule.
-    settings : VectorizerSettings
-
-    Returns
-    -------
-    DocumentTermMatrix
-
-    Raises
-    ------
-    ModelError
-        When the filters leave no term.
-    """
-    if len(texts) != len(doc_ids):
-        raise ModelError(f"got {len(texts)} texts but {len(doc_ids)} ids.")
-    if not texts:
-        raise ModelError("there are no paragraphs to vectorize.")
-    base = Analyzer(settings)
-    pairs = [base.words(t) for t in texts]
-    phraser = None
-    if settings.phrases:
-        from gensim.models.phrases import Phrases
-
-        phraser = Phrases(
-            [[t for t, _ in p] for p in pairs],
-            min_count=settings.phrase_min_count,
-            threshold=settings.phrase_threshold,
-        ).freeze()
-    analyzer = Analyzer(settings, phraser)
-    docs = [analyzer(t) for t in texts]
-    vectorizer = CountVectorizer(
-        analyzer=_identity, min_df=settings.min_df, max_df=settings.max_df, dtype=np.int64
-    )
-    try:
-        counts = vectorizer.fit_transform(docs)
-    except ValueError:
-        raise ModelError(
-            f"no term is left after the filters (min_df={settings.min_df}, max_df={settings.max_df}) "
-            f"on {len(texts)} paragraphs; lower min_df or add text."
-        ) from None
-    vocabulary = np.asarray(vectorizer.get_feature_names_out(), dtype=object)
-    corpus_stop = _corpus_stop_terms(counts, vocabulary, groups, settings)
-    keep = ~np.isin(vocabulary, corpus_stop)
-    counts, vocabulary = sp.csr_matrix(counts[:, keep]), vocabulary[keep]
-    if vocabulary.size == 0:
-        raise ModelError(f"no term is left after the corpus stop rule on {len(texts)} paragraphs.")
-    index = set(vocabulary)
-    df = np.asarray((counts > 0).sum(axis=0)).ravel()
-    n = counts.shape[0]
-    idf = np.log((1 + n) / (1 + df)) + 1.0  # scikit-learn's smooth_idf formula
-    return DocumentTermMatrix(
-        counts=counts,
-        vocabulary=tuple(vocabulary.tolist()),
-        labels=_labels(vocabulary, pairs),
-        doc_ids=tuple(doc_ids),
-        tokens=tuple(tuple(t for t in d if t in index) for d in docs),
-        idf=idf,
-        corpus_stop_words=tuple(sorted(corpus_stop)),
-        settings=settings,
-        analyzer=analyzer,
-    )
-
-
-def _corpus_stop_terms(counts, vocabulary, groups, settings) -> list[str]:
-    if settings.corpus_stop_min_df is None or groups is None or len(set(groups)) < 2:
-        return []
-    present = (counts > 0).astype(np.int64)
-    par_share = np.asarray(present.mean(axis=0)).ravel()
-    names = sorted(set(groups))
-    member = sp.csr_matrix(np.array([[g == name for g in groups] for name in names], dtype=np.int64))
-    in_doc = np.asarray(((member @ present) > 0).sum(axis=0)).ravel() / len(names)
-    hit = (in_doc >= settings.corpus_stop_doc_share) & (par_share >= settings.corpus_stop_min_df)
-    return sorted(vocabulary[hit].tolist())
-
-
-def _labels(vocabulary, pairs) -> tuple[str, ...]:
-    """Most frequent surface word per term (ties: alphabetical); phrases join their parts."""
-    seen: dict[str, Counter] = {}
-    for doc in pairs:
-        for term, word in doc:
-            seen.setdefault(term, Counter())[word] += 1
-
-    def label(term: str) -> str:
-        if term in seen:
-            return min(seen[term].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        return "_".join(label(part) for part in term.split("_")) if "_" in term else term
-
-    return tuple(label(t) for t in vocabulary)
-
-
-def settings_effect(
-    texts: list[str], *, doc_ids: list[str], groups: list[str], variants: dict[str, VectorizerSettings]
-) -> pd.DataFrame:
-    """Vocabulary size, tokens kept and corpus stop words under each named setting."""
+def settings_effect(paragraphs: pd.DataFrame, variants: dict[str, Vectorizer]) -> pd.DataFrame:
+    """Vocabulary size, tokens kept and corpus stop words under each named vectorizer."""
     rows = []
-    for name, settings in variants.items():
-        dtm = vectorize(texts, doc_ids=doc_ids, groups=groups, settings=settings)
+    for name, vectorizer in variants.items():
+        counts = vectorizer.fit_transform(paragraphs)
+        terms = vectorizer.get_feature_names_out()
         rows.append(
             {
                 "variant": name,
-                "terms": dtm.shape[1],
-                "tokens": int(dtm.counts.sum()),
-                "tokens_per_paragraph": float(dtm.counts.sum(axis=1).mean()),
-                "corpus_stop_words": " ".join(dtm.corpus_stop_words),
-                "phrases": " ".join(t for t in dtm.vocabulary if "_" in t),
+                "terms": counts.shape[1],
+                "tokens": int(counts.sum()),
+                "tokens_per_paragraph": float(counts.sum(axis=1).mean()),
+                "corpus_stop_words": " ".join(vectorizer.corpus_stop_words_),
+                "phrases": " ".join(t for t in terms if "_" in t),
             }
         )
     return pd.DataFrame(rows)

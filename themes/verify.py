@@ -169,7 +169,8 @@ def verify(
     root: str | Path = ".", *, n_jobs: int = 1, progress: bool = False, notebooks: bool = True
 ) -> pd.DataFrame:
     """Rebuild from the committed inputs in a temporary folder and compare with the committed outputs."""
-    from .pipeline import StudyConfig, reproduce
+    from .main_job import reproduce
+    from .study import StudyConfig
 
     root = Path(root).resolve()
     mismatches = environment_mismatches(root / "constraints.txt")

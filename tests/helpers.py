@@ -1,0 +1,32 @@
+"""Test helpers shared by several test modules: paths, planted corpora, the output contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS_CSV_COLUMNS = ["model", "K", "seed", "coherence_npmi", "coherence_cv", "diversity", "stability"]
+"""The columns of ``results/models.csv`` promised by the README's output contract."""
+
+# Three groups of words that never share a paragraph: every topic model must find them.
+PLANTED_GROUPS = {
+    "sea": ["ocean", "wave", "harbor", "sailor", "anchor", "tide", "vessel", "coast"],
+    "farm": ["tractor", "barley", "harvest", "orchard", "cattle", "plough", "meadow", "silo"],
+    "code": ["compiler", "python", "debugger", "kernel", "function", "variable", "module", "syntax"],
+}
+
+
+def planted_texts(
+    n_per_group: int = 12, words: int = 30, seed: int = 0
+) -> tuple[list[str], list[str], list[str]]:
+    """Paragraphs drawn each from one group's words only; returns texts, ids and group names."""
+    rng = np.random.default_rng(seed)
+    texts, ids, groups = [], [], []
+    for name, vocab in PLANTED_GROUPS.items():
+        for i in range(n_per_group):
+            texts.append(" ".join(rng.choice(vocab, size=words)))
+            ids.append(f"{name}-{i:02d}")
+            groups.append(name)
+    return texts, ids, groups

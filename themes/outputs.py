@@ -1,0 +1,87 @@
+"""Writing a study's results: tables, the reference-set tables, figures and the saved models.
+
+Every file goes through ``themes.io`` (whole or not at all, byte-stable) into the folder the
+main job stages; figures are drawn by ``themes.plotting`` from the same tables written beside
+them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import io as files
+from . import plotting as plots
+from . import reference, tables
+from .persist import save_scorer
+from .scoring import TopicScorer
+
+
+def write_tables(out: Path, named: dict[str, pd.DataFrame]) -> None:
+    """Each table as ``out/<name>``."""
+    for name, table in named.items():
+        files.write_csv(out / name, table)
+
+
+def write_reference_tables(out: Path, labels: pd.DataFrame, doc_of: pd.Series) -> None:
+    """Prevalence, co-occurrence, themes per document and per paragraph of the hand labels."""
+    ref = out / "reference"
+    files.write_csv(ref / "prevalence.csv", reference.prevalence(labels))
+    files.write_csv(ref / "cooccurrence.csv", reference.cooccurrence(labels))
+    files.write_csv(ref / "themes_by_document.csv", reference.themes_by_document(labels, doc_of))
+    files.write_csv(ref / "themes_per_paragraph.csv", reference.themes_per_paragraph(labels))
+
+
+def write_figures(
+    folder: Path,
+    *,
+    labels: pd.DataFrame,
+    doc_of: pd.Series,
+    summary: pd.DataFrame,
+    selected: dict[str, int],
+    sensitivity: pd.DataFrame,
+    alignment: pd.DataFrame,
+    scorers: tables.Scorers,
+) -> None:
+    """Every figure of ``results/figures`` with the CSV of its numbers beside it."""
+    themes = list(labels.columns)
+    prev = reference.prevalence(labels)
+    plots.save_figure(plots.figure_prevalence(prev), folder / "reference_prevalence", prev)
+    co = reference.cooccurrence(labels)
+    plots.save_figure(plots.figure_cooccurrence(co), folder / "reference_cooccurrence", co)
+    by_doc = tables.prevalence_by_document(scorers, labels, doc_of)
+    plots.save_figure(
+        plots.figure_prevalence_by_document(by_doc, themes), folder / "prevalence_by_document", by_doc
+    )
+    plots.save_figure(plots.figure_k_sweep(summary, selected), folder / "k_sweep", summary)
+    plots.save_figure(
+        plots.figure_stability(summary, selected),
+        folder / "stability",
+        summary[["model", "K", "seeds", "stability_mean", "stability_se"]],
+    )
+    plots.save_figure(
+        plots.figure_k_sensitivity(sensitivity, selected), folder / "k_sensitivity", sensitivity
+    )
+    scores = alignment[["model", "theme", "auc_mean", "auc_ci_low", "auc_ci_high", "auc_null_95"]]
+    plots.save_figure(plots.figure_theme_scores(scores), folder / "theme_scores", scores)
+    for name, runs in scorers.items():
+        sc = runs[0]
+        if not isinstance(sc, TopicScorer):
+            continue
+        model = sc.model
+        title = f"{name} (K={model.k}, seed {model.seed}): topic x theme ROC AUC; matched cells framed"
+        plots.save_figure(
+            plots.figure_association(sc.association, sc.matching, title=title),
+            folder / f"association_{name}",
+            sc.association.rename_axis("topic").reset_index(),
+        )
+        words = tables.top_words_table(sc)
+        title = f"{name}: top words per topic (K={model.k}, seed {model.seed})"
+        plots.save_figure(plots.figure_top_words(words, title=title), folder / f"top_words_{name}", words)
+
+
+def save_scorers(folder: Path, scorers: tables.Scorers) -> None:
+    """Each model's first-seed scorer in ``folder/<name>/``, for scoring new text without refitting."""
+    for name, runs in scorers.items():
+        save_scorer(runs[0], folder / name)

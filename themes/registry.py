@@ -1,0 +1,118 @@
+"""The models of the study, each named once: estimator, settings, matrix, seeded or not.
+
+One :class:`ModelSpec` per model replaces parallel lists of names. A spec makes an unfitted
+estimator for a K and a seed; :class:`themes.TopicModel` fits it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sklearn.decomposition import NMF, LatentDirichletAllocation, MiniBatchNMF
+
+from .errors import ModelError
+from .gensim_lda import GensimLDA, SeededLDA
+from .seeded_nmf import SeededNMF
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """How the study fits one named model.
+
+    Attributes
+    ----------
+    name : str
+        The model's name in every table.
+    estimator : callable
+        The estimator class.
+    settings : dict
+        Fixed parameters besides ``n_components``, ``random_state`` and ``seed_words``.
+    seeded : bool
+        Takes the themes' seed words; K is the number of themes plus ``n_free``.
+    vectorizer : {"study", "naive"}
+        The study's analysis, or the naive baseline's (scikit-learn defaults).
+    family : {"lda", "nmf", "keyatm"}
+    description : str
+        One line for tables and the README.
+    """
+
+    name: str
+    estimator: Callable
+    settings: dict = field(default_factory=dict)
+    seeded: bool = False
+    vectorizer: str = "study"
+    family: str = "lda"
+    description: str = ""
+
+    def make(self, *, k: int, seed: int, seed_words: dict | None = None):
+        """An unfitted estimator with K topics and the seed; seeded models get ``seed_words``."""
+        params = {"n_components": k, "random_state": seed, **self.settings}
+        if self.seeded:
+            if not seed_words:
+                raise ModelError(f"the model {self.name!r} needs seed words per theme.")
+            params["seed_words"] = seed_words
+        return self.estimator(**params)
+
+
+_SPECS = (
+    ModelSpec(
+        "lda_naive",
+        LatentDirichletAllocation,
+        {"max_iter": 10, "evaluate_every": -1, "learning_method": "batch", "n_jobs": 1},
+        vectorizer="naive",
+        description="scikit-learn LDA as a newcomer runs it: "
+        "CountVectorizer(stop_words='english'), K=5, defaults",
+    ),
+    ModelSpec(
+        "lda_sklearn",
+        LatentDirichletAllocation,
+        # batch variational Bayes until the perplexity, checked every 5 iterations, changes by
+        # less than scikit-learn's default perp_tol
+        {"learning_method": "batch", "max_iter": 300, "evaluate_every": 5, "perp_tol": 0.1, "n_jobs": 1},
+        description="scikit-learn batch variational LDA",
+    ),
+    ModelSpec("lda_gensim", GensimLDA, description="gensim variational LDA, 50 passes"),
+    ModelSpec(
+        "nmf_sklearn",
+        NMF,
+        {"init": "nndsvda", "max_iter": 1000},
+        family="nmf",
+        description="scikit-learn NMF on tf-idf",
+    ),
+    ModelSpec(
+        "nmf_minibatch",
+        MiniBatchNMF,
+        {"init": "nndsvda", "max_iter": 1000},
+        family="nmf",
+        description="scikit-learn MiniBatchNMF on tf-idf",
+    ),
+    ModelSpec("lda_seeded", SeededLDA, seeded=True, description="seeded LDA (seededlda's priors) on gensim"),
+    ModelSpec(
+        "nmf_seeded",
+        SeededNMF,
+        seeded=True,
+        family="nmf",
+        description="NMF with seed words fixed to their topic",
+    ),
+)
+MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in _SPECS}
+"""Every topic model of the study, by name."""
+BASELINES = ("keywords", "supervised")
+"""Scorers that are not topic models: seed-word counts and a cross-validated classifier."""
+
+
+def model_names() -> tuple[str, ...]:
+    """Every model of the result tables: topic models, then baselines."""
+    return (*MODELS, *BASELINES)
+
+
+def get_spec(name: str) -> ModelSpec:
+    """The spec of a named topic model (a one-line error names the choices)."""
+    if name not in MODELS:
+        raise ModelError(f"unknown model {name!r}; choose one of {', '.join(model_names())}.")
+    return MODELS[name]
+
+
+def seeded_models() -> tuple[str, ...]:
+    return tuple(name for name, spec in MODELS.items() if spec.seeded)

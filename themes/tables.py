@@ -1,0 +1,264 @@
+"""The study's result tables, built from the scorers of every model and seed.
+
+Each function returns one table of ``results/`` (its columns are the README's output
+contract); writing them is ``themes.outputs``'s job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import f1_score
+
+from . import alignment, reference, selection, uncertainty
+from .registry import model_names
+from .rules import RULES, Rules
+from .scoring import ThemeScorer, TopicScorer
+from .vectorize import DocumentTermMatrix
+
+ALIGNMENT_COLUMNS = [
+    "model",
+    "theme",
+    "K",
+    "matched_topic",
+    "n_seeds",
+    "prevalence",
+    "auc_mean",
+    "auc_sd",
+    "auc_ci_low",
+    "auc_ci_high",
+    "auc_null_mean",
+    "auc_null_95",
+    "average_precision_mean",
+    "average_precision_sd",
+    "precision_mean",
+    "recall_mean",
+    "f1_mean",
+    "f1_sd",
+    "alpha_model_mean",
+    "alpha_model_sd",
+    "alpha_human",
+    "missing_share",
+    "fused_share",
+    "repeated_share",
+    "verdict",
+    "decision_rule",
+]
+PER_SEED_COLUMNS = [
+    "model",
+    "seed",
+    "theme",
+    "auc",
+    "average_precision",
+    "precision",
+    "recall",
+    "f1",
+    "alpha_model",
+]
+FAILURE_COLUMNS = ["model", "seed", "kind", "theme", "topics"]
+Scorers = Mapping[str, Sequence[ThemeScorer]]
+
+
+def per_seed_metrics(scorers: Scorers, labels: pd.DataFrame) -> pd.DataFrame:
+    """Every scorer run's per-theme metrics, under its own decision rule."""
+    rows = [
+        alignment.theme_metrics(sc.scores, labels, sc.decide(sc.scores)).assign(model=name, seed=sc.seed)
+        for name, runs in scorers.items()
+        for sc in runs
+    ]
+    return pd.concat(rows, ignore_index=True)[PER_SEED_COLUMNS]
+
+
+def failures(scorers: Scorers) -> pd.DataFrame:
+    """Missing, fused and repeated themes of every topic-model fit."""
+    rows = [
+        alignment.failure_kinds(sc.association).assign(model=name, seed=sc.seed)
+        for name, runs in scorers.items()
+        for sc in runs
+        if isinstance(sc, TopicScorer)
+    ]
+    return (
+        pd.concat(rows, ignore_index=True)[FAILURE_COLUMNS] if rows else pd.DataFrame(columns=FAILURE_COLUMNS)
+    )
+
+
+def intervals_and_nulls(
+    scorers: Scorers, labels: pd.DataFrame, *, n_boot: int, n_perm: int, seed: int
+) -> pd.DataFrame:
+    """Per model and theme: the bootstrap interval of the seed-averaged AUC and the matching null."""
+    rows = []
+    for name, runs in scorers.items():
+        ci = uncertainty.bootstrap_auc([sc.scores for sc in runs], labels, n_boot=n_boot, seed=seed)
+        first = runs[0]
+        if isinstance(first, TopicScorer):
+            null = uncertainty.matching_null(
+                first.model.document_topics, labels, n_perm=n_perm, seed=seed, match=not first.seeded
+            )
+        else:
+            null = uncertainty.matching_null(first.scores, labels, n_perm=n_perm, seed=seed, match=False)
+        rows.append(ci.merge(null, on="theme").assign(model=name))
+    return pd.concat(rows, ignore_index=True)
+
+
+def alignment_table(
+    scorers: Scorers,
+    per_seed: pd.DataFrame,
+    failure_table: pd.DataFrame,
+    uncertainty_table: pd.DataFrame,
+    *,
+    labels: pd.DataFrame,
+    coders: tuple[pd.DataFrame, pd.DataFrame] | None,
+    rules: Rules = RULES,
+) -> pd.DataFrame:
+    """One row per model and theme: K, match, scores with their spread, interval, null, verdict."""
+    metrics = ["auc", "average_precision", "precision", "recall", "f1", "alpha_model"]
+    grouped = per_seed.groupby(["model", "theme"], sort=False)[metrics]
+    table = pd.concat([grouped.mean().add_suffix("_mean"), grouped.std(ddof=1).add_suffix("_sd")], axis=1)
+    table.insert(0, "n_seeds", grouped.size())
+    table = table.reset_index().merge(uncertainty_table, on=["model", "theme"])
+    themes = list(labels.columns)
+    human = {
+        t: reference.krippendorff_alpha(coders[0][t], coders[1][t]) if coders is not None else np.nan
+        for t in themes
+    }
+    prevalence = labels.mean()
+    rows = []
+    for row in table.to_dict("records"):
+        name, theme = row["model"], row["theme"]
+        runs = scorers[name]
+        first = runs[0]
+        topic = isinstance(first, TopicScorer)
+        kinds = failure_table[(failure_table["model"] == name) & (failure_table["theme"] == theme)]
+        rows.append(
+            {
+                **row,
+                "K": first.model.k if topic else np.nan,
+                "matched_topic": (first.matching.get(theme) or "none") if topic else "",
+                "prevalence": prevalence[theme],
+                "alpha_human": human[theme],
+                "decision_rule": first.decision_rule,
+                "missing_share": (kinds["kind"] == "missing").sum() / len(runs) if topic else np.nan,
+                "fused_share": kinds[kinds["kind"] == "fused"]["seed"].nunique() / len(runs)
+                if topic
+                else np.nan,
+                "repeated_share": (kinds["kind"] == "repeated").sum() / len(runs) if topic else np.nan,
+                "verdict": rules.verdict(row["auc_mean"], row["auc_ci_low"], row["auc_null_95"]),
+            }
+        )
+    out = pd.DataFrame(rows)
+    order = {m: i for i, m in enumerate(model_names())}
+    theme_order = {t: i for i, t in enumerate(themes)}
+    out = out.sort_values(
+        ["model", "theme"],
+        key=lambda c: c.map(order) if c.name == "model" else c.map(theme_order),
+        kind="stable",
+    )
+    return out[ALIGNMENT_COLUMNS].reset_index(drop=True)
+
+
+def summary_table(alignment_rows: pd.DataFrame) -> pd.DataFrame:
+    """Per model: mean over themes of the headline scores, and its share of the supervised gain."""
+    out = (
+        alignment_rows.groupby("model", sort=False)
+        .agg(
+            K=("K", "first"),
+            auc_mean=("auc_mean", "mean"),
+            average_precision_mean=("average_precision_mean", "mean"),
+            f1_mean=("f1_mean", "mean"),
+            alpha_model_mean=("alpha_model_mean", "mean"),
+            themes_recovered=("verdict", lambda v: int((v == "recovered").sum())),
+        )
+        .reset_index()
+    )
+    if "supervised" in set(out["model"]):
+        sup = out.loc[out["model"] == "supervised", "auc_mean"].iloc[0]
+        out["share_of_supervised_gain"] = (out["auc_mean"] - 0.5) / (sup - 0.5) if sup > 0.5 else np.nan
+    return out
+
+
+def paragraph_scores(scorers: Scorers, themes: list[str]) -> pd.DataFrame:
+    """Every kept paragraph's theme scores by every model (first seed)."""
+    return pd.concat(
+        [runs[0].scores.reset_index().assign(model=name) for name, runs in scorers.items()], ignore_index=True
+    )[["paragraph_id", "model", *themes]]
+
+
+def topics_table(scorers: Scorers, *, n: int = selection.TOP_N) -> pd.DataFrame:
+    """Each topic of every model's first fit: matched theme, share, top words and terms."""
+    rows = []
+    for name, runs in scorers.items():
+        sc = runs[0]
+        if not isinstance(sc, TopicScorer):
+            continue
+        matched = {topic: theme for theme, topic in sc.matching.items() if topic is not None}
+        words, terms = sc.model.top_word_lists(n), sc.model.top_word_lists(n, readable=False)
+        for i, topic in enumerate(sc.model.topic_names):
+            rows.append(
+                {
+                    "model": name,
+                    "seed": sc.model.seed,
+                    "topic": topic,
+                    "matched_theme": matched.get(topic, "other"),
+                    "share": sc.model.doc_topic[:, i].mean(),
+                    "top_words": " ".join(words[i]),
+                    "top_terms": " ".join(terms[i]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def vocabulary_table(dtm: DocumentTermMatrix) -> pd.DataFrame:
+    """Every term: its display word, the paragraphs it occurs in, its count."""
+    return pd.DataFrame(
+        {
+            "term": dtm.vocabulary,
+            "label": dtm.display_words,
+            "paragraphs": np.bincount(dtm.counts.indices, minlength=dtm.shape[1]),
+            "count": np.asarray(dtm.counts.sum(axis=0)).ravel(),
+        }
+    )
+
+
+def k_sensitivity(
+    sweep_scorers: Sequence[TopicScorer], labels: pd.DataFrame, selected: dict[str, int]
+) -> pd.DataFrame:
+    """Mean AUC and F1 over themes for every fit of the sweep, per model and K."""
+    rows = []
+    for sc in sweep_scorers:
+        auc = [
+            sc.association.at[topic, theme] if topic is not None else 0.5
+            for theme, topic in sc.matching.items()
+        ]
+        y = labels.loc[sc.scores.index]
+        f1 = f1_score(y, sc.decide(sc.scores)[y.columns], average=None, zero_division=0)
+        rows.append(
+            {"model": sc.name, "K": sc.model.k, "seed": sc.seed, "auc": np.mean(auc), "f1": np.mean(f1)}
+        )
+    out = (
+        pd.DataFrame(rows)
+        .groupby(["model", "K"], sort=True)
+        .agg(auc_mean=("auc", "mean"), auc_sd=("auc", "std"), f1_mean=("f1", "mean"), f1_sd=("f1", "std"))
+        .reset_index()
+    )
+    out["selected"] = [selected.get(m) == k for m, k in zip(out["model"], out["K"], strict=True)]
+    return out
+
+
+def top_words_table(scorer: TopicScorer, *, n: int = 8) -> pd.DataFrame:
+    """Each topic's top words and weights, with the theme it is matched to (or "other")."""
+    matched = {topic: theme for theme, topic in scorer.matching.items() if topic is not None}
+    table = scorer.model.term_weights(n)
+    table.insert(1, "matched_theme", table["topic"].map(lambda t: matched.get(t, "other")))
+    return table[["topic", "matched_theme", "rank", "word", "weight"]]
+
+
+def prevalence_by_document(scorers: Scorers, labels: pd.DataFrame, doc_of: pd.Series) -> pd.DataFrame:
+    """Share of each document's paragraphs carrying each theme: reference and model decisions."""
+    themes = list(labels.columns)
+    rows = [labels.assign(doc_id=doc_of.loc[labels.index].to_numpy(), source="reference")]
+    for name, runs in scorers.items():
+        decided = runs[0].decide(runs[0].scores)
+        rows.append(decided.assign(doc_id=doc_of.loc[decided.index].to_numpy(), source=name))
+    return pd.concat(rows).groupby(["source", "doc_id"], sort=False)[themes].mean().reset_index()
