@@ -43,8 +43,9 @@ class TopicEstimator(TransformerMixin, BaseEstimator):
         )
         values = X.data if hasattr(X, "data") and not isinstance(X, np.ndarray) else X
         if np.any(values < 0):
+            # scikit-learn's wording ("Negative values in data"), which its estimator checks expect
             raise ModelError(
-                f"{type(self).__name__} needs non-negative counts or weights; got a negative value."
+                f"Negative values in data passed to {type(self).__name__}: it needs counts or weights."
             )
         return X
 

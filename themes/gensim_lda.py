@@ -141,7 +141,9 @@ class GensimLDA(TopicEstimator):
             dtype=np.float64,
         )
         # inference needs only exp(E[log beta]) and alpha: what gensim computes from lambda
-        model.expElogbeta = np.exp(dirichlet_expectation(self.components_))
+        # (on a copy: the fitted arrays may be read-only, as after unpickling, and gensim writes)
+        model.expElogbeta = np.exp(dirichlet_expectation(np.array(self.components_)))
+        model.alpha = np.array(self.alpha_)
         model.random_state = np.random.RandomState(self.seed_)  # inference draws its start values
         gamma, _ = model.inference(_bag_of_words(X))
         return normalise_rows(gamma)

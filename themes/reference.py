@@ -142,8 +142,35 @@ def load_labels(path: str | Path, *, themes: list[str], paragraph_ids: list[str]
     return out.loc[list(paragraph_ids)]
 
 
-def read_seed_words(path: str | Path, *, themes: list[str]) -> dict[str, list[str]]:
-    """Seed words per theme from a YAML mapping ``theme: [word, ...]`` (see :func:`check_seed_words`)."""
+def read_labels(
+    path: str | Path, *, themes: list[str] | None = None, paragraph_ids: list[str] | None = None
+) -> pd.DataFrame:
+    """A label table for :func:`themes.compare`: 0/1 theme columns indexed by paragraph id.
+
+    Like :func:`load_labels`, with the themes (default: every column but ``paragraph_id``)
+    and the paragraphs (default: the file's rows, in order) taken from the file when not given.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise LabelError(f"the label file {path} does not exist.")
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise LabelError(f"{path} is not a readable CSV file ({str(exc).splitlines()[0]}).") from None
+    if ID not in table.columns:
+        raise LabelError(f"{path} has no '{ID}' column.")
+    if themes is None:
+        themes = [c for c in table.columns if c != ID]
+    if paragraph_ids is None:
+        paragraph_ids = list(dict.fromkeys(table[ID].str.strip()))
+    return load_labels(path, themes=list(themes), paragraph_ids=list(paragraph_ids))
+
+
+def read_seed_words(path: str | Path, *, themes: list[str] | None = None) -> dict[str, list[str]]:
+    """Seed words per theme from a YAML mapping ``theme: [word, ...]`` (see :func:`check_seed_words`).
+
+    ``themes`` (the codebook's) default to the file's own keys.
+    """
     path = Path(path)
     if not path.is_file():
         raise LabelError(f"the seed-word file {path} does not exist.")
@@ -151,6 +178,8 @@ def read_seed_words(path: str | Path, *, themes: list[str]) -> dict[str, list[st
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise LabelError(f"{path} is not valid YAML ({str(exc).splitlines()[0]}).") from None
+    if themes is None:
+        themes = [str(t) for t in data] if isinstance(data, dict) else []
     return check_seed_words(data, themes=themes, where=str(path))
 
 

@@ -91,6 +91,7 @@ class SeededNMF(TopicEstimator):
             others = [s for s in range(k) if s != t]
             H0[np.ix_(others, cols)] = 0.0
             H0[t, cols] = H0[t].max()
+        H0 = H0.astype(X.dtype, copy=False)  # scikit-learn's NMF keeps float32 input in float32
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
             W0, _, _ = non_negative_factorization(
@@ -103,7 +104,7 @@ class SeededNMF(TopicEstimator):
                 max_iter=self.max_iter,
                 tol=self.tol,
             )
-            W0 = np.maximum(W0, scale * 1e-3)  # a zero in W would also be frozen by the updates
+            W0 = np.maximum(W0, scale * 1e-3).astype(X.dtype, copy=False)  # a zero in W would also be frozen by the updates
             nmf = NMF(
                 n_components=k,
                 init="custom",

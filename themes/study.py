@@ -151,6 +151,19 @@ class Study:
         return f"Study({self.project.root}, {n} kept paragraphs, {labelled}, themes {themes})"
 
 
+def read_corpus(
+    path: str | Path, *, rules: corpus.CleaningRules = corpus.CleaningRules(), kept_only: bool = True
+) -> pd.DataFrame:
+    """Paragraphs of a folder of ``.txt`` files or a table of texts, cut, cleaned and de-duplicated.
+
+    Returns the paragraph table (``paragraph_id``, ``doc_id``, ``text``, ``status``, provenance
+    columns): the kept paragraphs only, or with ``kept_only=False`` every block with the
+    reason it was dropped. Nothing is written.
+    """
+    table = corpus.build_paragraphs(corpus.load_documents(path), rules=rules)
+    return corpus.kept(table) if kept_only else table
+
+
 def build_corpus(
     project: Project, *, rules: corpus.CleaningRules = corpus.CleaningRules(), write: bool = True
 ) -> pd.DataFrame:
@@ -197,13 +210,18 @@ def make_study(
 
 
 def load_study(
-    project: Project,
+    project: Project | str | Path,
     *,
     config: StudyConfig = StudyConfig(),
     paragraphs: pd.DataFrame | None = None,
     labels_required: bool = True,
 ) -> Study:
-    """Read and validate every input of a project's study and vectorize the kept paragraphs."""
+    """Read and validate every input of a project's study and vectorize the kept paragraphs.
+
+    ``project`` is a project folder (``data/raw``, ``data/reference``) or its :class:`Project`.
+    """
+    if not isinstance(project, Project):
+        project = project_paths(project)
     table = build_corpus(project, rules=config.cleaning, write=False) if paragraphs is None else paragraphs
     ids = corpus.kept(table)["paragraph_id"].tolist()
     themes = reference.read_themes(project.codebook)
