@@ -8,19 +8,27 @@ cleaning decision can be inspected. All thresholds live in :class:`CleaningRules
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import json
 import re
 import unicodedata
+import warnings
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import CountVectorizer
 
-from .errors import CorpusError
+from . import duplicates
+from .documents import (  # noqa: F401  (re-exported: the corpus API predates the split)
+    PROVENANCE_COLUMNS,
+    PROVENANCE_FILE,
+    Document,
+    iter_documents,
+    load_documents,
+    progress,
+    read_provenance,
+    sha256_file,
+)
+from .errors import CorpusError, CorpusWarning
 
 PARAGRAPH_COLUMNS = [
     "paragraph_id",
@@ -32,19 +40,6 @@ PARAGRAPH_COLUMNS = [
     "reason",
     "duplicate_of",
     "word_count",
-]
-PROVENANCE_FILE = "provenance.csv"
-PROVENANCE_COLUMNS = [
-    "doc_id",
-    "file",
-    "sha256",
-    "title",
-    "author",
-    "publisher",
-    "date",
-    "language",
-    "notes",
-    "rights",
 ]
 KEPT, DROPPED, DUPLICATE = "kept", "dropped", "duplicate"
 
@@ -106,17 +101,6 @@ class CleaningRules:
     min_shingles: int = 3
 
 
-@dataclass(frozen=True)
-class Document:
-    """One source text, unchanged, with where it came from."""
-
-    doc_id: str
-    text: str
-    source: str
-    date: str = ""
-    meta: dict = field(default_factory=dict, compare=False)
-
-
 @dataclass
 class _Block:
     doc_id: str
@@ -126,153 +110,6 @@ class _Block:
     raw: str
     gap_before: int  # blank lines before the block
     merged: list[str] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------- reading
-
-
-def _decode(data: bytes, where: str) -> str:
-    if b"\x00" in data:
-        raise CorpusError(f"{where} looks like a binary file (it contains NUL bytes); give plain UTF-8 text.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(
-            f"{where} is not valid UTF-8 (bad byte at position {exc.start}); re-save it as UTF-8 text."
-        ) from None
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        raise CorpusError(f"{where} is empty; remove it or add its text.")
-    return text
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def read_provenance(folder: Path) -> pd.DataFrame | None:
-    """The folder's provenance table, or None when it has none."""
-    path = Path(folder) / PROVENANCE_FILE
-    if not path.exists():
-        return None
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in ("doc_id", "file", "sha256") if c not in table.columns]
-    if missing:
-        raise CorpusError(f"{path} lacks the column(s) {', '.join(missing)}.")
-    return table
-
-
-def _documents_from_folder(folder: Path) -> list[Document]:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
-    if not files:
-        raise CorpusError(f"{folder} holds no .txt files; put one UTF-8 text file per document there.")
-    provenance = read_provenance(folder)
-    rows = {}
-    if provenance is not None:
-        rows = {r["file"]: r for r in provenance.to_dict("records")}
-        listed_missing = sorted(set(rows) - {p.name for p in files})
-        if listed_missing:
-            raise CorpusError(
-                f"{folder / PROVENANCE_FILE} lists {', '.join(listed_missing)}, "
-                f"which is not in {folder}; restore the file or remove its row."
-            )
-    docs = []
-    for path in files:
-        data = path.read_bytes()
-        row = rows.get(path.name)
-        if provenance is not None:
-            if row is None:
-                raise CorpusError(
-                    f"{path} is not listed in {folder / PROVENANCE_FILE}; add a row for it or move it out."
-                )
-            digest = hashlib.sha256(data).hexdigest()
-            if digest != row["sha256"]:
-                raise CorpusError(
-                    f"{path} does not match its checksum in {PROVENANCE_FILE} "
-                    f"(sha256 {digest[:12]}..., expected {row['sha256'][:12]}...); "
-                    "the raw texts must not be edited, so restore the original file."
-                )
-        text = _decode(data, str(path))
-        doc_id = row["doc_id"] if row else path.stem
-        date = row.get("date", "") if row else ""
-        docs.append(Document(doc_id, text, str(path), date, dict(row or {})))
-    return docs
-
-
-def _documents_from_table(path: Path) -> list[Document]:
-    data = path.read_bytes()
-    text = _decode(data, str(path))
-    if path.suffix.lower() == ".csv":
-        try:
-            records = list(csv.DictReader(text.splitlines(keepends=True)))
-        except csv.Error as exc:
-            raise CorpusError(f"{path} is not a readable CSV file ({exc}).") from None
-        columns = set(records[0]) if records else set(next(csv.reader([text.splitlines()[0]])))
-        lines = [i + 2 for i in range(len(records))]
-    else:
-        records, lines = [], []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                raise CorpusError(f"{path} line {number} is not valid JSON.") from None
-            if not isinstance(record, dict):
-                raise CorpusError(f"{path} line {number} is not a JSON object with id and text.")
-            records.append(record)
-            lines.append(number)
-        columns = set().union(*records) if records else set()
-    missing = [c for c in ("id", "text") if c not in columns]
-    if missing:
-        raise CorpusError(
-            f"{path} has no {' or '.join(repr(c) for c in missing)} column; "
-            "a table corpus needs an 'id' and a 'text' column."
-        )
-    docs, seen = [], set()
-    for record, line in zip(records, lines, strict=True):
-        doc_id, body = str(record.get("id", "")).strip(), record.get("text")
-        where = f"{path} line {line}"
-        if not doc_id:
-            raise CorpusError(f"{where} has an empty id.")
-        if doc_id in seen:
-            raise CorpusError(f"{where} repeats the id {doc_id!r}; ids must be unique.")
-        if not isinstance(body, str) or not body.strip():
-            raise CorpusError(f"{where} (id {doc_id!r}) has an empty text.")
-        seen.add(doc_id)
-        docs.append(Document(doc_id, body, where, str(record.get("date", "") or "")))
-    if not docs:
-        raise CorpusError(f"{path} has no rows.")
-    return docs
-
-
-def load_documents(path: str | Path) -> list[Document]:
-    """Read a corpus: a folder of ``.txt`` files, one ``.txt`` file, or a table.
-
-    A folder may hold a ``provenance.csv`` (doc_id, file, sha256, ...); when it
-    does, every file's checksum is verified and doc ids come from it.
-    Otherwise the doc id is the file name without extension. A ``.csv`` or
-    ``.jsonl`` file holds one document per row, with ``id`` and ``text``.
-
-    Raises
-    ------
-    CorpusError
-        For a missing path, an empty folder or file, bytes that are not
-        UTF-8, a binary file, a checksum mismatch, or a table without the
-        needed columns.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise CorpusError(
-            f"{path} does not exist; give a folder of .txt files or a .txt, .csv or .jsonl file."
-        )
-    if path.is_dir():
-        return _documents_from_folder(path)
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".jsonl", ".ndjson"):
-        return _documents_from_table(path)
-    return [Document(path.stem, _decode(path.read_bytes(), str(path)), str(path))]
 
 
 # ------------------------------------------------------------- segmenting
@@ -382,6 +219,8 @@ def clean_text(raw: str) -> str:
 
 
 def _latin_share(text: str) -> float:
+    if text.isascii():  # every ASCII letter is Latin; this skips a name lookup per character
+        return 1.0 if any(c.isalpha() for c in text) else 0.0
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return 0.0
@@ -449,20 +288,9 @@ def classify_block(raw: str, *, gap_before: int = 1, rules: CleaningRules = Clea
 # ----------------------------------------------------------- duplicates
 
 
-def _shingle_matrix(texts: list[str], rules: CleaningRules):
-    """Binary document x shingle matrix (word n-grams of normalised text)."""
-    vectorizer = CountVectorizer(
-        ngram_range=(rules.shingle_size, rules.shingle_size),
-        binary=True,
-        lowercase=True,
-        token_pattern=r"[^\W_]+",
-        dtype=np.int32,
-    )
-    normalised = [unicodedata.normalize("NFKC", t).translate(_QUOTES).replace("'", "") for t in texts]
-    try:
-        return vectorizer.fit_transform(normalised)
-    except ValueError:  # no text long enough for a single shingle
-        return None
+def _shingle_text(text: str) -> str:
+    """Text as compared for near-duplicates: quotes folded and apostrophes dropped."""
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES).replace("'", "")
 
 
 def containment_scores(
@@ -475,16 +303,13 @@ def containment_scores(
     ``U_g`` the union of the shingles of the texts in group ``g``. Groups are
     given in order of first appearance.
     """
-    names = list(dict.fromkeys(groups))
-    matrix = _shingle_matrix(texts, rules)
-    if matrix is None:
-        return np.zeros((len(texts), len(names)))
-    member = np.array([[g == name for name in names] for g in groups], dtype=np.int32)
-    union = (matrix.T @ member > 0).astype(np.int32)  # shingles x groups
-    sizes = np.asarray(matrix.sum(axis=1)).ravel()
-    shared = np.asarray((matrix @ union).todense() if hasattr(matrix @ union, "todense") else matrix @ union)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(sizes[:, None] > 0, shared / np.maximum(sizes[:, None], 1), 0.0)
+    sets = [duplicates.shingles(_shingle_text(t), rules.shingle_size) for t in texts]
+    unions: dict[str, set[str]] = {}
+    for group, shingle_set in zip(groups, sets, strict=True):
+        unions.setdefault(group, set()).update(shingle_set)
+    return np.array([[len(s & u) / len(s) if s else 0.0 for u in unions.values()] for s in sets]).reshape(
+        len(texts), len(unions)
+    )
 
 
 def find_duplicates(
@@ -497,33 +322,27 @@ def find_duplicates(
     duplicate when at least ``rules.duplicate_containment`` of its shingles
     occur in one such document; it then points to the block there that
     shares most shingles with it. Chains are resolved to the first copy.
+    Which earlier documents are compared is decided by MinHash-LSH (see
+    :func:`themes.duplicates.find_near_duplicates`), so the cost grows about
+    linearly with the number of blocks.
     """
     order = {d: i for i, d in enumerate(doc_order)}
     rows = table.assign(_o=table["doc_id"].map(order)).sort_values(["_o", "start"], kind="stable")
-    ids, texts, docs = rows["paragraph_id"].tolist(), rows["_norm"].tolist(), rows["doc_id"].tolist()
-    matrix = _shingle_matrix(texts, rules)
-    if matrix is None:
-        return {}
-    sizes = np.asarray(matrix.sum(axis=1)).ravel()
-    overlap = (matrix @ matrix.T).toarray()
+    ids = rows["paragraph_id"].tolist()
+    found = duplicates.find_near_duplicates(
+        [_shingle_text(t) for t in rows["_norm"]],
+        rows["doc_id"].tolist(),
+        shingle_size=rules.shingle_size,
+        containment=rules.duplicate_containment,
+        min_shingles=rules.min_shingles,
+    )
     result: dict[str, tuple[str, float]] = {}
-    for i in range(len(ids)):
-        if sizes[i] < rules.min_shingles:
-            continue
-        earlier = [j for j in range(i) if sizes[j] >= rules.min_shingles]
-        best = None
-        for doc in dict.fromkeys(docs[j] for j in earlier):
-            members = [j for j in earlier if docs[j] == doc]
-            union = matrix[members].max(axis=0)
-            share = (matrix[i].multiply(union)).sum() / sizes[i]
-            if share >= rules.duplicate_containment and (best is None or share > best[1]):
-                j = max(members, key=lambda m: (overlap[i, m], -m))
-                best = (ids[j], float(share))
-        if best is not None:
-            original = best[0]
-            while original in result:
-                original = result[original][0]
-            result[ids[i]] = (original, best[1])
+    for i in sorted(found):
+        j, share = found[i]
+        original = ids[j]
+        while original in result:
+            original = result[original][0]
+        result[ids[i]] = (original, share)
     return result
 
 
@@ -535,7 +354,57 @@ def _originality_order(docs: list[Document]) -> list[str]:
 # ----------------------------------------------------------------- main
 
 
-def build_paragraphs(docs: list[Document], *, rules: CleaningRules = CleaningRules()) -> pd.DataFrame:
+def _block_records(doc: Document, rules: CleaningRules) -> list[dict]:
+    records = []
+    for block in merge_blocks(split_blocks(doc), rules):
+        reason = classify_block(block.raw, gap_before=block.gap_before, rules=rules)
+        cleaned = clean_text(block.raw)
+        note = ";".join(f"merged_{k}" for k in dict.fromkeys(block.merged))
+        records.append(
+            {
+                "paragraph_id": f"{doc.doc_id}-p{block.number:03d}",
+                "doc_id": doc.doc_id,
+                "start": block.start,
+                "end": block.end,
+                "text": cleaned if not reason else re.sub(r"\s+", " ", block.raw).strip(),
+                "status": DROPPED if reason else KEPT,
+                "reason": reason or note,
+                "duplicate_of": "",
+                "word_count": len(_words(cleaned)),
+                "_norm": cleaned,
+            }
+        )
+    if not records:  # an empty text: one row, so that the summary lists the document
+        records.append(
+            {
+                "paragraph_id": f"{doc.doc_id}-p000",
+                "doc_id": doc.doc_id,
+                "start": 0,
+                "end": 0,
+                "text": "",
+                "status": DROPPED,
+                "reason": "empty_text",
+                "duplicate_of": "",
+                "word_count": 0,
+                "_norm": "",
+            }
+        )
+    return records
+
+
+def _about_sections(reasons: list[str], docs: list[str]) -> list[bool]:
+    """Which blocks lie in an about section: from an "About ..." block to the next heading."""
+    inside, in_about = [], None
+    for reason, doc in zip(reasons, docs, strict=True):
+        if doc != in_about and reason == "about_block":
+            in_about = doc
+        elif doc == in_about and reason == "heading":
+            in_about = None
+        inside.append(doc == in_about)
+    return inside
+
+
+def build_paragraphs(docs: Iterable[Document], *, rules: CleaningRules = CleaningRules()) -> pd.DataFrame:
     """Segment, clean and de-duplicate documents into the paragraph table.
 
     Returns
@@ -546,66 +415,70 @@ def build_paragraphs(docs: list[Document], *, rules: CleaningRules = CleaningRul
         raw block (whitespace folded) so that the decision can be checked.
         ``paragraph_id`` is ``<doc_id>-p<NNN>`` with the block's position
         among the document's raw blocks; a merged paragraph takes the id
-        of its first block.
+        of its first block. A document with an empty text gets one dropped
+        row ``<doc_id>-p000`` with the reason ``empty_text``.
+
+    Warns
+    -----
+    CorpusWarning
+        For each document that leaves no analysable paragraph (every block
+        dropped); it is skipped, and the summary shows it with nothing kept.
 
     Raises
     ------
     CorpusError
-        When a document leaves no analysable paragraph.
+        When no document leaves an analysable paragraph.
     """
-    records = []
-    for doc in docs:
-        for block in merge_blocks(split_blocks(doc), rules):
-            reason = classify_block(block.raw, gap_before=block.gap_before, rules=rules)
-            cleaned = clean_text(block.raw)
-            note = ";".join(f"merged_{k}" for k in dict.fromkeys(block.merged))
-            records.append(
-                {
-                    "paragraph_id": f"{doc.doc_id}-p{block.number:03d}",
-                    "doc_id": doc.doc_id,
-                    "start": block.start,
-                    "end": block.end,
-                    "text": cleaned if not reason else re.sub(r"\s+", " ", block.raw).strip(),
-                    "status": DROPPED if reason else KEPT,
-                    "reason": reason or note,
-                    "duplicate_of": "",
-                    "word_count": len(_words(cleaned)),
-                    "_norm": cleaned,
-                }
-            )
+    records, seen = [], []
+    for doc in progress(docs, desc="segmenting"):
+        seen.append(Document(doc.doc_id, "", doc.source, doc.date))
+        records.extend(_block_records(doc, rules))
+    if not seen:
+        raise CorpusError("the corpus holds no documents; give at least one text.")
     table = pd.DataFrame.from_records(records)
     # The about section runs from an "About ..." heading to the next heading
     # that is not one: the institution's self-description, not the article.
-    in_about = None
-    for i, row in table.iterrows():
-        if row["doc_id"] != in_about and row["reason"] == "about_block":
-            in_about = row["doc_id"]
-        elif row["doc_id"] != in_about:
-            continue
-        elif row["reason"] == "heading":
-            in_about = None
-            continue
-        table.loc[i, ["status", "reason"]] = [DROPPED, "about_block"]
-        table.loc[i, "text"] = re.sub(r"\s+", " ", row["_norm"]).strip()
+    about = np.array(_about_sections(table["reason"].tolist(), table["doc_id"].tolist()))
+    table.loc[about, "status"] = DROPPED
+    table.loc[about, "reason"] = "about_block"
+    table.loc[about, "text"] = table.loc[about, "_norm"].str.replace(r"\s+", " ", regex=True).str.strip()
     # A block repeating another document is marked as a duplicate whatever
     # else it is, so that a republication shows as a whole; within one
     # document only kept paragraphs are (repeated footnotes stay footnotes).
-    doc_of = dict(zip(table["paragraph_id"], table["doc_id"], strict=True))
-    for dup, (original, _share) in find_duplicates(table, _originality_order(docs), rules=rules).items():
-        i = table.index[table["paragraph_id"] == dup][0]
-        if doc_of[original] != doc_of[dup] or table.loc[i, "status"] == KEPT:
-            table.loc[i, ["status", "reason", "duplicate_of"]] = [DUPLICATE, "near_duplicate", original]
-    for doc in docs:
-        if not ((table["doc_id"] == doc.doc_id) & (table["status"] != DROPPED)).any():
-            raise CorpusError(
-                f"{doc.source} has no analysable paragraph left after cleaning "
-                f"(every block was a heading, caption, footnote or shorter than {rules.min_words} words)."
-            )
+    position = pd.Series(np.arange(len(table)), index=table["paragraph_id"])
+    doc_of = table["doc_id"].to_numpy()
+    found = find_duplicates(table, _originality_order(seen), rules=rules)
+    dup = position[list(found)].to_numpy()
+    original = position[[o for o, _ in found.values()]].to_numpy()
+    mark = (doc_of[dup] != doc_of[original]) | (table["status"].to_numpy()[dup] == KEPT)
+    rows = table.index[dup[mark]]
+    table.loc[rows, "status"] = DUPLICATE
+    table.loc[rows, "reason"] = "near_duplicate"
+    table.loc[rows, "duplicate_of"] = table["paragraph_id"].to_numpy()[original[mark]]
+    analysable = set(table.loc[table["status"] != DROPPED, "doc_id"])
+    empty = [doc for doc in seen if doc.doc_id not in analysable]
+    why = f"every block was a heading, caption, footnote or shorter than {rules.min_words} words"
+    if len(empty) == len(seen) == 1:
+        raise CorpusError(f"{empty[0].source} has no analysable paragraph left after cleaning ({why}).")
+    if len(empty) == len(seen):
+        raise CorpusError(
+            f"none of the {len(seen)} documents has an analysable paragraph left after cleaning "
+            f"(the first is {seen[0].source}); {why}."
+        )
+    for doc in empty:
+        warnings.warn(
+            f"{doc.source} (id {doc.doc_id!r}) has no analysable paragraph and is skipped.",
+            CorpusWarning,
+            stacklevel=2,
+        )
     return table[PARAGRAPH_COLUMNS].reset_index(drop=True)
 
 
 def summarize(table: pd.DataFrame) -> pd.DataFrame:
-    """Per document: kept, duplicate and dropped counts, and dropped by reason."""
+    """Per document: kept, duplicate and dropped counts, and dropped by reason.
+
+    A skipped document (nothing analysable) is the row with zero kept and zero duplicates.
+    """
     counts = pd.crosstab(table["doc_id"], table["status"]).reindex(
         columns=[KEPT, DUPLICATE, DROPPED], fill_value=0
     )
@@ -636,20 +509,20 @@ def duplicate_pairs(table: pd.DataFrame, *, rules: CleaningRules = CleaningRules
     """
     rows = []
     text_of = dict(zip(table["paragraph_id"], table["text"], strict=True))
-    for _, row in table[table["status"] == DUPLICATE].iterrows():
-        original = row["duplicate_of"]
-        pair = [row["text"], text_of[original]]
-        matrix = _shingle_matrix(pair, rules)
-        if matrix is None:
+    for row in table[table["status"] == DUPLICATE].itertuples():
+        original = row.duplicate_of
+        a, b = (
+            duplicates.shingles(_shingle_text(t), rules.shingle_size) for t in (row.text, text_of[original])
+        )
+        if not a and not b:
             continue
-        a, b = (matrix[0] > 0).toarray().ravel(), (matrix[1] > 0).toarray().ravel()
         rows.append(
             {
-                "duplicate": row["paragraph_id"],
+                "duplicate": row.paragraph_id,
                 "original": original,
-                "containment": (a & b).sum() / max(a.sum(), 1),
-                "similarity": (a & b).sum() / max((a | b).sum(), 1),
-                "duplicate_words": len(_words(row["text"])),
+                "containment": len(a & b) / max(len(a), 1),
+                "similarity": len(a & b) / max(len(a | b), 1),
+                "duplicate_words": len(_words(row.text)),
                 "original_words": len(_words(text_of[original])),
             }
         )
