@@ -264,7 +264,6 @@ GLUE_JS = """
       Object.assign({}, bars.data[1], {x: rows.map(r => r.pt), y: words, hovertext: rows.map(r => r.t)})
     ], Object.assign({}, bars.layout, {title: Object.assign({}, bars.layout.title, {
       text: "Most relevant terms of " + data.names[current] + " (\u03bb = " + lam.toFixed(2) + ")"})}));
-    bars.setAttribute("data-terms", JSON.stringify(words));
   }
   function select(topic) {
     current = topic;
