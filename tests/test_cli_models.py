@@ -1,6 +1,8 @@
 """The fit and score commands: output, and one clear line with exit code 2 for bad input."""
 
 import io
+import json
+import shutil
 import subprocess
 import sys
 
@@ -131,3 +133,18 @@ def test_the_installed_command_exits_2_without_a_traceback(tmp_path):
         check=False,
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_score_says_when_the_saved_model_is_missing_or_from_other_versions(project_copy, tmp_path, capsys):
+    new = tmp_path / "new.txt"
+    new.write_text("Allah commands the believers to fight and never to flee from the battle.\n", encoding="utf-8")
+    root = str(project_copy.root)
+    shutil.rmtree(project_copy.results / "models" / "nmf_seeded")
+    code, _, err = run(capsys, "--root", root, "score", "--model", "nmf_seeded", str(new))
+    assert code == 2 and "no saved model 'nmf_seeded'" in err and err.count("\n") == 1
+    meta_path = project_copy.results / "models" / "lda_gensim" / "model.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["versions"]["gensim"] = "3.0.0"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    code, _, err = run(capsys, "--root", root, "score", "--model", "lda_gensim", str(new))
+    assert code == 2 and "gensim 3.0.0" in err and err.count("\n") == 1

@@ -3,10 +3,16 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.decomposition import NMF
 from helpers import MODELS_CSV_COLUMNS
 
+import themes as th
 from themes import selection
-from themes.models import fit_topic_model
+from themes.sweep import FitTask, fit_models
+
+
+def nmf(dtm, k, seed):
+    return th.TopicModel.from_matrix(NMF(n_components=k, init="nndsvda", random_state=seed), dtm)
 
 
 def test_diversity_counts_distinct_top_words():
@@ -17,7 +23,7 @@ def test_diversity_counts_distinct_top_words():
 def test_matching_pairs_identical_topics_whatever_their_order():
     a = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
     b = [[7, 8, 9], [1, 2, 3], [4, 5, 6]]
-    (rows, cols), _ = selection.match_topics(a, b)
+    (rows, cols), _ = selection.match_runs(a, b)
     assert dict(zip(rows.tolist(), cols.tolist(), strict=True)) == {0: 1, 1: 2, 2: 0}
     assert selection.matched_similarity(a, b) == 1.0
     assert selection.matched_similarity(a, [[10, 11, 12], [13, 14, 15], [16, 17, 18]]) == 0.0
@@ -26,34 +32,33 @@ def test_matching_pairs_identical_topics_whatever_their_order():
 def test_stability_is_one_for_planted_groups(planted):
     dtm, _ = planted
     # all eight words of a group are equally likely, so compare the whole group
-    runs = [fit_topic_model(dtm, "nmf_sklearn", k=3, seed=s).top_terms(8) for s in range(3)]
+    runs = [nmf(dtm, 3, s).top_term_indices(8) for s in range(3)]
     assert np.allclose(selection.stability(runs), 1.0)
     assert np.isnan(selection.stability(runs[:1])).all()
 
 
 def test_coherence_prefers_the_planted_topics_to_mixed_ones(planted):
     dtm, _ = planted
-    model = fit_topic_model(dtm, "nmf_sklearn", k=3, seed=0)
-    good = [[dtm.vocabulary[j] for j in t] for t in model.top_terms(6)]
+    model = nmf(dtm, 3, 0)
+    good = model.top_word_lists(6, readable=False)
+    texts = selection.coherence_texts(dtm)
     mixed = [[good[0][i], good[1][i], good[2][i]] * 2 for i in range(3)]
     for measure in ("c_npmi", "c_v"):
         assert (
-            selection.coherence(good, dtm, measure=measure).mean()
-            > selection.coherence([list(dict.fromkeys(m)) for m in mixed], dtm, measure=measure).mean()
+            selection.coherence(good, texts, measure=measure).mean()
+            > selection.coherence([list(dict.fromkeys(m)) for m in mixed], texts, measure=measure).mean()
         )
 
 
 def test_score_fits_gives_one_row_per_fit_with_every_measure(planted):
     dtm, _ = planted
-    tasks = [
-        {"name": "nmf_sklearn", "backend": "nmf_sklearn", "k": k, "seed": s} for k in (2, 3) for s in (0, 1)
-    ]
-    fits = selection.fit_grid(tasks, dtm)
+    tasks = [FitTask("nmf_sklearn", k, s) for k in (2, 3) for s in (0, 1)]
+    fits = fit_models(tasks, {"study": dtm}, seed_words=None)
     table = selection.score_fits(fits, dtm)
     assert list(table.columns) == MODELS_CSV_COLUMNS
     assert len(table) == 4 and table.notna().all().all()
     # joblib workers change nothing
-    again = selection.score_fits(selection.fit_grid(tasks, dtm, n_jobs=2), dtm)
+    again = selection.score_fits(fit_models(tasks, {"study": dtm}, seed_words=None, n_jobs=2), dtm)
     pd.testing.assert_frame_equal(table, again)
 
 
@@ -78,7 +83,19 @@ def test_select_k_takes_the_smallest_k_within_one_standard_error(means, se, chos
 
 def test_topic_correspondence_matches_two_models(planted):
     dtm, _ = planted
-    a = fit_topic_model(dtm, "lda_gensim", k=3, seed=0, name="lda")
-    b = fit_topic_model(dtm, "nmf_sklearn", k=3, seed=0, name="nmf")
+    a = th.TopicModel.from_matrix(th.GensimLDA(n_components=3, random_state=0), dtm, name="lda")
+    b = nmf(dtm, 3, 0)
     table = selection.topic_correspondence(a, b, n=8)
     assert len(table) == 3 and (table["jaccard"] == 1.0).all()
+
+
+def test_run_sweep_fits_the_grid_and_chooses_k_per_model(planted):
+    dtm, _ = planted
+    sweep = th.run_sweep(dtm, models=["nmf_sklearn", "lda_sklearn"], k_range=(2, 3, 4), seeds=(0, 1))
+    assert len(sweep.fits) == 2 * 3 * 2 and len(sweep.scores) == 12
+    assert set(sweep.selected) == {"nmf_sklearn", "lda_sklearn"}
+    assert all(k in (2, 3, 4) for k in sweep.selected.values())
+    assert len(sweep.chosen_fits()["nmf_sklearn"]) == 2  # one per seed at the chosen K
+    assert sweep.summary.groupby("model").size().tolist() == [3, 3]
+    with pytest.raises(th.ModelError, match="seeded"):
+        th.run_sweep(dtm, models=["nmf_seeded"], k_range=(3,), seeds=(0,))

@@ -19,6 +19,7 @@ __version__ = "0.1.0"
 
 from .alignment import Comparison, compare
 from .corpus import CleaningRules
+from .explore import explore_corpus
 from .errors import (
     CorpusError,
     CorpusWarning,
@@ -29,12 +30,13 @@ from .errors import (
 )
 from .gensim_lda import GensimLDA, SeededLDA
 from .main_job import reproduce, run_study
+from .manifest import run_record
 from .models import TopicModel
 from .reference import read_labels, read_seed_words, read_themes
 from .registry import MODELS, ModelSpec
 from .rules import RULES, Rules
 from .seeded_nmf import SeededNMF
-from .study import Study, StudyConfig, load_study, make_study, read_corpus
+from .study import Study, StudyConfig, load_study, make_study, read_corpus, read_selection
 from .sweep import Sweep, run_sweep
 from .vectorize import DocumentTermMatrix, Vectorizer
 
@@ -62,13 +64,16 @@ __all__ = [
     "Vectorizer",
     "__version__",
     "compare",
+    "explore_corpus",
     "load_study",
     "make_study",
     "read_corpus",
     "read_labels",
     "read_seed_words",
+    "read_selection",
     "read_themes",
     "reproduce",
+    "run_record",
     "run_study",
     "run_sweep",
 ]

@@ -180,6 +180,11 @@ class Comparison:
     failures: pd.DataFrame
     n_labelled: int
 
+    @property
+    def topic_of(self) -> dict[str, str | None]:
+        """Theme -> its topic (None when no topic was matched)."""
+        return dict(zip(self.matching["theme"], self.matching["topic"], strict=True))
+
     def __repr__(self) -> str:
         matched = self.matching.dropna(subset=["topic"])
         n = len(self.matching)

@@ -76,7 +76,7 @@ def write_figures(
             folder / f"association_{name}",
             sc.association.rename_axis("topic").reset_index(),
         )
-        words = tables.top_words_table(sc)
+        words = tables.top_words_table(sc.model, sc.matching)
         title = f"{name}: top words per topic (K={model.k}, seed {model.seed})"
         plots.save_figure(plots.figure_top_words(words, title=title), folder / f"top_words_{name}", words)
 

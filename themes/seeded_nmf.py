@@ -104,7 +104,8 @@ class SeededNMF(TopicEstimator):
                 max_iter=self.max_iter,
                 tol=self.tol,
             )
-            W0 = np.maximum(W0, scale * 1e-3).astype(X.dtype, copy=False)  # a zero in W would also be frozen by the updates
+            # a zero in W would also be frozen by the updates
+            W0 = np.maximum(W0, scale * 1e-3).astype(X.dtype, copy=False)
             nmf = NMF(
                 n_components=k,
                 init="custom",

@@ -14,6 +14,7 @@ import pandas as pd
 from . import corpus, reference
 from . import io as files
 from .errors import ThemesError
+from .models import TopicModel
 from .project import Project
 from .registry import MODELS, ModelSpec
 from .vectorize import NAIVE_VECTORIZER, DocumentTermMatrix, Vectorizer
@@ -144,6 +145,13 @@ class Study:
         if name not in selected:
             raise ThemesError(f"no K was chosen for {name!r}; run the sweep first.")
         return selected[name]
+
+    def fit_model(self, name: str, *, seed: int, selected: dict[str, int]) -> TopicModel:
+        """One model of :data:`~themes.registry.MODELS`, at its K, fitted on its matrix."""
+        spec = MODELS[name]
+        seed_words = self.seed_words if spec.seeded else None
+        est = spec.make(k=self.model_k(name, selected), seed=seed, seed_words=seed_words)
+        return TopicModel.from_matrix(est, self.matrix(spec), name=name)
 
     def __repr__(self) -> str:
         labelled = "no labels" if self.labels is None else f"{len(self.labels)} labelled"

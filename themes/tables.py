@@ -13,6 +13,7 @@ import pandas as pd
 from sklearn.metrics import f1_score
 
 from . import alignment, reference, selection, uncertainty
+from .models import TopicModel
 from .registry import model_names
 from .rules import RULES, Rules
 from .scoring import ThemeScorer, TopicScorer
@@ -246,10 +247,14 @@ def k_sensitivity(
     return out
 
 
-def top_words_table(scorer: TopicScorer, *, n: int = 8) -> pd.DataFrame:
-    """Each topic's top words and weights, with the theme it is matched to (or "other")."""
-    matched = {topic: theme for theme, topic in scorer.matching.items() if topic is not None}
-    table = scorer.model.term_weights(n)
+def top_words_table(model: TopicModel, matching: dict, *, n: int = 8) -> pd.DataFrame:
+    """Each topic's top words and weights, with the theme it is matched to (or "other").
+
+    ``matching`` maps each theme to its topic (None when unmatched), as
+    :attr:`themes.Comparison.topic_of` or a scorer's ``matching``.
+    """
+    matched = {topic: theme for theme, topic in matching.items() if topic is not None}
+    table = model.term_weights(n)
     table.insert(1, "matched_theme", table["topic"].map(lambda t: matched.get(t, "other")))
     return table[["topic", "matched_theme", "rank", "word", "weight"]]
 

@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 from helpers import MODELS_CSV_COLUMNS, ROOT
 
-from themes import pipeline, verify
+from themes import main_job, verify
+from themes.registry import model_names
+from themes.study import StudyConfig
 from themes.cli import main
 from themes.notebooks import NotebookError, execute_notebook, notebook_paths
 from themes.project import Project
@@ -24,7 +26,7 @@ def rebuilt(tmp_path_factory):
     """`themes reproduce` on a copy of the committed inputs (data/raw, data/reference, notebooks)."""
     target = tmp_path_factory.mktemp("rebuild") / "project"
     verify.copy_inputs(ROOT, target)
-    pipeline.reproduce(target, progress=False)
+    main_job.reproduce(target, progress=False)
     return target
 
 
@@ -56,7 +58,7 @@ def test_paragraph_scores_cover_every_kept_paragraph_and_model(rebuilt):
     scores = pd.read_csv(rebuilt / "results" / "paragraph_scores.csv")
     kept = pd.read_csv(rebuilt / "data" / "processed" / "paragraphs.csv").query("status == 'kept'")
     assert scores.columns.tolist() == ["paragraph_id", "model", *THEMES]
-    assert set(scores["model"]) == set(pipeline.MODEL_NAMES)
+    assert set(scores["model"]) == set(model_names())
     for _, part in scores.groupby("model"):
         assert sorted(part["paragraph_id"]) == sorted(kept["paragraph_id"])
     assert ((scores[THEMES] >= 0) & (scores[THEMES] <= 1)).all().all()
@@ -67,12 +69,14 @@ def test_tables_and_manifest_record_what_was_done(rebuilt):
     assert models.columns.tolist() == MODELS_CSV_COLUMNS
     assert models.groupby(["model", "K"]).size().min() >= 5  # at least five seeds everywhere
     alignment = pd.read_csv(rebuilt / "results" / "alignment.csv")
-    assert set(alignment["model"]) == set(pipeline.MODEL_NAMES) and set(alignment["theme"]) == set(THEMES)
+    assert set(alignment["model"]) == set(model_names()) and set(alignment["theme"]) == set(THEMES)
     manifest = json.loads((rebuilt / "results" / "MANIFEST.json").read_text())
     assert manifest["seeds"] == [0, 1, 2, 3, 4] and manifest["environment"]["n_jobs"] == 1
     assert "gensim" in manifest["environment"]["libraries"]
     for rel, digest in manifest["outputs"].items():
         assert hashlib.sha256((rebuilt / rel).read_bytes()).hexdigest() == digest, rel
+    saved = {p.parent.name for p in (rebuilt / "results" / "models").glob("*/scorer.json")}
+    assert saved == set(model_names())  # every reported model and baseline is saved
     figures = {p.name for p in (rebuilt / "results" / "figures").iterdir()}
     for stem in (
         "k_sweep",
@@ -106,12 +110,12 @@ def test_every_notebook_ran_without_error_and_shows_figures(rebuilt):
 
 def test_a_second_run_gives_identical_bytes(tmp_path):
     """Two rebuilds of a small configuration on this machine write byte-identical results."""
-    config = pipeline.StudyConfig(k_range=(3, 4), seeds=(0, 1), n_boot=50, n_perm=10)
+    config = StudyConfig(k_range=(3, 4), seeds=(0, 1), n_boot=50, n_perm=10)
     outputs = []
     for name in ("a", "b"):
         target = tmp_path / name
         verify.copy_inputs(ROOT, target)
-        pipeline.reproduce(target, config=config, notebooks=False, progress=False)
+        main_job.reproduce(target, config=config, notebooks=False, progress=False)
         outputs.append(
             {
                 p.relative_to(target).as_posix(): p.read_bytes()
@@ -143,7 +147,7 @@ def test_verify_passes_on_the_committed_results_and_fails_when_a_table_is_altere
             shutil.copytree(rebuilt / part, root / part, dirs_exist_ok=True)
         shutil.copy2(rebuilt / "data/reference/agreement.csv", root / "data/reference/agreement.csv")
 
-    monkeypatch.setattr(pipeline, "reproduce", fake_reproduce)
+    monkeypatch.setattr(main_job, "reproduce", fake_reproduce)
     project = _copy_project(tmp_path)
     assert main(["--root", str(project), "verify"]) == 0
     assert "OK: all" in capsys.readouterr().out

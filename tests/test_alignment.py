@@ -3,10 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.decomposition import NMF
 from sklearn.metrics import roc_auc_score
 
-from themes import compare
-from themes.models import fit_topic_model
+import themes as th
+from themes import alignment, baselines, uncertainty
 
 
 def test_auc_matrix_equals_scikit_learn():
@@ -14,29 +15,29 @@ def test_auc_matrix_equals_scikit_learn():
     scores = rng.random((40, 3))
     scores[:, 2] = np.round(scores[:, 2], 1)  # ties
     labels = rng.integers(0, 2, (40, 2))
-    got = compare.auc_matrix(scores, labels)
+    got = alignment.auc_matrix(scores, labels)
     for i in range(3):
         for t in range(2):
             assert got[i, t] == pytest.approx(roc_auc_score(labels[:, t], scores[:, i]))
-    assert np.isnan(compare.auc_matrix(scores, np.zeros((40, 1))))[0, 0]
+    assert np.isnan(alignment.auc_matrix(scores, np.zeros((40, 1))))[0, 0]
 
 
 def test_matching_finds_each_planted_group_and_names_leftovers(planted):
     dtm, labels = planted
-    model = fit_topic_model(dtm, "nmf_sklearn", k=4, seed=0)
-    assoc = compare.association(model, labels)
-    matching = compare.match_topics(assoc)
+    model = th.TopicModel.from_matrix(NMF(n_components=4, random_state=0), dtm)
+    assoc = alignment.association(model, labels)
+    matching = alignment.match_themes(assoc)
     for theme, topic in matching.items():
         assert assoc.at[topic, theme] == 1.0
     assert len(set(matching.values())) == 3  # one topic stays "other"
-    scores = compare.topic_theme_scores(model, matching)
+    scores = alignment.topic_theme_scores(model, matching)
     assert list(scores.columns) == list(labels.columns)
 
 
 def test_fewer_topics_than_themes_leave_themes_unmatched():
     assoc = pd.DataFrame([[0.9, 0.2, 0.6]], index=["topic_01"], columns=["a", "b", "c"])
-    assert compare.match_topics(assoc) == {"a": "topic_01", "b": None, "c": None}
-    assert compare.match_topics(assoc.rename(index={"topic_01": "a"}), seeded=True) == {
+    assert alignment.match_themes(assoc) == {"a": "topic_01", "b": None, "c": None}
+    assert alignment.match_themes(assoc.rename(index={"topic_01": "a"}), seeded=True) == {
         "a": "a",
         "b": None,
         "c": None,
@@ -49,7 +50,7 @@ def test_failure_kinds_are_named():
         index=["t1", "t2", "t3"],
         columns=["a", "b", "c", "d"],
     )
-    kinds = compare.failure_kinds(assoc)
+    kinds = alignment.failure_kinds(assoc)
     got = {(r.kind, r.theme) for r in kinds.itertuples()}
     assert got == {("fused", "a"), ("fused", "b"), ("repeated", "c"), ("missing", "d")}
 
@@ -57,25 +58,26 @@ def test_failure_kinds_are_named():
 def test_keyword_scores_are_shares_of_seed_word_hits(planted):
     dtm, _ = planted
     words = {"sea": ["oceans"], "farm": ["barley"]}  # analysed like the text: "oceans" -> "oceans"
-    scores = compare.keyword_scores(
-        ["ocean barley barley", "nothing here"], ["x", "y"], dtm, {"sea": ["ocean"], "farm": ["barley"]}
+    vec = dtm.vectorizer
+    scores = baselines.keyword_scores(
+        ["ocean barley barley", "nothing here"], ["x", "y"], vec, {"sea": ["ocean"], "farm": ["barley"]}
     )
     assert scores.loc["x"].tolist() == pytest.approx([1 / 3, 2 / 3]) and scores.loc["y"].tolist() == [0, 0]
-    assert compare.keyword_scores(["ocean"], ["z"], dtm, words).loc["z"].tolist() == [0, 0]
+    assert baselines.keyword_scores(["ocean"], ["z"], vec, words).loc["z"].tolist() == [0, 0]
 
 
 def test_supervised_scores_are_out_of_fold_and_keep_groups_together(planted, monkeypatch):
     dtm, labels = planted
     groups = [f"g{i // 2}" for i in range(len(labels))]  # pairs of near-duplicates
     seen = []
-    real = compare.cross_val_predict
+    real = baselines.cross_val_predict
 
     def spy(estimator, X, y, *, groups, cv, method):
         seen.extend((train, test, groups) for train, test in cv.split(X, y, groups))
         return real(estimator, X, y, groups=groups, cv=cv, method=method)
 
-    monkeypatch.setattr(compare, "cross_val_predict", spy)
-    scores = compare.supervised_scores(dtm, labels, groups, seed=0)
+    monkeypatch.setattr(baselines, "cross_val_predict", spy)
+    scores = baselines.supervised_scores(dtm, labels, groups, seed=0)
     for theme in labels.columns:
         assert roc_auc_score(labels[theme], scores[theme]) > 0.95
     assert seen
@@ -86,7 +88,7 @@ def test_supervised_scores_are_out_of_fold_and_keep_groups_together(planted, mon
 def test_theme_metrics_and_model_as_coder(planted):
     dtm, labels = planted
     perfect = labels.astype(float)
-    metrics = compare.theme_metrics(perfect, labels, compare.decisions(perfect, 0.5))
+    metrics = alignment.theme_metrics(perfect, labels, alignment.decisions(perfect, 0.5))
     assert (
         (metrics[["auc", "average_precision", "precision", "recall", "f1", "alpha_model"]] == 1.0).all().all()
     )
@@ -96,8 +98,8 @@ def test_bootstrap_interval_brackets_the_estimate_and_is_reproducible(planted):
     dtm, labels = planted
     rng = np.random.default_rng(0)
     noisy = labels + rng.normal(0, 0.6, labels.shape)
-    a = compare.bootstrap_auc([noisy], labels, n_boot=300, seed=1)
-    b = compare.bootstrap_auc([noisy], labels, n_boot=300, seed=1)
+    a = uncertainty.bootstrap_auc([noisy], labels, n_boot=300, seed=1)
+    b = uncertainty.bootstrap_auc([noisy], labels, n_boot=300, seed=1)
     pd.testing.assert_frame_equal(a, b)
     for theme, row in a.set_index("theme").iterrows():
         auc = roc_auc_score(labels[theme], noisy[theme])
@@ -109,7 +111,21 @@ def test_matching_null_is_near_chance_for_one_column_and_higher_when_matching_ma
     labels = pd.DataFrame({"a": rng.integers(0, 2, 60), "b": rng.integers(0, 2, 60)})
     one = pd.DataFrame({"a": rng.random(60), "b": rng.random(60)})
     many = pd.DataFrame(rng.random((60, 12)), columns=[f"t{i}" for i in range(12)])
-    fixed = compare.matching_null(one, labels, n_perm=200, seed=0, match=False).set_index("theme")
-    matched = compare.matching_null(many, labels, n_perm=200, seed=0).set_index("theme")
+    fixed = uncertainty.matching_null(one, labels, n_perm=200, seed=0, match=False).set_index("theme")
+    matched = uncertainty.matching_null(many, labels, n_perm=200, seed=0).set_index("theme")
     assert fixed["auc_null_mean"].between(0.45, 0.55).all()
     assert (matched["auc_null_mean"] > fixed["auc_null_mean"] + 0.05).all()  # picking the best of 12 flatters
+
+
+def test_compare_gives_matching_scores_and_metrics_as_tables(planted):
+    dtm, labels = planted
+    model = th.TopicModel.from_matrix(NMF(n_components=3, random_state=0), dtm)
+    report = th.compare(model, labels.reset_index(names="paragraph_id"))
+    assert report.n_labelled == len(labels) and len(repr(report)) < 100
+    assert list(report.matching["theme"]) == list(labels.columns)
+    assert (report.matching["auc"] == 1.0).all()
+    assert report.scores.shape == labels.shape and list(report.scores.index) == list(labels.index)
+    assert (report.metrics.set_index("theme")["f1"] == 1.0).all()
+    # a label table that shares no paragraph with the model is refused in one line
+    with pytest.raises(th.LabelError, match="no paragraph of the model has a label row"):
+        th.compare(model, labels.set_axis([f"x{i}" for i in range(len(labels))]))
