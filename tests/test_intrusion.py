@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from themes.errors import ThemesError
 from themes.intrusion import (
     IntrusionError,
     combine_answers,
+    intruder_pool,
     read_answers,
     read_key,
     score_intrusion_test,
@@ -95,6 +97,27 @@ def test_word_items_hold_the_top_words_and_an_intruder_from_another_group(mixed)
         assert sorted(w for w in shown if w != row.intruder) == sorted(top[row.topic])
         assert GROUP_OF[row.intruder] != group[row.topic]
         assert GROUP_OF[row.intruder] == group[row.intruder_topic]
+
+
+def test_intruders_are_low_in_the_topic_and_high_in_another(mixed):
+    model, _, group = mixed
+    farm = next(t for t, g in group.items() if g == "farm")
+    f, sea = (
+        model.topic_names.index(farm),
+        model.topic_names.index(next(t for t, g in group.items() if g == "sea")),
+    )
+    anchor, tide = model.vocabulary.index("anchor"), model.vocabulary.index("tide")
+    phi = model.topic_term.copy()
+    phi[f, anchor], phi[sea, anchor] = 0.2, 0.6  # among farm's top words, and higher still in sea's
+    phi[:, tide] = 0.0  # low in farm but high nowhere
+    crafted = replace(model, topic_term=phi / phi.sum(axis=1, keepdims=True))
+    assert "anchor" in crafted.top_word_lists(5)[f]
+    pool = intruder_pool(crafted, f, n_words=5, n_high=10, low_quantile=1.0)
+    assert pool.size > 0 and anchor not in pool and tide not in pool
+    assert {GROUP_OF[crafted.words[j]] for j in pool} <= set(GROUPS) - {"farm"}
+    for seed in range(20):
+        key = word_intrusion_items(crafted, seed=seed, low_quantile=1.0).key.set_index("topic")
+        assert key.at[farm, "intruder"] not in ("anchor", "tide")
 
 
 def test_topic_items_show_the_planted_topics_and_a_low_share_intruder(mixed):
@@ -218,12 +241,15 @@ def test_topic_log_odds_is_log_share_of_intruder_minus_log_share_of_choice():
     assert np.isnan(scores.agreement.at[0, "krippendorff_alpha"])  # one coder
 
 
-def test_an_answer_may_name_the_word(written, tmp_path):
+def test_an_answer_may_name_the_word_or_be_a_spreadsheet_number(written, tmp_path):
     key = read_key(written, "word")
     words = [row[f"option_{row['intruder_option']}"].upper() for _, row in key.iterrows()]
     answers = read_answers(fill(written, "word", words, tmp_path / "cy.csv"), key)
     assert answers["choice"].tolist() == key["intruder_option"].tolist()
     assert (answers["coder"] == "cy").all()
+    as_floats = [f"{c}.0" for c in key["intruder_option"]]  # as a spreadsheet may save them
+    answers = read_answers(fill(written, "word", as_floats, tmp_path / "dee.csv"), key)
+    assert answers["choice"].tolist() == key["intruder_option"].tolist()
 
 
 # ------------------------------------------------------------------ bad input

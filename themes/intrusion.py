@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -122,8 +123,7 @@ def intruder_pool(model, topic: int, *, n_words: int, n_high: int, low_quantile:
     high = ((ranks[others] < n_high) & (phi[others] > row)).any(axis=0)
     low = row <= np.quantile(row, low_quantile)
     top = model.top_term_indices(n_words)[topic]
-    shown = {model.words[j] for j in top}
-    low[top] = False
+    shown = {model.words[j] for j in top}  # also keeps out a top term's namesake
     return np.array([j for j in np.flatnonzero(low & high) if model.words[j] not in shown], dtype=int)
 
 
@@ -186,23 +186,12 @@ def word_intrusion_items(
 
 
 def paragraph_texts(model, texts) -> pd.Series:
-    """The text of each of the model's paragraphs, indexed by paragraph id.
-
-    ``texts``: a table with ``paragraph_id`` and ``text``, a Series indexed by paragraph id, or
-    texts in the model's paragraph order.
-    """
+    """The text of each of the model's paragraphs from a table with ``paragraph_id`` and ``text``
+    (or a Series indexed by paragraph id)."""
     if isinstance(texts, pd.DataFrame):
         if not {"paragraph_id", "text"} <= set(texts.columns):
             raise IntrusionError("the paragraph table needs the columns paragraph_id and text.")
         texts = texts.set_index("paragraph_id")["text"]
-    elif not isinstance(texts, pd.Series):
-        texts = list(texts)
-        if len(texts) != len(model.paragraph_ids):
-            raise IntrusionError(
-                f"{len(texts)} texts were given for a model of {len(model.paragraph_ids)} paragraphs; "
-                "give the paragraphs the model was fitted on."
-            )
-        texts = pd.Series(texts, index=list(model.paragraph_ids))
     missing = [p for p in model.paragraph_ids if p not in texts.index]
     if missing:
         raise IntrusionError(
@@ -224,8 +213,8 @@ def topic_intrusion_items(
     Parameters
     ----------
     model : TopicModel
-    texts : pandas.DataFrame, pandas.Series or sequence of str
-        See :func:`paragraph_texts`.
+    texts : pandas.DataFrame or pandas.Series
+        The paragraphs (``paragraph_id``, ``text``), as given to the model.
     n_paragraphs : int
         Paragraphs drawn at random (without replacement) among those eligible.
     seed : int
@@ -377,10 +366,10 @@ def read_key(folder, task: str) -> pd.DataFrame:
 def read_answers(path, key: pd.DataFrame, *, coder: str | None = None) -> pd.DataFrame:
     """One coder's filled-in form, checked against the key.
 
-    An answer is an option number or the option's text (case aside); blank answers are
-    skipped. Raises :class:`IntrusionError` naming the file and item for an item not in the
-    key, an item answered twice, an answer that is not an option, options that differ from
-    the key's (a form of another test), or a form with no answer at all.
+    An answer is an option number or the option's text (case aside; a number is read as a
+    number first); blank answers are skipped. Raises :class:`IntrusionError` naming the file
+    and item for an item not in the key, an item answered twice, an answer that is not an
+    option, options that differ from the key's (a form of another test), or no answer at all.
 
     Returns
     -------
@@ -416,8 +405,9 @@ def read_answers(path, key: pd.DataFrame, *, coder: str | None = None) -> pd.Dat
         if not answer:
             continue
         by_text = [i for i, s in enumerate(shown, 1) if s.casefold() == answer.casefold()]
-        if answer.isdigit() and 1 <= int(answer) <= len(options):
-            choice = int(answer)
+        number = pd.to_numeric(answer, errors="coerce")  # "2" or, saved by a spreadsheet, "2.0"
+        if number in range(1, len(options) + 1):
+            choice = int(number)
         elif len(by_text) == 1:
             choice = by_text[0]
         else:
@@ -438,12 +428,10 @@ def combine_answers(paths, key: pd.DataFrame) -> pd.DataFrame:
     paths = [Path(p) for p in paths]
     if not paths:
         raise IntrusionError("no answer file was given; give at least one filled-in form.")
-    names = [p.stem for p in paths]
-    for (a, na), (b, nb) in itertools.combinations(zip(paths, names, strict=True), 2):
-        if na == nb:
-            raise IntrusionError(
-                f"{a} and {b} name the same coder {na!r}; give each coder's file its own name."
-            )
+    twice = [name for name, n in Counter(p.stem for p in paths).items() if n > 1]
+    if twice:
+        same = " and ".join(str(p) for p in paths if p.stem == twice[0])
+        raise IntrusionError(f"{same} name the same coder {twice[0]!r}; give each coder's file its own name.")
     return pd.concat([read_answers(p, key) for p in paths], ignore_index=True)
 
 
@@ -507,58 +495,65 @@ def coder_agreement(answers: pd.DataFrame) -> pd.DataFrame:
 
 
 def _scored(key: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
-    merged = answers.merge(key, on="item_id", how="left", validate="many_to_one")
-    if merged["intruder_option"].isna().any():
-        item = merged.loc[merged["intruder_option"].isna(), "item_id"].iloc[0]
-        raise IntrusionError(
-            f"answers name item {item!r}, which is not in the key; score with this test's key."
-        )
-    if answers.duplicated(["coder", "item_id"]).any():
-        coder, item = answers.loc[answers.duplicated(["coder", "item_id"]), ["coder", "item_id"]].iloc[0]
+    """Answers joined to the key, with ``correct`` (the intruder was chosen)."""
+    unknown = answers.loc[~answers["item_id"].isin(key["item_id"]), "item_id"]
+    if len(unknown):
+        raise IntrusionError(f"answers name item {unknown.iloc[0]!r}, which is not in this test's key.")
+    twice = answers.duplicated(["coder", "item_id"])
+    if twice.any():
+        coder, item = answers.loc[twice, ["coder", "item_id"]].iloc[0]
         raise IntrusionError(f"coder {coder!r} answered item {item!r} twice; keep one answer per item.")
+    merged = answers.merge(key, on="item_id", how="left", validate="many_to_one")
     return merged.assign(correct=merged["choice"] == merged["intruder_option"].astype(int))
 
 
-def _by_coder(scored: pd.DataFrame) -> pd.DataFrame:
-    out = scored.groupby("coder").agg(n_answers=("correct", "size"), n_correct=("correct", "sum"))
-    return out.assign(share_correct=out["n_correct"] / out["n_answers"]).reset_index()
+def _summary(scored: pd.DataFrame, *, level: float, n_boot: int, seed: int) -> dict:
+    """Share of answers that found the intruder (Wilson interval) and, for topic intrusion, the
+    mean over items of their TLO (percentile bootstrap over items)."""
+    n, k = len(scored), int(scored["correct"].sum())
+    low, high = wilson_interval(k, n, level=level)
+    out = {"n_items": scored["item_id"].nunique(), "n_answers": n, "n_correct": k}
+    out |= {"share_correct": k / n, "ci_low": low, "ci_high": high}
+    if "tlo" in scored:
+        per_item = scored.groupby("item_id")["tlo"].mean()
+        low, high = bootstrap_mean_interval(per_item, n_boot=n_boot, seed=seed, level=level)
+        out |= {"tlo": per_item.mean(), "tlo_ci_low": low, "tlo_ci_high": high}
+    return out
 
 
-def _proportion_row(n_correct: int, n: int, level: float) -> dict:
-    low, high = wilson_interval(n_correct, n, level=level)
-    return {"n_answers": n, "n_correct": n_correct, "ci_low": low, "ci_high": high}
+def _scores(task, key, answers, scored, *, by: str, level: float, n_boot: int, seed: int) -> IntrusionScores:
+    """The tables of :class:`IntrusionScores`, the same for both tasks."""
+    sums = dict(
+        n_answers=("correct", "size"), n_correct=("correct", "sum"), share_correct=("correct", "mean")
+    )
+    if "tlo" in scored:
+        sums["tlo"] = ("tlo", "mean")
+    item_columns = ["item_id", by, *(["paragraph_id"] if "paragraph_id" in scored else [])]
+    by_item = scored.groupby(item_columns, sort=True).agg(**sums).reset_index()
+    opts = {"level": level, "n_boot": n_boot, "seed": seed}
+    by_topic = [{"topic": t, **_summary(g, **opts)} for t, g in scored.groupby(by, sort=True)]
+    by_coder = [{"coder": c, **_summary(g, **opts)} for c, g in scored.groupby("coder", sort=True)]
+    n_options = sum(c.startswith("option_") for c in key.columns)
+    interval = f"share: Wilson {level:.0%}" + (
+        f"; TLO: percentile bootstrap {level:.0%} over items" if "tlo" in scored else ""
+    )
+    overall = {"task": task, "n_coders": scored["coder"].nunique(), **_summary(scored, **opts)}
+    overall |= {"chance": 1 / n_options, "interval": interval}
+    # Chang et al. call the word-intrusion share "model precision"
+    name = {"share_correct": "precision"} if task == "word" else {}
+    tables = [by_item, pd.DataFrame(by_topic), pd.DataFrame(by_coder), pd.DataFrame([overall])]
+    return IntrusionScores(task, *[t.rename(columns=name) for t in tables], coder_agreement(answers))
 
 
 def score_word_intrusion(key: pd.DataFrame, answers: pd.DataFrame, *, level: float = 0.95) -> IntrusionScores:
-    """Model precision: the share of answers that found the intruder (Chang et al.'s MP).
+    """Model precision (Chang et al.'s MP): the share of answers that found the intruder.
 
-    Per topic and per model, with Wilson score intervals (scipy); the model-level interval
-    treats every answer as independent, which is optimistic when few coders answer many items.
-    ``chance`` is one over the number of options, what a coder guessing at random gets.
+    Per item, per topic, per coder and per model, with Wilson score intervals (scipy's
+    ``binomtest``). The model-level interval treats every answer as independent, which is
+    optimistic when a few coders answer many items. ``chance`` (one over the number of
+    options) is what a coder guessing at random gets.
     """
-    scored = _scored(key, answers)
-    by_item = scored.groupby(["item_id", "topic"], sort=True)["correct"].agg(["size", "sum", "mean"])
-    by_item = by_item.set_axis(["n_answers", "n_correct", "precision"], axis=1).reset_index()
-    rows = []
-    for topic, group in scored.groupby("topic", sort=True):
-        n, k = len(group), int(group["correct"].sum())
-        rows.append(
-            {"topic": topic, "n_items": group["item_id"].nunique(), "precision": k / n}
-            | _proportion_row(k, n, level)
-        )
-    n_options = sum(c.startswith("option_") for c in key.columns)
-    n, k = len(scored), int(scored["correct"].sum())
-    overall = {"task": "word", "n_items": scored["item_id"].nunique(), "n_coders": scored["coder"].nunique()}
-    overall |= {"precision": k / n} | _proportion_row(k, n, level)
-    overall |= {"chance": 1 / n_options, "interval": f"Wilson {level:.0%}"}
-    return IntrusionScores(
-        "word",
-        by_item,
-        pd.DataFrame(rows),
-        _by_coder(scored),
-        pd.DataFrame([overall]),
-        coder_agreement(answers),
-    )
+    return _scores("word", key, answers, _scored(key, answers), by="topic", level=level, n_boot=0, seed=0)
 
 
 def score_topic_intrusion(
@@ -570,66 +565,23 @@ def score_topic_intrusion(
     seed: int = 0,
     level: float = 0.95,
 ) -> IntrusionScores:
-    """Topic log odds (Chang et al.'s TLO): log share of the true intruder minus log share of the
-    topic the coder chose, averaged over coders per paragraph; 0 when the intruder is found,
-    more negative the more the model's shares disagree with the coder.
+    """Topic log odds (Chang et al.'s TLO) and the share of answers that found the intruder.
 
+    An answer's TLO is log(share of the true intruder) - log(share of the topic chosen), the
+    shares being the paragraph's topic shares: 0 when the intruder is found, more negative the
+    more the model favours the topic the coder rejected. It is averaged over coders per item;
+    per topic (the paragraph's largest) and per model, the mean over items with a percentile
+    bootstrap interval over items (scipy's ``bootstrap``, ``n_boot`` resamples, ``seed``).
     Shares are floored at ``share_floor`` before the log, since NMF gives shares of exactly 0.
-    Per topic (the paragraph's largest) and per model the mean of the paragraphs' TLO, with a
-    percentile bootstrap interval over paragraphs (scipy, ``n_boot`` resamples, ``seed``);
-    the share of answers that found the intruder has a Wilson interval.
     """
     scored = _scored(key, answers)
     shares = scored[[c for c in key.columns if c.startswith("share_")]].to_numpy(dtype=float)
     log_share = np.log(np.maximum(shares, share_floor))
     rows = np.arange(len(scored))
-    chosen = log_share[rows, scored["choice"].to_numpy(int) - 1]
     truth = log_share[rows, scored["intruder_option"].to_numpy(int) - 1]
+    chosen = log_share[rows, scored["choice"].to_numpy(int) - 1]
     scored = scored.assign(tlo=truth - chosen)
-    by_item = scored.groupby(["item_id", "paragraph_id", "top_topic"], sort=True).agg(
-        n_answers=("correct", "size"), n_correct=("correct", "sum"), tlo=("tlo", "mean")
-    )
-    by_item = by_item.reset_index()
-    by_topic = []
-    for topic, group in by_item.groupby("top_topic", sort=True):
-        low, high = bootstrap_mean_interval(group["tlo"], n_boot=n_boot, seed=seed, level=level)
-        by_topic.append(
-            {
-                "topic": topic,
-                "n_items": len(group),
-                "n_answers": int(group["n_answers"].sum()),
-                "n_correct": int(group["n_correct"].sum()),
-                "tlo": group["tlo"].mean(),
-                "ci_low": low,
-                "ci_high": high,
-            }
-        )
-    low, high = bootstrap_mean_interval(by_item["tlo"], n_boot=n_boot, seed=seed, level=level)
-    n, k = len(scored), int(scored["correct"].sum())
-    share_low, share_high = wilson_interval(k, n, level=level)
-    overall = {
-        "task": "topic",
-        "n_items": len(by_item),
-        "n_coders": scored["coder"].nunique(),
-        "n_answers": n,
-        "n_correct": k,
-        "tlo": by_item["tlo"].mean(),
-        "ci_low": low,
-        "ci_high": high,
-        "share_correct": k / n,
-        "share_ci_low": share_low,
-        "share_ci_high": share_high,
-        "chance": 1 / shares.shape[1],
-        "interval": f"TLO: percentile bootstrap {level:.0%} over paragraphs; share: Wilson {level:.0%}",
-    }
-    return IntrusionScores(
-        "topic",
-        by_item,
-        pd.DataFrame(by_topic),
-        _by_coder(scored),
-        pd.DataFrame([overall]),
-        coder_agreement(answers),
-    )
+    return _scores("topic", key, answers, scored, by="top_topic", level=level, n_boot=n_boot, seed=seed)
 
 
 def score_intrusion_test(
