@@ -80,30 +80,26 @@ def _sweep(words, docs, weights, z, s, ndk, n0, n1, kw_topic, kw_size, alpha, pr
 
 @njit(cache=False)
 def _infer(words, doc_ptr, weights, phi, alpha, n_sweeps, seed):
-    """Topic shares of documents with the topic-word matrix ``phi`` held fixed.
+    """Each document's topic counts, averaged over the second half of ``n_sweeps`` Gibbs
+    sweeps with the topic-word matrix ``phi`` held fixed.
 
-    Each document restarts the generator from ``seed``, so its shares depend on its own
-    words only (not on which other documents are in the batch, or in which order). The
-    shares are averaged over the second half of the sweeps.
+    Each document restarts the generator from ``seed``, so its result depends on its own
+    words only (not on which other documents are in the batch, or in which order).
     """
     n_docs, n_topics = doc_ptr.shape[0] - 1, phi.shape[0]
-    theta = np.zeros((n_docs, n_topics))
+    mean_counts = np.zeros((n_docs, n_topics))
     cum = np.empty(n_topics)
+    counts = np.empty(n_topics)
+    z = np.empty(words.shape[0], dtype=np.int64)
     for d in range(n_docs):
-        start, stop = doc_ptr[d], doc_ptr[d + 1]
-        if stop == start:
-            theta[d] = alpha / alpha.sum()
-            continue
         np.random.seed(seed)  # noqa: NPY002
-        z = np.empty(stop - start, dtype=np.int64)
-        counts = np.zeros(n_topics)
-        for i in range(start, stop):
-            z[i - start] = np.random.randint(n_topics)  # noqa: NPY002
-            counts[z[i - start]] += weights[i]
-        kept = 0
+        counts[:] = 0.0
+        for i in range(doc_ptr[d], doc_ptr[d + 1]):
+            z[i] = np.random.randint(n_topics)  # noqa: NPY002
+            counts[z[i]] += weights[i]
         for sweep in range(n_sweeps):
-            for i in range(start, stop):
-                counts[z[i - start]] -= weights[i]
+            for i in range(doc_ptr[d], doc_ptr[d + 1]):
+                counts[z[i]] -= weights[i]
                 total = 0.0
                 for t in range(n_topics):
                     total += (counts[t] + alpha[t]) * phi[t, words[i]]
@@ -112,13 +108,12 @@ def _infer(words, doc_ptr, weights, phi, alpha, n_sweeps, seed):
                 k = 0
                 while k < n_topics - 1 and cum[k] <= u:
                     k += 1
-                z[i - start] = k
+                z[i] = k
                 counts[k] += weights[i]
             if sweep >= n_sweeps // 2:
-                theta[d] += (counts + alpha) / (counts.sum() + alpha.sum())
-                kept += 1
-        theta[d] /= kept
-    return theta
+                for t in range(n_topics):
+                    mean_counts[d, t] += counts[t] / (n_sweeps - n_sweeps // 2)
+    return mean_counts
 
 
 def _whole_counts(X) -> sp.csr_matrix:
@@ -386,16 +381,12 @@ class KeyATM(TopicEstimator):
         X = self._validate_counts(X, reset=False)
         counts = _whole_counts(X)
         words, _, doc_ptr = _tokens(counts)
-        theta = _infer(
-            words,
-            doc_ptr,
-            self.word_weights_[words],
-            self.components_,
-            self.alpha_,
-            self.transform_iter,
-            self.seed_,
+        weights = self.word_weights_[words]
+        mean_counts = _infer(
+            words, doc_ptr, weights, self.components_, self.alpha_, self.transform_iter, self.seed_
         )
-        return normalise_rows(theta)
+        # the mean of (counts + alpha) / (length + sum alpha) over sweeps, whose length is fixed
+        return normalise_rows(mean_counts + self.alpha_)
 
     def fit_transform(self, X, y=None, **fit_params) -> np.ndarray:
         """Fit, then :meth:`transform` the same documents (``doc_topic_`` holds the fit's own shares)."""
