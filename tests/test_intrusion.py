@@ -141,12 +141,23 @@ def test_topic_items_show_the_planted_topics_and_a_low_share_intruder(mixed):
         assert group[row.intruder_topic] not in planted
 
 
-def test_too_many_paragraphs_or_topics_are_refused(mixed):
+def test_a_topic_the_paragraph_holds_a_fair_share_of_never_intrudes(mixed):
+    model, table, group = mixed
+    # shown: each paragraph's main group only; its second group (a third of it) must not intrude
+    items = topic_intrusion_items(model, table, n_paragraphs=30, n_topics=1, seed=0)
+    for row in items.key.itertuples():
+        assert group[row.intruder_topic] not in row.paragraph_id.split("-")
+        assert getattr(row, f"share_{row.intruder_option}") <= 0.05
+
+
+def test_too_many_paragraphs_or_topics_and_no_seed_are_refused(mixed):
     model, table, _ = mixed
     with pytest.raises(IntrusionError, match="at most"):
         topic_intrusion_items(model, table, n_paragraphs=10_000, n_topics=2, seed=0)
     with pytest.raises(IntrusionError, match="n_topics"):
         topic_intrusion_items(model, table, n_paragraphs=2, n_topics=4, seed=0)
+    with pytest.raises(IntrusionError, match="seed"):
+        word_intrusion_items(model, seed=None)
 
 
 # ------------------------------------------------------------------ writing

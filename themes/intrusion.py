@@ -152,6 +152,7 @@ def word_intrusion_items(
         raise IntrusionError(
             "word intrusion needs a model of at least two topics (intruders come from others)."
         )
+    _check_count(seed, "seed", 0)  # a seed is required: items must be redrawn identically
     _check_count(n_words, "n_words", 2, model.topic_term.shape[1] - 1)
     _check_count(n_high, "n_high", 1)
     if not 0 < low_quantile <= 1:
@@ -202,13 +203,22 @@ def paragraph_texts(model, texts) -> pd.Series:
 
 
 def topic_intrusion_items(
-    model, texts, *, n_paragraphs: int, seed: int, n_topics: int = 3, n_topic_words: int = 8
+    model,
+    texts,
+    *,
+    n_paragraphs: int,
+    seed: int,
+    n_topics: int = 3,
+    n_topic_words: int = 8,
+    max_intruder_share: float = 0.05,
 ) -> IntrusionItems:
     """Paragraphs shown with their ``n_topics`` largest topics and one low-share intruder.
 
     Each topic is shown by its ``n_topic_words`` top words (eight in Chang et al.). The
     intruder is drawn among the topics whose share of the paragraph is below that of every
-    topic shown; paragraphs with no such topic (ties) are never drawn.
+    topic shown and at most ``max_intruder_share`` (Chang et al.'s "low-probability topics":
+    a topic the paragraph holds a fair share of would be no intruder); paragraphs without
+    such a topic are never drawn.
 
     Parameters
     ----------
@@ -220,7 +230,9 @@ def topic_intrusion_items(
     seed : int
     n_topics : int, default 3
     n_topic_words : int, default 8
+    max_intruder_share : float, default 0.05
     """
+    _check_count(seed, "seed", 0)
     _check_count(n_topics, "n_topics", 1, model.k - 1)
     _check_count(n_paragraphs, "n_paragraphs", 1)
     _check_count(n_topic_words, "n_topic_words", 1)
@@ -228,12 +240,13 @@ def topic_intrusion_items(
     theta = model.doc_topic
     order = np.argsort(-theta, axis=1, kind="stable")
     floor = np.take_along_axis(theta, order[:, n_topics - 1 : n_topics], axis=1)
-    below = theta < floor
+    below = (theta < floor) & (theta <= max_intruder_share)
     eligible = np.flatnonzero(below.any(axis=1))
     if n_paragraphs > eligible.size:
         raise IntrusionError(
-            f"only {eligible.size} paragraphs have a topic with a share below their top {n_topics}; "
-            f"ask for at most {eligible.size} paragraphs or fewer topics."
+            f"only {eligible.size} paragraphs have a topic with a share below their top {n_topics} and "
+            f"at most {max_intruder_share}; ask for at most {eligible.size} paragraphs, fewer topics or "
+            "a larger max_intruder_share."
         )
     rng = np.random.default_rng(seed)
     labels = [" ".join(ws) for ws in model.top_word_lists(n_topic_words)]
@@ -257,12 +270,8 @@ def topic_intrusion_items(
     key = pd.DataFrame(rows)
     key.insert(0, "item_id", _item_ids("T", len(key)))
     form = key[["item_id", "text", *_options(n_topics + 1)]].assign(answer="")
-    params = {
-        "n_paragraphs": n_paragraphs,
-        "n_topics": n_topics,
-        "n_topic_words": n_topic_words,
-        "seed": seed,
-    }
+    params = dict(n_paragraphs=n_paragraphs, n_topics=n_topics, n_topic_words=n_topic_words, seed=seed)
+    params["max_intruder_share"] = max_intruder_share
     return IntrusionItems("topic", form, key.drop(columns="text"), params)
 
 
@@ -300,14 +309,17 @@ def write_intrusion_test(
     n_paragraphs: int = 20,
     n_topics: int = 3,
     n_topic_words: int = 8,
+    max_intruder_share: float = 0.05,
 ) -> Path:
     """Write both tasks into a new ``folder``, whole or not at all.
 
     Layout: ``form/{word,topic}_intrusion.{csv,md}`` for coders (CSV with an empty
     ``answer`` column), ``key/{word,topic}_intrusion_key.csv`` kept from them, and
-    ``intrusion.json`` (model, seed, settings). The files are staged beside ``folder`` and
-    renamed into place; an existing non-empty folder is refused, since its forms may already
-    be with coders and a new key would not match their answers.
+    ``intrusion.json`` (model, seed, settings). The settings are those of
+    :func:`word_intrusion_items` and :func:`topic_intrusion_items`, with one ``seed``. The
+    files are staged beside ``folder`` and renamed into place; an existing non-empty folder is
+    refused, since its forms may already be with coders and a new key would not match their
+    answers.
     """
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
@@ -315,7 +327,13 @@ def write_intrusion_test(
     tasks = [
         word_intrusion_items(model, seed=seed, n_words=n_words),
         topic_intrusion_items(
-            model, texts, n_paragraphs=n_paragraphs, seed=seed, n_topics=n_topics, n_topic_words=n_topic_words
+            model,
+            texts,
+            n_paragraphs=n_paragraphs,
+            seed=seed,
+            n_topics=n_topics,
+            n_topic_words=n_topic_words,
+            max_intruder_share=max_intruder_share,
         ),
     ]
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -325,14 +343,8 @@ def write_intrusion_test(
             files.write_text(staged / FORM / f"{items.task}_intrusion.csv", files.csv_text(items.form))
             files.write_text(staged / FORM / f"{items.task}_intrusion.md", form_markdown(items))
             files.write_text(staged / KEY / f"{items.task}_intrusion_key.csv", files.csv_text(items.key))
-        meta = {
-            "model": model.name,
-            "k": model.k,
-            "model_seed": model.seed,
-            "estimator": type(model.estimator).__name__,
-            "seed": seed,
-            "tasks": {items.task: items.params for items in tasks},
-        }
+        meta = dict(model=model.name, k=model.k, model_seed=model.seed, seed=seed)
+        meta |= {"estimator": type(model.estimator).__name__, "tasks": {i.task: i.params for i in tasks}}
         files.write_json(staged / META, meta)
         if folder.exists():
             folder.rmdir()
@@ -453,13 +465,9 @@ def bootstrap_mean_interval(values, *, n_boot: int, seed: int, level: float = 0.
         return float("nan"), float("nan")
     if np.all(values == values[0]):  # every resample has the same mean
         return float(values[0]), float(values[0])
+    rng = np.random.default_rng(seed)
     res = stats.bootstrap(
-        (values,),
-        np.mean,
-        n_resamples=n_boot,
-        confidence_level=level,
-        method="percentile",
-        random_state=np.random.default_rng(seed),
+        (values,), np.mean, n_resamples=n_boot, confidence_level=level, method="percentile", random_state=rng
     )
     return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
@@ -482,16 +490,9 @@ def coder_agreement(answers: pd.DataFrame) -> pd.DataFrame:
     alpha = float("nan")
     if len(wide) >= 2 and np.unique(data[~np.isnan(data)]).size >= 2:
         alpha = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
-    return pd.DataFrame(
-        [
-            {
-                "n_coders": len(wide),
-                "n_shared_items": shared.shape[1],
-                "percent_agreement": float(np.mean(pairs)) if pairs else float("nan"),
-                "krippendorff_alpha": alpha,
-            }
-        ]
-    )
+    percent = float(np.mean(pairs)) if pairs else float("nan")
+    row = {"n_coders": len(wide), "n_shared_items": shared.shape[1], "percent_agreement": percent}
+    return pd.DataFrame([row | {"krippendorff_alpha": alpha}])
 
 
 def _scored(key: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
