@@ -258,8 +258,10 @@ def test_an_answer_may_name_the_word_or_be_a_spreadsheet_number(written, tmp_pat
     answers = read_answers(fill(written, "word", words, tmp_path / "cy.csv"), key)
     assert answers["choice"].tolist() == key["intruder_option"].tolist()
     assert (answers["coder"] == "cy").all()
-    as_floats = [f"{c}.0" for c in key["intruder_option"]]  # as a spreadsheet may save them
-    answers = read_answers(fill(written, "word", as_floats, tmp_path / "dee.csv"), key)
+    # a spreadsheet may save numbers as floats, a byte-order mark and empty rows
+    path = fill(written, "word", [f"{c}.0" for c in key["intruder_option"]], tmp_path / "dee.csv")
+    path.write_text("\ufeff" + path.read_text(encoding="utf-8") + ",,,,,,,\n", encoding="utf-8")
+    answers = read_answers(path, key)
     assert answers["choice"].tolist() == key["intruder_option"].tolist()
 
 

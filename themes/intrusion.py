@@ -360,11 +360,13 @@ def write_intrusion_test(
 
 def _read_table(path: Path) -> pd.DataFrame:
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
+        # utf-8-sig: spreadsheets often save a byte-order mark
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
         raise IntrusionError(f"{path} does not exist; give the path of a filled-in form.") from None
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError):
         raise IntrusionError(f"{path} is not a readable CSV form; fill in the form as written.") from None
+    return table[(table != "").any(axis=1)]  # rows a spreadsheet left wholly empty
 
 
 def read_key(folder, task: str) -> pd.DataFrame:
