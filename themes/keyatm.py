@@ -180,11 +180,6 @@ class KeyATM(TopicEstimator):
         Gibbs sweeps per document in :meth:`transform`.
     random_state : int, RandomState or None, default None
 
-    Notes
-    -----
-    ``X`` holds counts. Non-integer values are rounded to the nearest whole number of
-    tokens (0.4 counts as no token); scaled or tf-idf matrices are not meaningful input.
-
     Attributes
     ----------
     components_ : ndarray of shape (n_components, n_features)
@@ -193,8 +188,10 @@ class KeyATM(TopicEstimator):
     doc_topic_ : ndarray of shape (n_documents, n_components)
         Topic shares of the training documents at the last sweep.
     switch_ : ndarray of shape (n_components,)
-        Posterior mean of pi given the last sweep per keyword topic; NaN for regular topics.
+        Posterior mean of pi given the last sweep per keyword topic (the prior mean
+        ``gamma1 / (gamma1 + gamma2)`` for a topic without tokens); NaN for regular topics.
     alpha_ : ndarray of shape (n_components,)
+        The document-topic prior at the end (``alpha`` throughout without ``estimate_alpha``).
     word_weights_ : ndarray of shape (n_features,)
         Weight of one token of each word (ones without weighting).
     log_likelihood_, perplexity_ : ndarray of shape (n_records, 2)
@@ -208,6 +205,17 @@ class KeyATM(TopicEstimator):
         The sampler's integer seed, reused by :meth:`transform`.
     n_iter_ : int
     n_features_in_ : int
+
+    Notes
+    -----
+    ``X`` holds counts. Non-integer values are rounded to the nearest whole number of
+    tokens (0.4 counts as no token); scaled or tf-idf matrices are not meaningful input.
+
+    Keywords that mark no topic of their own get a low ``switch_`` when the data need every
+    topic (the tests plant rare noise words, and words of another topic, as keywords). With
+    spare regular topics that is not guaranteed: keywords that are frequent words of another
+    topic can split it, and their topic then reports a switch probability like a true
+    theme's; read ``switch_`` together with the topic's share and top words.
 
     References
     ----------
@@ -337,7 +345,7 @@ class KeyATM(TopicEstimator):
 
     @staticmethod
     def _minka_step(ndk, alpha):
-        """One fixed-point step for a Dirichlet-multinomial prior (Minka 2000, eq. 55)."""
+        """One step of Minka's (2000) fixed point for the prior of Dirichlet-multinomial counts."""
         doc_len = ndk.sum(axis=1)
         used = doc_len > 0
         ndk, doc_len = ndk[used], doc_len[used]
