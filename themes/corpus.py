@@ -145,8 +145,11 @@ def _ends_sentence(text: str) -> bool:
     return bool(_TERMINAL.search(text.rstrip(" *_")))
 
 
+_WORD = re.compile(r"[^\W_][\w'\u2019\-]*")
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W_][\w'\u2019\-]*", text)
+    return _WORD.findall(text)
 
 
 def _is_verse(block: _Block, rules: CleaningRules) -> bool:
@@ -202,6 +205,8 @@ _MONTHS = (
 _DATE = re.compile(
     rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b", re.I
 )
+_HEADING_MARK = re.compile(r"^#+\s*", re.M)
+_SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _QUOTES = str.maketrans(
     {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'", "\u00a0": " "}
@@ -212,10 +217,10 @@ def clean_text(raw: str) -> str:
     """The text used for modelling: markup, footnote marks and odd spacing removed."""
     text = unicodedata.normalize("NFKC", raw).translate(_QUOTES)
     text = _MD_LINK.sub(r"\1", text)
-    text = re.sub(r"^#+\s*", "", text, flags=re.M)
+    text = _HEADING_MARK.sub("", text)
     text = text.replace("**", "").replace("__", "")
     text = _FOOTNOTE_MARK.sub("", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACE.sub(" ", text).strip()
 
 
 def _latin_share(text: str) -> float:
@@ -240,7 +245,11 @@ def classify_block(raw: str, *, gap_before: int = 1, rules: CleaningRules = Clea
 
     The rules are tried in order; the first that matches names the reason.
     """
-    text = clean_text(raw)
+    return _reason(raw, clean_text(raw), gap_before, rules)
+
+
+def _reason(raw: str, text: str, gap_before: int, rules: CleaningRules) -> str:
+    """:func:`classify_block` for a block whose cleaned text is known."""
     words = _words(text)
     n = len(words)
     first_line = raw.strip().splitlines()[0]
@@ -265,7 +274,7 @@ def classify_block(raw: str, *, gap_before: int = 1, rules: CleaningRules = Clea
         and n <= 8
     ):
         return "about_block"
-    if (_URL.search(raw) or _MD_LINK.search(raw)) and n <= rules.link_max_words:
+    if n <= rules.link_max_words and (_URL.search(raw) or _MD_LINK.search(raw)):
         return "contact_link"
     if n <= rules.caption_max_words and (
         re.match(
@@ -357,8 +366,8 @@ def _originality_order(docs: list[Document]) -> list[str]:
 def _block_records(doc: Document, rules: CleaningRules) -> list[dict]:
     records = []
     for block in merge_blocks(split_blocks(doc), rules):
-        reason = classify_block(block.raw, gap_before=block.gap_before, rules=rules)
         cleaned = clean_text(block.raw)
+        reason = _reason(block.raw, cleaned, block.gap_before, rules)
         note = ";".join(f"merged_{k}" for k in dict.fromkeys(block.merged))
         records.append(
             {

@@ -46,6 +46,12 @@ class ShingleSets:
         return self.ids[self.indptr[i] : self.indptr[i + 1]]
 
 
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (by sorting: numpy 2's hash-based ``np.unique`` is far slower here)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
 def shingle_sets(texts: list[str], *, size: int) -> ShingleSets:
     """Exact word ``size``-gram sets of many texts, vectorised over the whole corpus."""
     tokens = [_TOKEN.findall(t.lower()) for t in texts]
@@ -58,16 +64,17 @@ def shingle_sets(texts: list[str], *, size: int) -> ShingleSets:
     owner = np.repeat(np.arange(len(texts)), lengths)
     position = np.arange(len(flat)) - starts
     valid = position + size <= np.repeat(lengths, lengths)
-    # An n-gram's code is built one word at a time and re-factorised after each step, so
-    # the codes stay below n_tokens * n_words (no int64 overflow) and remain exact.
+    # An n-gram's code is built one word at a time (code * n_words + next word), exact; it is
+    # re-factorised to small integers first whenever the next step could overflow int64.
     code = word[: len(word) - size + 1] if size > 1 else word
     for k in range(1, size):
-        step = code * n_words + word[k : len(word) - size + 1 + k]
-        code = pd.factorize(step, sort=False)[0].astype(np.int64)
+        if (int(code.max(initial=0)) + 1) * n_words >= 2**62:
+            code = pd.factorize(code, sort=False)[0].astype(np.int64)
+        code = code * n_words + word[k : len(word) - size + 1 + k]
     keep = valid[: len(code)]
     code, owner = pd.factorize(code[keep], sort=False)[0].astype(np.int64), owner[: len(keep)][keep]
     n_codes = int(code.max()) + 1 if len(code) else 1
-    pairs = np.unique(owner * n_codes + code)
+    pairs = _unique(owner * n_codes + code)
     rows, ids = pairs // n_codes, pairs % n_codes
     indptr = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
@@ -94,18 +101,19 @@ def minhash_signatures(sets: ShingleSets, rows: np.ndarray, *, num_perm: int, se
     a, b = MinHash(num_perm=num_perm, seed=seed).permutations.astype(np.uint32)
     out = np.empty((len(rows), num_perm), dtype=np.uint32)
     sizes = sets.sizes[rows]
-    chunk_rows = max(1, 200_000 // max(int(sizes.mean()) if len(sizes) else 1, 1))
+    chunk_rows = max(1, 150_000 // max(int(sizes.mean()) if len(sizes) else 1, 1))
     for lo in range(0, len(rows), chunk_rows):
         part = rows[lo : lo + chunk_rows]
         values = np.concatenate([sets.row(i) for i in part]).astype(np.uint32)
-        permuted = _fmix32(values)[:, None] * a + b
+        permuted = np.multiply.outer(a, _fmix32(values))  # (num_perm, n): rows contiguous, fast to reduce
+        permuted += b[:, None]
         offsets = np.concatenate([[0], np.cumsum(sizes[lo : lo + chunk_rows])[:-1]])
-        out[lo : lo + len(part)] = np.minimum.reduceat(permuted, offsets, axis=0)
+        out[lo : lo + len(part)] = np.minimum.reduceat(permuted, offsets, axis=1).T
     return out
 
 
 def lsh_candidate_pairs(
-    signatures: np.ndarray, *, bands: int, rows_per_band: int, max_bucket: int = 100
+    signatures: np.ndarray, *, bands: int, rows_per_band: int, max_bucket: int = 32
 ) -> np.ndarray:
     """Pairs ``(i, j)``, ``j < i``, of signature rows that agree on all values of some band.
 
@@ -135,7 +143,7 @@ def lsh_candidate_pairs(
         first = np.repeat(np.repeat(start, size), n_pairs)
         offset = np.arange(n_pairs.sum()) - np.repeat(np.cumsum(n_pairs) - n_pairs, n_pairs)
         found.append(later.astype(np.int64) * len(key) + order[first + offset])
-    code = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+    code = _unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
     return np.column_stack([code // len(signatures), code % len(signatures)])
 
 
@@ -192,7 +200,7 @@ def find_near_duplicates(
     checked = np.r_[group[eligible[pairs[:, 1]]], group[eligible]]
     n_groups = int(group.max()) + 1
     # Sorted by text, then by group in order of appearance (so the first group wins ties).
-    code = np.unique(later * n_groups + checked)
+    code = _unique(later * n_groups + checked)
     checks = np.column_stack([code // n_groups, code % n_groups])
 
     # Shingle occurrences of eligible texts, sorted by (group, shingle, text): the first
