@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,7 @@ from sklearn.decomposition import NMF
 
 from themes.alignment import compare
 from themes.errors import ThemesError
-from themes.explorer import LAMBDAS, explorer_html, intertopic_map, relevant_words, write_explorer
+from themes.explorer import LAMBDAS, intertopic_map, relevant_words, write_explorer
 from themes.models import TopicModel
 
 HOSTILE = "</script><b>bold</b><!--"
@@ -32,6 +33,12 @@ def texts():
     return pd.Series(texts, index=ids)
 
 
+@pytest.fixture
+def explorer_html(tmp_path):
+    """The explorer page of a model as text."""
+    return lambda model, **options: write_explorer(model, tmp_path / "explorer.html", **options).read_text()
+
+
 def embedded_data(page: str) -> dict:
     found = re.search(r'<script type="application/json" id="explorer-data">(.*?)</script>', page, re.S)
     return json.loads(found.group(1))
@@ -47,16 +54,17 @@ def test_same_inputs_give_the_same_bytes(planted, model, texts, tmp_path):
     assert third == first
 
 
-def test_every_script_is_inlined(model):
+def test_every_script_is_inlined(model, explorer_html):
     page = explorer_html(model)
     assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.I)
     assert not re.search(r"<link[^>]*\bhref\s*=\s*[\"']?https?:", page, re.I)
     assert "Plotly.newPlot" in page and len(page) > 1_000_000  # plotly.js itself is in the page
 
 
-def test_paragraph_text_theme_and_model_names_are_escaped(planted, texts):
+def test_paragraph_text_theme_and_model_names_are_escaped(planted, texts, explorer_html):
     dtm, labels = planted
     hostile = TopicModel.from_matrix(NMF(n_components=3, random_state=0, max_iter=500), dtm, name=HOSTILE)
+    hostile = replace(hostile, topic_names=(f"a{HOSTILE}", "b&c", "c"))
     texts = texts.copy()
     texts.iloc[0] = f"the coast {HOSTILE} & more"  # sea-00, an example paragraph of the sea topic
     labels = labels.rename(columns={"sea": HOSTILE})
@@ -73,7 +81,7 @@ def test_relevance_at_lambda_one_ranks_by_probability(model):
     assert relevant_words(model, 0.0, 8) != model.top_word_lists(8)
 
 
-def test_page_ranks_exactly_like_relevance_at_every_slider_step(model):
+def test_page_ranks_exactly_like_relevance_at_every_slider_step(model, explorer_html):
     # the page ships only candidate terms; ranking them as its script does must give the same lists
     n = 5
     terms = embedded_data(explorer_html(model, n_terms=n))["terms"]
@@ -94,7 +102,7 @@ def test_map_distances_are_the_jensen_shannon_distances(model):
     np.testing.assert_allclose(places["prevalence"].sum(), 1.0)
 
 
-def test_theme_overlay_names_each_topics_matched_theme(planted, model, texts):
+def test_theme_overlay_names_each_topics_matched_theme(planted, model, texts, explorer_html):
     _, labels = planted
     comparison = compare(model, labels)
     page = explorer_html(model, texts=texts, labels=labels, comparison=comparison)
@@ -107,12 +115,12 @@ def test_theme_overlay_names_each_topics_matched_theme(planted, model, texts):
         assert body.count(f"<mark>{theme}</mark>") == 5
 
 
-def test_without_labels_there_is_no_overlay(model):
+def test_without_labels_there_is_no_overlay(model, explorer_html):
     page = explorer_html(model)
     assert "Matched theme" not in page and "hand labels" not in page
 
 
 @pytest.mark.parametrize("bad", [{"n_terms": 0}, {"n_examples": 2.5}, {"lambda_": 1.5}])
-def test_bad_settings_are_one_clear_error(model, bad):
+def test_bad_settings_are_one_clear_error(model, bad, explorer_html):
     with pytest.raises(ThemesError, match="must"):
         explorer_html(model, **bad)

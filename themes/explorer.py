@@ -46,16 +46,23 @@ def term_marginal(model: TopicModel) -> np.ndarray:
     return topic_prevalence(model) @ model.topic_term
 
 
-def relevance(model: TopicModel, lambda_: float) -> np.ndarray:
+def log_terms(model: TopicModel) -> tuple[np.ndarray, np.ndarray]:
+    """log p(w|t) and the log lift log(p(w|t) / p(w)), shape (n_topics, n_terms); -inf at zero."""
+    phi = model.topic_term
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_p = np.where(phi > 0, np.log(phi), -np.inf)
+        log_lift = np.where(phi > 0, log_p - np.log(term_marginal(model)), -np.inf)
+    return log_p, log_lift
+
+
+def relevance(model: TopicModel, lambda_: float, *, logs=None) -> np.ndarray:
     """Relevance of every term to every topic, shape (n_topics, n_terms).
 
     ``lambda * log p(w|t) + (1 - lambda) * log(p(w|t) / p(w))`` (Sievert & Shirley 2014): at
     lambda 1 the terms are ranked by probability, at 0 by lift. A term of zero weight is -inf.
     """
-    phi = model.topic_term
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_p = np.where(phi > 0, np.log(phi), -np.inf)
-        log_lift = np.where(phi > 0, log_p - np.log(term_marginal(model)), -np.inf)
+    log_p, log_lift = log_terms(model) if logs is None else logs
+    with np.errstate(invalid="ignore"):
         # the same expression, operation for operation, as the page's script (identical floats)
         out = lambda_ * log_p + (1.0 - lambda_) * log_lift
     return np.where(np.isfinite(out), out, -np.inf)
@@ -100,11 +107,17 @@ def term_candidates(model: TopicModel, n: int) -> list[list[int]]:
     Relevance is linear in lambda, so the page can rank exactly at every slider step from
     these few terms and their two logarithms, without shipping the whole vocabulary.
     """
-    found = [set() for _ in range(model.k)]
+    logs, n = log_terms(model), min(n, model.topic_term.shape[1])
+    found = np.zeros(model.topic_term.shape, dtype=bool)
     for lam in LAMBDAS:
-        for i, row in enumerate(relevant_term_indices(model, float(lam), n)):
-            found[i].update(row)
-    return [sorted(s) for s in found]
+        rel = relevance(model, float(lam), logs=logs)
+        # the n-th largest value per topic; of the terms tied with it, the first in vocabulary
+        # order, as a stable sort would take them (a full sort per step is too slow for big V)
+        kth = -np.partition(-rel, n - 1, axis=1)[:, n - 1 : n]
+        above, tied = rel > kth, rel == kth
+        need = n - above.sum(axis=1, keepdims=True)
+        found |= (above | (tied & (np.cumsum(tied, axis=1) <= need))) & np.isfinite(rel)
+    return [np.flatnonzero(row).tolist() for row in found]
 
 
 # ------------------------------------------------------------------ the overlay
@@ -137,7 +150,7 @@ def safe_json(data) -> str:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, allow_nan=False)
     for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(raw, escaped)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return text
 
 
 def _map_figure(model, places, matched, top) -> go.Figure:
@@ -250,7 +263,7 @@ GLUE_JS = """
   const map = document.getElementById("topic-map"), bars = document.getElementById("topic-terms");
   const slider = document.getElementById("lambda"), shown = document.getElementById("lambda-value");
   const buttons = Array.from(document.querySelectorAll("button.topic"));
-  let current = data.initial;
+  let current = 0;
   function ranked(topic, lam) {
     const rows = data.terms[topic].map(r => ({r: r, rel: lam * r.lp + (1 - lam) * r.ll}));
     rows.sort((a, b) => b.rel - a.rel);  // stable: ties keep vocabulary order
@@ -322,88 +335,6 @@ $panels
 """)
 
 
-def explorer_html(
-    model: TopicModel,
-    *,
-    texts: pd.Series | pd.DataFrame | None = None,
-    labels: pd.DataFrame | None = None,
-    comparison: Comparison | None = None,
-    n_terms: int = 30,
-    n_examples: int = 5,
-    lambda_: float = 0.6,
-) -> str:
-    """The explorer page of a fitted model as one HTML string; see :func:`write_explorer`."""
-    for what, value in (("n_terms", n_terms), ("n_examples", n_examples)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-            raise ThemesError(f"{what} must be a whole number of at least 1 (got {value!r}).")
-    if not 0.0 <= lambda_ <= 1.0:
-        raise ThemesError(f"lambda_ must lie between 0 and 1 (got {lambda_!r}).")
-    if isinstance(texts, pd.DataFrame):
-        texts = texts.set_index("paragraph_id")["text"]
-    if texts is not None:
-        texts = texts.set_axis(texts.index.astype(str))
-    assoc, matched, labels = theme_overlay(model, labels, comparison)
-    prevalence, marginal = topic_prevalence(model), term_marginal(model)
-    phi = model.topic_term
-    with np.errstate(divide="ignore"):
-        log_p, log_marginal = np.log(phi), np.log(marginal)
-    terms = [
-        [
-            {
-                "w": model.words[j],
-                "t": model.vocabulary[j],
-                "lp": float(log_p[i, j]),
-                "ll": float(log_p[i, j] - log_marginal[j]),
-                "pt": float(prevalence[i] * phi[i, j]),
-                "pw": float(marginal[j]),
-            }
-            for j in row
-        ]
-        for i, row in enumerate(term_candidates(model, n_terms))
-    ]
-    data = {
-        "names": list(model.topic_names),
-        "terms": terms,
-        "n_terms": int(n_terms),
-        "initial": 0,
-        "red": RED,
-        "blue": BLUE,
-    }
-    top = relevant_words(model, 1.0, 10)
-    map_html = _map_figure(model, intertopic_map(model), matched, top).to_html(
-        full_html=False, include_plotlyjs=True, div_id="topic-map", config=PLOTLY_CONFIG
-    )
-    bars_html = _bar_figure(n_terms).to_html(
-        full_html=False, include_plotlyjs=False, div_id="topic-terms", config=PLOTLY_CONFIG
-    )
-    buttons = "".join(
-        f'<button type="button" class="topic" data-topic="{i}" aria-pressed="false">{i + 1}. '
-        f"{html.escape(name)}</button>"
-        for i, name in enumerate(model.topic_names)
-    )
-    panels = "\n".join(
-        _panel(model, i, texts=texts, assoc=assoc, matched=matched, labels=labels, n_examples=n_examples)
-        for i in range(model.k)
-    )
-    n_par, n_terms_all = model.doc_topic.shape[0], model.topic_term.shape[1]
-    summary = (
-        f"{type(model.estimator).__name__}, K = {model.k}, {n_par} paragraphs, {n_terms_all} terms, "
-        f"seed {model.seed}"
-    )
-    return PAGE.substitute(
-        title=html.escape(model.name),
-        summary=html.escape(summary),
-        red=RED,
-        buttons=buttons,
-        map=map_html,
-        bars=bars_html,
-        lambda_=f"{lambda_:.2f}",
-        panels=panels,
-        data=safe_json(data),
-        glue=GLUE_JS,
-    )
-
-
 def write_explorer(
     model: TopicModel,
     path: str | Path,
@@ -447,14 +378,70 @@ def write_explorer(
     ----------
     Sievert, C. & Shirley, K. (2014). LDAvis: A method for visualizing and interpreting topics.
     Workshop on Interactive Language Learning, Visualization, and Interfaces, 63-70.
+
+    Examples
+    --------
+    >>> write_explorer(model, "explorer.html", texts=texts, labels=labels)  # doctest: +SKIP
     """
-    page = explorer_html(
-        model,
-        texts=texts,
-        labels=labels,
-        comparison=comparison,
-        n_terms=n_terms,
-        n_examples=n_examples,
-        lambda_=lambda_,
+    for what, value in (("n_terms", n_terms), ("n_examples", n_examples)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+            raise ThemesError(f"{what} must be a whole number of at least 1 (got {value!r}).")
+    if not 0.0 <= lambda_ <= 1.0:
+        raise ThemesError(f"lambda_ must lie between 0 and 1 (got {lambda_!r}).")
+    if isinstance(texts, pd.DataFrame):
+        texts = texts.set_index("paragraph_id")["text"]
+    if texts is not None:
+        texts = texts.set_axis(texts.index.astype(str))
+    assoc, matched, labels = theme_overlay(model, labels, comparison)
+    prevalence, marginal = topic_prevalence(model), term_marginal(model)
+    phi, (log_p, log_lift) = model.topic_term, log_terms(model)
+    terms = [
+        [
+            {
+                "w": model.words[j],
+                "t": model.vocabulary[j],
+                "lp": float(log_p[i, j]),
+                "ll": float(log_lift[i, j]),
+                "pt": float(prevalence[i] * phi[i, j]),
+                "pw": float(marginal[j]),
+            }
+            for j in row
+        ]
+        for i, row in enumerate(term_candidates(model, n_terms))
+    ]
+    data = {
+        "names": list(model.topic_names),
+        "terms": terms,
+        "n_terms": int(n_terms),
+        "red": RED,
+        "blue": BLUE,
+    }
+    top = relevant_words(model, 1.0, 10)
+    map_html = _map_figure(model, intertopic_map(model), matched, top).to_html(
+        full_html=False, include_plotlyjs=True, div_id="topic-map", config=PLOTLY_CONFIG
+    )
+    bars_html = _bar_figure(n_terms).to_html(
+        full_html=False, include_plotlyjs=False, div_id="topic-terms", config=PLOTLY_CONFIG
+    )
+    buttons = "".join(
+        f'<button type="button" class="topic" data-topic="{i}" aria-pressed="false">{i + 1}. '
+        f"{html.escape(name)}</button>"
+        for i, name in enumerate(model.topic_names)
+    )
+    panels = "\n".join(
+        _panel(model, i, texts=texts, assoc=assoc, matched=matched, labels=labels, n_examples=n_examples)
+        for i in range(model.k)
+    )
+    page = PAGE.substitute(
+        title=html.escape(model.name),
+        summary=html.escape(repr(model)),
+        red=RED,
+        buttons=buttons,
+        map=map_html,
+        bars=bars_html,
+        lambda_=f"{lambda_:.2f}",
+        panels=panels,
+        data=safe_json(data),
+        glue=GLUE_JS,
     )
     return files.write_text(path, page)
