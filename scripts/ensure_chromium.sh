@@ -29,7 +29,7 @@ fi
 echo "ensure_chromium: installing chromium and chromium-driver with apt-get ..." >&2
 export DEBIAN_FRONTEND=noninteractive
 if ! "${as_root[@]}" apt-get update -qq \
-    || ! "${as_root[@]}" apt-get install -y -qq --no-install-recommends chromium chromium-driver >&2; then
+    || ! "${as_root[@]}" apt-get install -y -qq chromium chromium-driver >&2; then
     echo "ensure_chromium: apt-get could not install chromium and chromium-driver (is the package" \
         "mirror reachable?); install them by hand and run again." >&2
     exit 1
