@@ -60,6 +60,7 @@ def relevance(model: TopicModel, lambda_: float, *, logs=None) -> np.ndarray:
 
     ``lambda * log p(w|t) + (1 - lambda) * log(p(w|t) / p(w))`` (Sievert & Shirley 2014): at
     lambda 1 the terms are ranked by probability, at 0 by lift. A term of zero weight is -inf.
+    ``logs``, the result of :func:`log_terms`, saves computing them again.
     """
     log_p, log_lift = log_terms(model) if logs is None else logs
     with np.errstate(invalid="ignore"):
