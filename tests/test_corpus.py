@@ -16,7 +16,7 @@ from themes.corpus import (
     merge_blocks,
     split_blocks,
 )
-from themes.errors import CorpusError
+from themes.errors import CorpusError, CorpusWarning
 
 SENTENCE = (
     "The fighters who left the front were told that the organisation would welcome them back if they "
@@ -251,3 +251,33 @@ def test_own_corpus_from_a_folder_a_csv_and_json_lines(tmp_path):
     lines = tmp_path / "texts.jsonl"
     lines.write_text(json.dumps({"id": "x", "text": SENTENCE}) + "\n", encoding="utf-8")
     assert corpus.load_documents(lines)[0].text == SENTENCE
+
+
+def test_documents_without_paragraphs_are_warned_about_skipped_and_listed(tmp_path):
+    texts = [f"{SENTENCE} Report {i}." for i in range(200)]
+    for i in (17, 101):
+        texts[i] = ""
+    texts[150] = "A Title Only"
+    path = tmp_path / "many.csv"
+    pd.DataFrame({"id": [f"d{i:03d}" for i in range(200)], "text": texts}).to_csv(path, index=False)
+    with pytest.warns(CorpusWarning) as caught:
+        table = build_paragraphs(corpus.load_documents(path))
+    messages = sorted(str(w.message) for w in caught)
+    assert len(messages) == 3 and all("\n" not in m and "no analysable paragraph" in m for m in messages)
+    assert [m.split(" line ")[1].split(" ")[0] for m in messages] == ["103", "152", "19"]
+    summary = corpus.summarize(table).set_index("doc_id")
+    skipped = summary[(summary["kept"] == 0) & (summary["duplicate"] == 0)].index.tolist()
+    assert skipped == ["d017", "d101", "d150"]
+    assert summary.loc["d017", "dropped_empty_text"] == 1 and summary.loc["d150", "dropped_heading"] == 1
+    assert corpus.kept(table)["doc_id"].nunique() == 197
+
+
+def test_a_corpus_with_nothing_analysable_is_an_error(tmp_path):
+    path = tmp_path / "empty.jsonl"
+    path.write_text(
+        "".join(json.dumps({"id": f"e{i}", "text": " "}) + "\n" for i in range(3)), encoding="utf-8"
+    )
+    with pytest.raises(
+        CorpusError, match=r"none of the 3 documents has an analysable paragraph .*empty.jsonl line 1"
+    ):
+        build_paragraphs(corpus.load_documents(path))
