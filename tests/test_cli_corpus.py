@@ -28,6 +28,8 @@ def bad_inputs(tmp_path):
         "binary": ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
         "nothing left": ("short.txt", b"A Title\n\nBy Someone\n", "no analysable paragraph"),
         "csv without columns": ("table.csv", b"name,body\nx,hello\n", "'id' or 'text' column"),
+        "csv malformed row": ("rows.csv", b"id,text\na,hello there\nb,one,two\n", "line 3 has 3 fields"),
+        "parquet not parquet": ("table.parquet", b"PAR1 but not really", "not a readable Parquet file"),
         "jsonl not json": (
             "table.jsonl",
             b'{"id": "a", "text": "x"}\nnot json\n',
