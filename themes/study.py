@@ -6,6 +6,7 @@ vectorizes the kept paragraphs; the main job (``themes.main_job``) takes it from
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pandas as pd
 
 from . import corpus, reference
 from . import io as files
-from .errors import ThemesError
+from .errors import SeedWordsWarning, ThemesError
 from .models import TopicModel
 from .project import Project
 from .registry import MODELS, ModelSpec
@@ -147,11 +148,17 @@ class Study:
         return selected[name]
 
     def fit_model(self, name: str, *, seed: int, selected: dict[str, int]) -> TopicModel:
-        """One model of :data:`~themes.registry.MODELS`, at its K, fitted on its matrix."""
+        """One model of :data:`~themes.registry.MODELS`, at its K, fitted on its matrix.
+
+        Seed words missing from the vocabulary are not warned about here: the model's
+        ``params["seed_words_missing"]`` lists them.
+        """
         spec = MODELS[name]
         seed_words = self.seed_words if spec.seeded else None
         est = spec.make(k=self.model_k(name, selected), seed=seed, seed_words=seed_words)
-        return TopicModel.from_matrix(est, self.matrix(spec), name=name)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SeedWordsWarning)
+            return TopicModel.from_matrix(est, self.matrix(spec), name=name)
 
     def __repr__(self) -> str:
         labelled = "no labels" if self.labels is None else f"{len(self.labels)} labelled"
