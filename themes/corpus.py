@@ -1,9 +1,6 @@
-"""Documents to paragraphs: read texts, segment, clean, and mark near-duplicates.
+"""Documents to paragraphs: segment, clean, mark near-duplicates; one row per block with its reason.
 
-The unit of analysis is the paragraph. Every block of the raw text gets a row
-with a stable id, character offsets into the raw document and a status
-(``kept``, ``dropped`` or ``duplicate``) with the reason, so that every
-cleaning decision can be inspected. All thresholds live in :class:`CleaningRules`.
+Every cleaning decision is a status (kept, dropped, duplicate) in the table; thresholds live in CleaningRules.
 """
 
 from __future__ import annotations
@@ -245,16 +242,20 @@ def classify_block(raw: str, *, gap_before: int = 1, rules: CleaningRules = Clea
 
     The rules are tried in order; the first that matches names the reason.
     """
-    return _reason(raw, clean_text(raw), gap_before, rules)
+    text = clean_text(raw)
+    return _reason(raw, text, _words(text), gap_before, rules)
 
 
-def _reason(raw: str, text: str, gap_before: int, rules: CleaningRules) -> str:
-    """:func:`classify_block` for a block whose cleaned text is known."""
-    words = _words(text)
+_FOOTNOTE = re.compile(r"^\[\d+\]")
+_STARRED_NOTE = re.compile(r"^\*\s*\w")
+
+
+def _reason(raw: str, text: str, words: list[str], gap_before: int, rules: CleaningRules) -> str:
+    """:func:`classify_block` for a block whose cleaned text and words are known."""
     n = len(words)
     first_line = raw.strip().splitlines()[0]
-    if re.match(r"^\[\d+\]", raw.strip()) or (
-        re.match(r"^\*\s*\w", raw.strip()) and not raw.strip().startswith("**")
+    if _FOOTNOTE.match(raw.strip()) or (
+        _STARRED_NOTE.match(raw.strip()) and not raw.strip().startswith("**")
     ):
         return "footnote"
     if n <= rules.byline_max_words and (
@@ -297,64 +298,6 @@ def _reason(raw: str, text: str, gap_before: int, rules: CleaningRules) -> str:
 # ----------------------------------------------------------- duplicates
 
 
-def _shingle_text(text: str) -> str:
-    """Text as compared for near-duplicates: quotes folded and apostrophes dropped."""
-    return unicodedata.normalize("NFKC", text).translate(_QUOTES).replace("'", "")
-
-
-def containment_scores(
-    texts: list[str], groups: list[str], *, rules: CleaningRules = CleaningRules()
-) -> np.ndarray:
-    """Share of each text's shingles found in each group's (document's) text.
-
-    Returns an array of shape (n_texts, n_groups) where entry (i, g) is
-    ``|S_i & U_g| / |S_i|``, with ``S_i`` the shingles of text ``i`` and
-    ``U_g`` the union of the shingles of the texts in group ``g``. Groups are
-    given in order of first appearance.
-    """
-    sets = [duplicates.shingles(_shingle_text(t), rules.shingle_size) for t in texts]
-    unions: dict[str, set[str]] = {}
-    for group, shingle_set in zip(groups, sets, strict=True):
-        unions.setdefault(group, set()).update(shingle_set)
-    return np.array([[len(s & u) / len(s) if s else 0.0 for u in unions.values()] for s in sets]).reshape(
-        len(texts), len(unions)
-    )
-
-
-def find_duplicates(
-    table: pd.DataFrame, doc_order: list[str], *, rules: CleaningRules = CleaningRules()
-) -> dict[str, tuple[str, float]]:
-    """Map each near-duplicate block to the earlier block it repeats.
-
-    A block is compared with every document that comes before it in
-    ``doc_order`` (and with the earlier part of its own document). It is a
-    duplicate when at least ``rules.duplicate_containment`` of its shingles
-    occur in one such document; it then points to the block there that
-    shares most shingles with it. Chains are resolved to the first copy.
-    Which earlier documents are compared is decided by MinHash-LSH (see
-    :func:`themes.duplicates.find_near_duplicates`), so the cost grows about
-    linearly with the number of blocks.
-    """
-    order = {d: i for i, d in enumerate(doc_order)}
-    rows = table.assign(_o=table["doc_id"].map(order)).sort_values(["_o", "start"], kind="stable")
-    ids = rows["paragraph_id"].tolist()
-    found = duplicates.find_near_duplicates(
-        [_shingle_text(t) for t in rows["_norm"]],
-        rows["doc_id"].tolist(),
-        shingle_size=rules.shingle_size,
-        containment=rules.duplicate_containment,
-        min_shingles=rules.min_shingles,
-    )
-    result: dict[str, tuple[str, float]] = {}
-    for i in sorted(found):
-        j, share = found[i]
-        original = ids[j]
-        while original in result:
-            original = result[original][0]
-        result[ids[i]] = (original, share)
-    return result
-
-
 def _originality_order(docs: list[Document]) -> list[str]:
     """Documents from most to least likely original: dated ones by date, then undated by id."""
     return [d.doc_id for d in sorted(docs, key=lambda d: (d.date == "", d.date, d.doc_id))]
@@ -367,7 +310,8 @@ def _block_records(doc: Document, rules: CleaningRules) -> list[dict]:
     records = []
     for block in merge_blocks(split_blocks(doc), rules):
         cleaned = clean_text(block.raw)
-        reason = _reason(block.raw, cleaned, block.gap_before, rules)
+        words = _words(cleaned)
+        reason = _reason(block.raw, cleaned, words, block.gap_before, rules)
         note = ";".join(f"merged_{k}" for k in dict.fromkeys(block.merged))
         records.append(
             {
@@ -379,7 +323,7 @@ def _block_records(doc: Document, rules: CleaningRules) -> list[dict]:
                 "status": DROPPED if reason else KEPT,
                 "reason": reason or note,
                 "duplicate_of": "",
-                "word_count": len(_words(cleaned)),
+                "word_count": len(words),
                 "_norm": cleaned,
             }
         )
@@ -456,7 +400,13 @@ def build_paragraphs(docs: Iterable[Document], *, rules: CleaningRules = Cleanin
     # document only kept paragraphs are (repeated footnotes stay footnotes).
     position = pd.Series(np.arange(len(table)), index=table["paragraph_id"])
     doc_of = table["doc_id"].to_numpy()
-    found = find_duplicates(table, _originality_order(seen), rules=rules)
+    found = duplicates.find_duplicates(
+        table[["paragraph_id", "doc_id", "start"]].assign(text=table["_norm"]),
+        _originality_order(seen),
+        shingle_size=rules.shingle_size,
+        containment=rules.duplicate_containment,
+        min_shingles=rules.min_shingles,
+    )
     dup = position[list(found)].to_numpy()
     original = position[[o for o, _ in found.values()]].to_numpy()
     mark = (doc_of[dup] != doc_of[original]) | (table["status"].to_numpy()[dup] == KEPT)
@@ -520,9 +470,7 @@ def duplicate_pairs(table: pd.DataFrame, *, rules: CleaningRules = CleaningRules
     text_of = dict(zip(table["paragraph_id"], table["text"], strict=True))
     for row in table[table["status"] == DUPLICATE].itertuples():
         original = row.duplicate_of
-        a, b = (
-            duplicates.shingles(_shingle_text(t), rules.shingle_size) for t in (row.text, text_of[original])
-        )
+        a, b = (duplicates.shingles(t, rules.shingle_size) for t in (row.text, text_of[original]))
         if not a and not b:
             continue
         rows.append(

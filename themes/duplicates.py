@@ -6,6 +6,7 @@ Scales to hundreds of thousands of texts: LSH proposes candidate documents, the 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,12 +14,64 @@ import pandas as pd
 from datasketch import MinHash
 
 _TOKEN = re.compile(r"[^\W_]+")
+_APOSTROPHES = str.maketrans("", "", "'\u2018\u2019")
+
+
+def _words(text: str) -> list[str]:
+    """Words as compared: NFKC-normalised, lower-cased, apostrophes dropped ("don't" is "dont")."""
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower())
 
 
 def shingles(text: str, size: int) -> set[str]:
-    """The word ``size``-grams of a text, lower-cased (as scikit-learn's CountVectorizer forms them)."""
-    words = _TOKEN.findall(text.lower())
+    """The word ``size``-grams of a text (as scikit-learn's CountVectorizer forms them from its words)."""
+    words = _words(text)
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def containment_scores(texts: list[str], groups: list[str], *, shingle_size: int) -> np.ndarray:
+    """Share of each text's shingles found in each group's (document's) text.
+
+    Returns an array of shape (n_texts, n_groups) where entry (i, g) is
+    ``|S_i & U_g| / |S_i|``, with ``S_i`` the shingles of text ``i`` and
+    ``U_g`` the union of the shingles of the texts in group ``g``. Groups are
+    given in order of first appearance.
+    """
+    sets = [shingles(t, shingle_size) for t in texts]
+    unions: dict[str, set[str]] = {}
+    for group, shingle_set in zip(groups, sets, strict=True):
+        unions.setdefault(group, set()).update(shingle_set)
+    scores = [[len(s & u) / len(s) if s else 0.0 for u in unions.values()] for s in sets]
+    return np.array(scores).reshape(len(texts), len(unions))
+
+
+def find_duplicates(
+    table: pd.DataFrame, doc_order: list[str], *, shingle_size: int, containment: float, min_shingles: int
+) -> dict[str, tuple[str, float]]:
+    """Map each near-duplicate paragraph of a table to the earlier paragraph it repeats.
+
+    ``table`` has ``paragraph_id``, ``doc_id``, ``start`` and ``text``. Paragraphs are taken
+    document by document in ``doc_order`` (most likely original first), in order of ``start``
+    within a document, and compared as in :func:`find_near_duplicates`. Chains are resolved
+    to the first copy: ``id -> (original id, share)``.
+    """
+    order = {d: i for i, d in enumerate(doc_order)}
+    rows = table.assign(_o=table["doc_id"].map(order)).sort_values(["_o", "start"], kind="stable")
+    ids = rows["paragraph_id"].tolist()
+    found = find_near_duplicates(
+        rows["text"].tolist(),
+        rows["doc_id"].tolist(),
+        shingle_size=shingle_size,
+        containment=containment,
+        min_shingles=min_shingles,
+    )
+    result: dict[str, tuple[str, float]] = {}
+    for i in sorted(found):
+        j, share = found[i]
+        original = ids[j]
+        while original in result:
+            original = result[original][0]
+        result[ids[i]] = (original, share)
+    return result
 
 
 @dataclass(frozen=True)
@@ -45,6 +98,14 @@ class ShingleSets:
     def row(self, i: int) -> np.ndarray:
         return self.ids[self.indptr[i] : self.indptr[i + 1]]
 
+    def rows(self, texts: np.ndarray) -> np.ndarray:
+        """The shingle ids of the given texts, one run after the other."""
+        sizes = self.sizes[texts]
+        ends = np.cumsum(sizes)
+        return self.ids[
+            np.repeat(self.indptr[texts] - (ends - sizes), sizes) + np.arange(ends[-1] if len(ends) else 0)
+        ]
+
 
 def _unique(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values (by sorting: numpy 2's hash-based ``np.unique`` is far slower here)."""
@@ -54,7 +115,7 @@ def _unique(values: np.ndarray) -> np.ndarray:
 
 def shingle_sets(texts: list[str], *, size: int) -> ShingleSets:
     """Exact word ``size``-gram sets of many texts, vectorised over the whole corpus."""
-    tokens = [_TOKEN.findall(t.lower()) for t in texts]
+    tokens = [_words(t) for t in texts]
     lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
     flat = [w for ws in tokens for w in ws]
     word, vocabulary = pd.factorize(pd.Series(flat, dtype=object), sort=False)
@@ -104,7 +165,7 @@ def minhash_signatures(sets: ShingleSets, rows: np.ndarray, *, num_perm: int, se
     chunk_rows = max(1, 150_000 // max(int(sizes.mean()) if len(sizes) else 1, 1))
     for lo in range(0, len(rows), chunk_rows):
         part = rows[lo : lo + chunk_rows]
-        values = np.concatenate([sets.row(i) for i in part]).astype(np.uint32)
+        values = sets.rows(part).astype(np.uint32)
         permuted = np.multiply.outer(a, _fmix32(values))  # (num_perm, n): rows contiguous, fast to reduce
         permuted += b[:, None]
         offsets = np.concatenate([[0], np.cumsum(sizes[lo : lo + chunk_rows])[:-1]])
@@ -207,7 +268,7 @@ def find_near_duplicates(
     # occurrence of a shingle in a group tells whether it is among the group's texts before i.
     n_ids = int(sets.ids.max()) + 1
     occ_text = np.repeat(eligible, sets.sizes[eligible])
-    occ_id = np.concatenate([sets.row(i) for i in eligible])
+    occ_id = sets.rows(eligible)
     occ_key = group[occ_text] * n_ids + occ_id
     order = np.lexsort((occ_text, occ_key))
     occ_key, occ_text = occ_key[order], occ_text[order]
@@ -236,7 +297,7 @@ def _union_shares(checks, sets, group, occ_key, occ_text, n_ids, chunk: int = 1_
     for lo in range(0, len(checks), step):
         texts, groups = checks[lo : lo + step, 0], checks[lo : lo + step, 1]
         n = sets.sizes[texts]
-        ids = np.concatenate([sets.row(i) for i in texts])
+        ids = sets.rows(texts)
         key = np.repeat(groups, n) * n_ids + ids
         pos = np.searchsorted(occ_key, key).clip(max=len(occ_key) - 1)
         first_before = (occ_key[pos] == key) & (occ_text[pos] < np.repeat(texts, n))
