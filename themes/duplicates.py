@@ -241,7 +241,24 @@ def find_near_duplicates(
     them to be found, because the whole group is then checked exactly. Unrelated
     paragraphs (J below 0.02) pair with chance under 0.03, which keeps the exact check cheap.
     A MinHash LSH Ensemble (datasketch's containment index) would avoid the size bias but
-    queries one text at a time, which is too slow at this scale.
+    queries one text at a time, which is too slow at this scale. The one other departure
+    from all pairs: a text sharing a bucket with more than 32 earlier texts is paired with
+    the first 32 only (see :func:`lsh_candidate_pairs`).
+
+    Parameters
+    ----------
+    texts, groups : list of str
+        The texts in order of originality and the group (document) of each.
+    shingle_size : int
+        Words per shingle.
+    containment : float
+        Share of a text's shingles that must occur in one earlier group.
+    min_shingles : int
+        Texts with fewer shingles are neither duplicates nor originals.
+    num_perm, bands : int, default 128 and 64
+        MinHash permutations, and LSH bands of ``num_perm // bands`` rows each.
+    seed : int, default 1
+        Seed of datasketch's permutations: the result is the same on every run.
 
     Returns
     -------
@@ -273,7 +290,7 @@ def find_near_duplicates(
     order = np.lexsort((occ_text, occ_key))
     occ_key, occ_text = occ_key[order], occ_text[order]
 
-    shares = _union_shares(checks, sets, group, occ_key, occ_text, n_ids)
+    shares = _union_shares(checks, sets, occ_key, occ_text, n_ids)
     hit = shares >= containment
     best: dict[int, tuple[int, float]] = {}
     for (i, g), share in zip(checks[hit].tolist(), shares[hit].tolist(), strict=True):
@@ -290,7 +307,7 @@ def find_near_duplicates(
     return result
 
 
-def _union_shares(checks, sets, group, occ_key, occ_text, n_ids, chunk: int = 1_000_000) -> np.ndarray:
+def _union_shares(checks, sets, occ_key, occ_text, n_ids, chunk: int = 1_000_000) -> np.ndarray:
     """For each check (i, g): share of text i's shingles found in group g's texts before i."""
     shares = np.zeros(len(checks))
     step = max(1, chunk // max(int(sets.sizes.mean()), 1))
