@@ -6,7 +6,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from helpers import MODELS_CSV_COLUMNS, PLANTED_GROUPS, ROOT, planted_texts  # noqa: F401  (tests still importing from conftest)
+from helpers import ROOT, planted_texts
 
 from themes.project import Project
 from themes.vectorize import DocumentTermMatrix, Vectorizer
@@ -18,7 +18,9 @@ def planted():
     texts, ids, groups = planted_texts()
     table = pd.DataFrame({"paragraph_id": ids, "doc_id": groups, "text": texts})
     dtm = DocumentTermMatrix.from_paragraphs(Vectorizer(stem=False, corpus_stop_min_df=None), table, fit=True)
-    labels = pd.DataFrame({name: [int(g == name) for g in groups] for name in dict.fromkeys(groups)}, index=ids)
+    labels = pd.DataFrame(
+        {name: [int(g == name) for g in groups] for name in dict.fromkeys(groups)}, index=ids
+    )
     return dtm, labels
 
 

@@ -137,7 +137,9 @@ def test_the_installed_command_exits_2_without_a_traceback(tmp_path):
 
 def test_score_says_when_the_saved_model_is_missing_or_from_other_versions(project_copy, tmp_path, capsys):
     new = tmp_path / "new.txt"
-    new.write_text("Allah commands the believers to fight and never to flee from the battle.\n", encoding="utf-8")
+    new.write_text(
+        "Allah commands the believers to fight and never to flee from the battle.\n", encoding="utf-8"
+    )
     root = str(project_copy.root)
     shutil.rmtree(project_copy.results / "models" / "nmf_seeded")
     code, _, err = run(capsys, "--root", root, "score", "--model", "nmf_seeded", str(new))

@@ -69,10 +69,10 @@ def test_finance_is_recovered_by_no_topic_model_nor_the_supervised_one(summary, 
 
 
 def test_the_generated_discussion_quotes_the_tables(summary):
-    from themes import pipeline
+    from themes import report
 
     alignment = pd.read_csv(ROOT / "results" / "alignment.csv")
-    text = pipeline.discussion(alignment, summary.reset_index())
+    text = report.discussion(alignment, summary.reset_index())
     assert f"{summary.at['lda_naive', 'auc_mean']:.2f}, where 0.50 is chance" in text
     assert f"mean AUC {summary.at['supervised', 'auc_mean']:.2f}" in text
     for row in alignment[alignment["verdict"] == "recovered"].itertuples():

@@ -11,11 +11,11 @@ import pytest
 from helpers import MODELS_CSV_COLUMNS, ROOT
 
 from themes import main_job, verify
-from themes.registry import model_names
-from themes.study import StudyConfig
 from themes.cli import main
 from themes.notebooks import NotebookError, execute_notebook, notebook_paths
 from themes.project import Project
+from themes.registry import model_names
+from themes.study import StudyConfig
 
 pytestmark = pytest.mark.slow
 THEMES = ["morale", "theology", "territory", "finance", "sleeper_cells"]

@@ -69,7 +69,9 @@ def test_equal_seeds_give_identical_matrices_and_rows_sum_to_one(planted, name):
 def test_different_seeds_differ(planted):
     texts, ids, _ = planted_texts(words=12)
     vec = th.Vectorizer(stem=False, corpus_stop_min_df=None)
-    dtm = th.DocumentTermMatrix.from_paragraphs(vec, pd.DataFrame({"paragraph_id": ids, "text": texts}), fit=True)
+    dtm = th.DocumentTermMatrix.from_paragraphs(
+        vec, pd.DataFrame({"paragraph_id": ids, "text": texts}), fit=True
+    )
     runs = [fit(dtm, "lda_gensim", k=5, seed=s).doc_topic for s in (0, 1)]
     assert not np.array_equal(*runs)  # seeds are real: an over-large K splits groups differently
 

@@ -1,17 +1,82 @@
-"""Figures: functions return their ax; saving writes PNG, SVG and CSV deterministically."""
+"""Figures: functions draw what they are given on the ax they get, and return it; saving
+writes PNG, SVG and CSV deterministically."""
 
+import numpy as np
 import pandas as pd
+from matplotlib.patches import Rectangle
 
 from themes import io, plotting
 
 
-def test_plot_functions_draw_on_the_given_ax_and_return_it():
+def bar_widths(ax) -> list[float]:
+    return [p.get_width() for p in ax.patches if isinstance(p, Rectangle)]
+
+
+def test_bars_draw_one_bar_per_label_with_its_value_first_label_on_top():
     fig, axes = plotting.new_figure()
     ax = axes[0, 0]
-    assert plotting.plot_bars(ax, ["a", "b"], [2, 1]) is ax
+    assert plotting.plot_bars(ax, ["a", "b", "c"], [2.0, 1.0, 0.5], title="T") is ax
+    assert bar_widths(ax) == [2.0, 1.0, 0.5]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b", "c"]
+    assert ax.yaxis_inverted() and ax.get_title() == "T"
+
+
+def test_heatmap_shows_each_value_labels_and_outlined_cells():
     fig, axes = plotting.new_figure()
     matrix = pd.DataFrame([[0.2, 0.9], [0.7, 0.1]], index=["t1", "t2"], columns=["x", "y"])
-    assert plotting.plot_heatmap(axes[0, 0], matrix, outline=[("t1", "y")]) is axes[0, 0]
+    ax = plotting.plot_heatmap(axes[0, 0], matrix, outline=[("t1", "y")])
+    assert ax is axes[0, 0]
+    assert sorted(t.get_text() for t in ax.texts) == ["0.10", "0.20", "0.70", "0.90"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["x", "y"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["t1", "t2"]
+    outlined = [p for p in ax.patches if isinstance(p, Rectangle) and not p.get_fill()]
+    assert len(outlined) == 1 and outlined[0].get_xy() == (0.5, -0.5)  # column y, row t1
+
+
+def test_theme_scores_draw_a_point_per_model_and_theme_and_the_chance_line():
+    table = pd.DataFrame(
+        {
+            "theme": ["a", "b", "a", "b"],
+            "model": ["m1", "m1", "m2", "m2"],
+            "auc_mean": [0.9, 0.6, 0.7, 0.5],
+            "auc_ci_low": [0.8, 0.5, 0.6, 0.4],
+            "auc_ci_high": [0.95, 0.7, 0.8, 0.6],
+        }
+    )
+    fig, axes = plotting.new_figure()
+    ax = plotting.plot_theme_scores(axes[0, 0], table)
+    points = [line for line in ax.lines if line.get_marker() == "o"]
+    assert len(points) == 2 and [list(p.get_ydata()) for p in points] == [[0.9, 0.6], [0.7, 0.5]]
+    assert any(list(line.get_ydata()) == [0.5, 0.5] for line in ax.lines)  # chance
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["m1", "m2"]
+
+
+def test_top_words_figure_has_one_panel_per_topic_titled_with_its_theme():
+    words = pd.DataFrame(
+        {
+            "topic": ["t1", "t1", "t2", "t2", "t3", "t3"],
+            "matched_theme": ["a", "a", "other", "other", "b", "b"],
+            "rank": [1, 2] * 3,
+            "word": ["w1", "w2", "w3", "w4", "w5", "w6"],
+            "weight": [0.5, 0.3, 0.4, 0.2, 0.6, 0.1],
+        }
+    )
+    fig = plotting.figure_top_words(words, title="model", ncols=2)
+    drawn = [ax for ax in fig.axes if ax.axison]
+    assert [ax.get_title() for ax in drawn] == ["t1 -> a", "t2 -> other", "t3 -> b"]
+    assert bar_widths(drawn[2]) == [0.6, 0.1]
+    assert len(fig.axes) == 4 and not fig.axes[3].axison  # the spare panel is blank
+
+
+def test_k_curve_rings_the_chosen_k():
+    summary = pd.DataFrame(
+        {"model": "m", "K": [3, 4, 5], "coherence_npmi_mean": [0.1, 0.3, 0.2], "coherence_npmi_se": 0.01}
+    )
+    fig, axes = plotting.new_figure()
+    ax = plotting.plot_k_curve(axes[0, 0], summary, "coherence_npmi", selected={"m": 4})
+    ring = [line for line in ax.lines if line.get_markersize() == 10]
+    assert len(ring) == 1 and list(ring[0].get_xdata()) == [4]
+    assert np.allclose(ring[0].get_ydata(), [0.3])
 
 
 def test_saved_figures_are_byte_identical_and_carry_their_numbers(tmp_path):

@@ -106,9 +106,7 @@ def test_the_committed_reference_set_is_consistent(real_study):
     """Every kept paragraph has one row; the final labels are the settled codings."""
     ref = real_study.project.reference
     assert real_study.labels.index.tolist() == real_study.kept["paragraph_id"].tolist()
-    reference.check_adjudication(
-        real_study.coder1, real_study.coder2, real_study.labels, ref / "adjudication.csv"
-    )
+    reference.check_adjudication(*real_study.coders, real_study.labels, ref / "adjudication.csv")
     agreement = pd.read_csv(ref / "agreement.csv")
     assert agreement["theme"].tolist() == real_study.themes
     assert {"krippendorff_alpha", "cohen_kappa"} <= set(agreement.columns)

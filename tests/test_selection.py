@@ -3,8 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.decomposition import NMF
 from helpers import MODELS_CSV_COLUMNS
+from sklearn.decomposition import NMF
 
 import themes as th
 from themes import selection

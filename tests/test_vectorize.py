@@ -43,7 +43,14 @@ def test_stemming_merges_word_forms():
 
 def test_corpus_stop_rule_removes_terms_spread_over_every_document():
     # "common" is in every document and every paragraph; "rare" in one document only
-    texts = ["common alpha rare", "common alpha rare", "common beta", "common beta", "common gamma", "common gamma"]
+    texts = [
+        "common alpha rare",
+        "common alpha rare",
+        "common beta",
+        "common beta",
+        "common gamma",
+        "common gamma",
+    ]
     paragraphs = table(texts, ["a", "a", "b", "b", "c", "c"])
     vec = th.Vectorizer(stem=False).fit(paragraphs)
     assert vec.corpus_stop_words_ == ("common",)
@@ -92,7 +99,13 @@ def test_settings_and_facts_are_recorded(planted):
 
 
 def test_phrases_join_frequent_pairs():
-    texts = ["sleeper cells attack", "sleeper cells hide", "sleeper cells return", "cells sleep", "other words"] * 2
+    texts = [
+        "sleeper cells attack",
+        "sleeper cells hide",
+        "sleeper cells return",
+        "cells sleep",
+        "other words",
+    ] * 2
     vec = th.Vectorizer(stem=False, phrases=True, phrase_threshold=0.5).fit(texts)
     assert "sleeper_cells" in vec.vocabulary_
     assert vec.transform(["sleeper cells again"])[0, vec.vocabulary_["sleeper_cells"]] == 1

@@ -333,15 +333,19 @@ def load_scorer(path):
 
     path = Path(path)
     record = read_record(path, kind=SCORER_FORMAT, filename="scorer.json")
-    empty = pd.DataFrame(columns=record["themes"])  # corpus scores are not saved; only new text is scored
+    themes = record["themes"]
+    empty = pd.DataFrame(columns=themes)  # corpus scores are not saved; only new text is scored
+    # JSON objects are written with sorted keys: mappings by theme are put back in theme order
     if record["kind"] == "topic":
         model = load_topic_model(path)
-        return TopicScorer(model, pd.DataFrame(), dict(record["matching"]), empty, record["seeded"])
+        matching = {t: record["matching"][t] for t in themes}
+        return TopicScorer(model, pd.DataFrame(), matching, empty, record["seeded"])
     vectorizer = load_vectorizer(record["vectorizer"], path)
     if record["kind"] == "keywords":
-        return KeywordScorer(vectorizer, record["seed_words"], empty)
+        return KeywordScorer(vectorizer, {t: record["seed_words"][t] for t in themes}, empty)
     classifiers = {
-        theme: c["constant"] if "constant" in c else load_estimator(c, path)
-        for theme, c in record["classifiers"].items()
+        theme: (c["constant"] if "constant" in c else load_estimator(c, path))
+        for theme in themes
+        for c in [record["classifiers"][theme]]
     }
     return SupervisedScorer(vectorizer, classifiers, empty, record["seed"])
