@@ -274,23 +274,30 @@ def find_near_duplicates(
     group = group_codes.astype(np.int64)  # groups come in order of first appearance
     signatures = minhash_signatures(sets, eligible, num_perm=num_perm, seed=seed)
     pairs = lsh_candidate_pairs(signatures, bands=bands, rows_per_band=num_perm // bands)
-    later = np.r_[eligible[pairs[:, 0]], eligible]
-    checked = np.r_[group[eligible[pairs[:, 1]]], group[eligible]]
+    later, earlier = eligible[pairs[:, 0]], eligible[pairs[:, 1]]
+    other = group[later] != group[earlier]  # a text's own group is always checked, below
     n_groups = int(group.max()) + 1
-    # Sorted by text, then by group in order of appearance (so the first group wins ties).
-    code = _unique(later * n_groups + checked)
-    checks = np.column_stack([code // n_groups, code % n_groups])
+    code = _unique(later[other] * n_groups + group[earlier[other]])
+    cross = np.column_stack([code // n_groups, code % n_groups])
 
     # Shingle occurrences of eligible texts, sorted by (group, shingle, text): the first
     # occurrence of a shingle in a group tells whether it is among the group's texts before i.
     n_ids = int(sets.ids.max()) + 1
     occ_text = np.repeat(eligible, sets.sizes[eligible])
-    occ_id = sets.rows(eligible)
-    occ_key = group[occ_text] * n_ids + occ_id
+    occ_key = group[occ_text] * n_ids + sets.rows(eligible)
     order = np.lexsort((occ_text, occ_key))
     occ_key, occ_text = occ_key[order], occ_text[order]
-
-    shares = _union_shares(checks, sets, occ_key, occ_text, n_ids)
+    # Own group, for all texts at once: a shingle counts when its run starts at an earlier text.
+    run = np.r_[0, np.flatnonzero(occ_key[1:] != occ_key[:-1]) + 1]
+    first = np.repeat(occ_text[run], np.diff(np.r_[run, len(occ_key)]))
+    own = (
+        np.bincount(occ_text, weights=first < occ_text, minlength=len(texts))[eligible] / sets.sizes[eligible]
+    )
+    shares = np.r_[own, _union_shares(cross, sets, occ_key, occ_text, n_ids)]
+    checks = np.r_[np.column_stack([eligible, group[eligible]]), cross]
+    # By text, then by group in order of appearance, so that the first group wins ties.
+    by_text = np.lexsort((checks[:, 1], checks[:, 0]))
+    checks, shares = checks[by_text], shares[by_text]
     hit = shares >= containment
     best: dict[int, tuple[int, float]] = {}
     for (i, g), share in zip(checks[hit].tolist(), shares[hit].tolist(), strict=True):
