@@ -71,6 +71,11 @@ def test_csv_line_numbers_count_quoted_line_breaks(tmp_path):
             r"junk.parquet is not a readable Parquet",
         ),
         (
+            "fields.jsonl",
+            lambda p: p.write_text(f'{{"id": "a", "text": "{TEXT}"}}\n{{"id": "b"}}\n', encoding="utf-8"),
+            r"fields.jsonl line 2 has no 'text' field",
+        ),
+        (
             "ids.jsonl",
             lambda p: p.write_text(json.dumps({"id": " ", "text": TEXT}) + "\n", encoding="utf-8"),
             r"ids.jsonl line 1 has an empty id",

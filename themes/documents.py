@@ -173,7 +173,12 @@ def _jsonl_records(path: Path) -> Iterator[tuple[dict, str]]:
                 raise CorpusError(f"{path} line {number} is not valid JSON.") from None
             if not isinstance(record, dict):
                 raise CorpusError(f"{path} line {number} is not a JSON object with id and text.")
-            _missing_columns(path, record)
+            missing = [k for k in ("id", "text") if k not in record]
+            if missing:
+                raise CorpusError(
+                    f"{path} line {number} has no {' or '.join(repr(k) for k in missing)} field; "
+                    "every line needs an 'id' and a 'text'."
+                )
             yield record, f"{path} line {number}"
 
 
