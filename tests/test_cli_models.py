@@ -8,7 +8,7 @@ import sys
 
 import pandas as pd
 import pytest
-from helpers import ROOT
+from helpers import ROOT, planted_texts
 
 from themes.cli import main
 
@@ -150,3 +150,72 @@ def test_score_says_when_the_saved_model_is_missing_or_from_other_versions(proje
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
     code, _, err = run(capsys, "--root", root, "score", "--model", "lda_gensim", str(new))
     assert code == 2 and "gensim 3.0.0" in err and err.count("\n") == 1
+
+
+def test_fit_on_any_corpus_writes_topics_shares_and_a_loadable_model(tmp_path, capsys):
+    table = tmp_path / "texts.csv"
+    texts, ids, _ = planted_texts(n_per_group=4)
+    pd.DataFrame({"id": ids, "text": [t.capitalize() + "." for t in texts]}).to_csv(table, index=False)
+    out = tmp_path / "out"
+    code, stdout, _ = run(
+        capsys, "fit", "--corpus", str(table), "--model", "nmf_sklearn", "--k", "3", "--out", str(out)
+    )
+    assert code == 0 and "topic_03" in stdout
+    shares = pd.read_csv(out / "document_topics.csv")
+    assert len(shares) == 12 and shares.columns.tolist() == [
+        "paragraph_id",
+        "topic_01",
+        "topic_02",
+        "topic_03",
+    ]
+    from themes import TopicModel
+
+    model = TopicModel.load(out / "model")
+    assert model.transform(["barley harvest"]).shape == (1, 3)
+    code, _, err = run(
+        capsys, "fit", "--corpus", str(table), "--model", "nmf_seeded", "--k", "2", "--out", str(out)
+    )
+    assert code == 2 and "--seed-words" in err
+    code, _, err = run(capsys, "fit", "--corpus", str(table), "--model", "nmf_sklearn", "--k", "2")
+    assert code == 2 and "--out" in err
+
+
+def test_intrusion_create_and_score_from_the_command_line(project_copy, tmp_path, capsys):
+    root = str(project_copy.root)
+    folder = tmp_path / "test"
+    code, out, _ = run(
+        capsys,
+        "--root",
+        root,
+        "intrusion",
+        "create",
+        "--model",
+        "nmf_sklearn",
+        "--out",
+        str(folder),
+        "--paragraphs",
+        "4",
+    )
+    assert code == 0 and (folder / "form" / "word_intrusion.csv").is_file()
+    assert not list((folder / "form").glob("*key*"))
+    # a coder who always picks the intruder, from the key (a test of the scoring only)
+    for task in ("word", "topic"):
+        key = pd.read_csv(folder / "key" / f"{task}_intrusion_key.csv")
+        form = pd.read_csv(folder / "form" / f"{task}_intrusion.csv")
+        form["answer"] = form["item_id"].map(dict(zip(key["item_id"], key["intruder_option"], strict=True)))
+        form.to_csv(tmp_path / f"oracle_{task}.csv", index=False)
+    code, out, _ = run(
+        capsys,
+        "intrusion",
+        "score",
+        str(folder),
+        "--word",
+        str(tmp_path / "oracle_word.csv"),
+        "--topic",
+        str(tmp_path / "oracle_topic.csv"),
+    )
+    assert code == 0 and (folder / "scores").is_dir()
+    code, _, err = run(capsys, "intrusion", "score", str(folder))
+    assert code == 2 and "no answer file" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "--root", root, "intrusion", "create", "--model", "bert")
+    assert code == 2 and "no saved topic model 'bert'" in err

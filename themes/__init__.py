@@ -17,28 +17,46 @@ nothing beyond defining names: no I/O, no seeding, no matplotlib settings.
 
 __version__ = "0.1.0"
 
-from .alignment import Comparison, compare
-from .corpus import CleaningRules
-from .explore import explore_corpus
-from .errors import (
-    CorpusError,
-    CorpusWarning,
-    LabelError,
-    ModelError,
-    SeedWordsWarning,
-    ThemesError,
-)
-from .gensim_lda import GensimLDA, SeededLDA
-from .main_job import reproduce, run_study
-from .manifest import run_record
-from .models import TopicModel
-from .reference import read_labels, read_seed_words, read_themes
-from .registry import MODELS, ModelSpec
-from .rules import RULES, Rules
-from .seeded_nmf import SeededNMF
-from .study import Study, StudyConfig, load_study, make_study, read_corpus, read_selection
-from .sweep import Sweep, run_sweep
-from .vectorize import DocumentTermMatrix, Vectorizer
+# name -> module: the public names are imported on first use (PEP 562), so that importing one
+# module of the package (``themes.corpus``) does not load gensim, numba and matplotlib.
+_SOURCES = {
+    "Comparison": "alignment",
+    "compare": "alignment",
+    "CleaningRules": "corpus",
+    "CorpusError": "errors",
+    "CorpusWarning": "errors",
+    "LabelError": "errors",
+    "ModelError": "errors",
+    "SeedWordsWarning": "errors",
+    "ThemesError": "errors",
+    "explore_corpus": "explore",
+    "GensimLDA": "gensim_lda",
+    "SeededLDA": "gensim_lda",
+    "KeyATM": "keyatm",
+    "reproduce": "main_job",
+    "run_study": "main_job",
+    "run_record": "manifest",
+    "TopicModel": "models",
+    "read_labels": "reference",
+    "read_seed_words": "reference",
+    "read_themes": "reference",
+    "MODELS": "registry",
+    "ModelSpec": "registry",
+    "RULES": "rules",
+    "Rules": "rules",
+    "SeededNMF": "seeded_nmf",
+    "Study": "study",
+    "StudyConfig": "study",
+    "load_study": "study",
+    "make_study": "study",
+    "read_corpus": "study",
+    "read_selection": "study",
+    "Sweep": "sweep",
+    "run_sweep": "sweep",
+    "TomotopyLDA": "tomotopy_lda",
+    "DocumentTermMatrix": "vectorize",
+    "Vectorizer": "vectorize",
+}
 
 __all__ = [
     "MODELS",
@@ -49,6 +67,7 @@ __all__ = [
     "CorpusWarning",
     "DocumentTermMatrix",
     "GensimLDA",
+    "KeyATM",
     "LabelError",
     "ModelError",
     "ModelSpec",
@@ -60,6 +79,7 @@ __all__ = [
     "StudyConfig",
     "Sweep",
     "ThemesError",
+    "TomotopyLDA",
     "TopicModel",
     "Vectorizer",
     "__version__",
@@ -77,3 +97,17 @@ __all__ = [
     "run_study",
     "run_sweep",
 ]
+
+
+def __getattr__(name: str):
+    if name in _SOURCES:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_SOURCES[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'themes' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -12,7 +12,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from .errors import ThemesError
+from .errors import CorpusWarning, ThemesError
 from .project import Project
 from .registry import MODELS
 
@@ -26,7 +26,11 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     if source.is_dir() and out.resolve().is_relative_to(source.resolve()):
         raise ThemesError(f"refusing to write into the corpus folder {source}; choose another --out.")
     docs = corpus.load_documents(source)
-    table = corpus.build_paragraphs(docs)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CorpusWarning)
+        table = corpus.build_paragraphs(docs)
+    for w in caught:
+        print(f"themes corpus: warning: {w.message}", file=sys.stderr)
     summary = corpus.summarize(table)
     io.write_csv(out / "paragraphs.csv", table)
     io.write_csv(out / "paragraph_summary.csv", summary)
@@ -56,6 +60,10 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     from .registry import get_spec
     from .study import load_study, project_paths
 
+    if args.corpus:
+        if not args.out:
+            raise ThemesError("with --corpus, give --out DIR for the topics and the saved model.")
+        return _cmd_fit_corpus(args)
     spec = get_spec(args.model)
     study = load_study(project_paths(args.root), labels_required=False)
     with warnings.catch_warnings(record=True) as caught:
@@ -76,6 +84,78 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     )
     for name, words, score in zip(model.topic_names, model.top_word_lists(args.top), npmi, strict=True):
         print(f"{name:>14}  NPMI {score:+.3f}  {' '.join(words)}")
+    return 0
+
+
+def _cmd_fit_corpus(args: argparse.Namespace) -> int:
+    """``themes fit --corpus PATH``: any corpus, no study folder; topics, shares and the model to --out."""
+    from . import io as files
+    from .models import TopicModel
+    from .reference import read_seed_words
+    from .registry import get_spec
+    from .study import read_corpus
+    from .vectorize import Vectorizer
+
+    spec = get_spec(args.model)
+    if spec.vectorizer != "study":
+        raise ThemesError(f"{args.model!r} is the study's naive baseline; choose another model.")
+    if spec.seeded and not args.seed_words:
+        raise ThemesError(f"{args.model!r} is seeded: give --seed-words FILE (YAML, theme: [words]).")
+    out = Path(args.out)
+    paragraphs = read_corpus(args.corpus)
+    seed_words = read_seed_words(args.seed_words) if spec.seeded else None
+    vectorizer = Vectorizer(min_df=args.min_df).fit(paragraphs)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        model = TopicModel.fit(
+            spec.make(k=args.k, seed=args.seed, seed_words=seed_words), vectorizer, paragraphs, name=spec.name
+        )
+    for w in caught:
+        print(f"themes fit: warning: {w.message}", file=sys.stderr)
+    files.write_csv(out / "topics.csv", model.top_words(args.top).reset_index())
+    files.write_csv(out / "document_topics.csv", model.document_topics.reset_index())
+    files.write_csv(out / "paragraphs.csv", paragraphs)
+    model.save(out / "model")
+    print(model.top_words(args.top).to_string())
+    print(f"wrote topics.csv, document_topics.csv, paragraphs.csv and model/ to {out}")
+    return 0
+
+
+def _cmd_intrusion_create(args: argparse.Namespace) -> int:
+    from .intrusion import write_intrusion_test
+    from .models import TopicModel
+    from .study import build_corpus, project_paths
+
+    project = project_paths(args.root)
+    saved = project.results / "models" / args.model
+    if not (saved / "model.json").is_file():
+        raise ThemesError(f"there is no saved topic model {args.model!r} in {saved.parent}.")
+    model = TopicModel.load(saved)
+    paragraphs = build_corpus(project, write=False)
+    out = Path(args.out) if args.out else project.reference / "intrusion" / args.model
+    write_intrusion_test(
+        model,
+        paragraphs,
+        out,
+        seed=args.seed,
+        n_paragraphs=args.paragraphs,
+        n_topics=min(args.topics, model.k - 1),
+    )
+    print(f"wrote the intrusion test of {args.model} to {out}: give the coders {out / 'form'} only")
+    return 0
+
+
+def _cmd_intrusion_score(args: argparse.Namespace) -> int:
+    from . import io as files
+    from .intrusion import score_intrusion_test
+
+    scores = score_intrusion_test(args.folder, word_answers=args.word, topic_answers=args.topic)
+    out = Path(args.out) if args.out else Path(args.folder) / "scores"
+    for result in scores.values():
+        for name, table in result.tables().items():
+            files.write_csv(out / name, table)
+        print(result.overall.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"wrote the scores to {out}")
     return 0
 
 
@@ -155,12 +235,37 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reference", help="validate the codebook, labels and codings; write agreement.csv")
     p.set_defaults(func=_cmd_reference)
 
-    p = sub.add_parser("fit", help="fit one topic model on the corpus and print its topics")
+    p = sub.add_parser("fit", help="fit one topic model on the study's corpus (or any --corpus)")
     p.add_argument("--model", required=True, help="a topic model of the study: " + ", ".join(MODELS))
     p.add_argument("--k", type=int, required=True, help="number of topics")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--top", type=int, default=10, help="top words to print per topic (default 10)")
+    p.add_argument("--corpus", help="a folder of .txt files or a .csv/.jsonl/.parquet table: not the study")
+    p.add_argument("--seed-words", help="with --corpus: YAML of theme: [words] for a seeded model")
+    p.add_argument("--min-df", type=int, default=2, help="with --corpus: minimum paragraphs per term")
+    p.add_argument("--out", help="with --corpus: folder for topics, document shares and the saved model")
     p.set_defaults(func=_cmd_fit)
+
+    p = sub.add_parser("intrusion", help="word and topic intrusion tests of a saved model")
+    isub = p.add_subparsers(dest="action", required=True)
+    q = isub.add_parser("create", help="write the forms and the answer key for a saved model")
+    q.add_argument("--model", required=True, help="a model saved in results/models/")
+    q.add_argument("--out", help="folder (default data/reference/intrusion/MODEL)")
+    q.add_argument("--seed", type=int, default=0, help="seed of the item draws (default 0)")
+    q.add_argument("--paragraphs", type=int, default=20, help="topic-intrusion items (default 20)")
+    q.add_argument(
+        "--topics",
+        type=int,
+        default=3,
+        help="a paragraph's top topics shown beside the intruder (default 3; K-1 at most)",
+    )
+    q.set_defaults(func=_cmd_intrusion_create)
+    q = isub.add_parser("score", help="score the coders' filled-in forms")
+    q.add_argument("folder", help="the test's folder (with intrusion.json and key/)")
+    q.add_argument("--word", nargs="*", default=[], help="coders' word_intrusion.csv files")
+    q.add_argument("--topic", nargs="*", default=[], help="coders' topic_intrusion.csv files")
+    q.add_argument("--out", help="folder for the score tables (default FOLDER/scores)")
+    q.set_defaults(func=_cmd_intrusion_score)
 
     p = sub.add_parser("score", help="theme scores of the paragraphs of unseen text files, as CSV")
     p.add_argument("--model", required=True, help="a model name of results/paragraph_scores.csv")

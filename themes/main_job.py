@@ -115,6 +115,9 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
         scorers=scorers,
     )
     outputs.save_scorers(out / "models", scorers)
+    outputs.write_explorers(
+        out / "explorer", scorers, texts=study.kept.set_index("paragraph_id")["text"], labels=labels
+    )
     manifest = build_manifest(study, out, sweep.chosen, fits_by_model)
     files.write_json(out / "MANIFEST.json", manifest)
     return manifest

@@ -13,6 +13,7 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation, MiniBatchNMF
 
 from .errors import ModelError
 from .gensim_lda import GensimLDA, SeededLDA
+from .keyatm import KeyATM
 from .seeded_nmf import SeededNMF
 
 
@@ -94,6 +95,14 @@ _SPECS = (
         seeded=True,
         family="nmf",
         description="NMF with seed words fixed to their topic",
+    ),
+    ModelSpec(
+        "keyatm",
+        KeyATM,
+        seeded=True,
+        family="keyatm",
+        description="keyword-assisted topic model (keyATM base, Eshima, Imai & Sasaki 2024), "
+        "collapsed Gibbs sampling, 1500 sweeps",
     ),
 )
 MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in _SPECS}
