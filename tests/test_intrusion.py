@@ -14,16 +14,18 @@ from sklearn.decomposition import NMF
 from themes.errors import ThemesError
 from themes.intrusion import (
     IntrusionError,
-    combine_answers,
     intruder_pool,
+    topic_intrusion_items,
+    word_intrusion_items,
+    write_intrusion_test,
+)
+from themes.intrusion_scores import (
+    combine_answers,
     read_answers,
     read_key,
     score_intrusion_test,
     score_topic_intrusion,
     score_word_intrusion,
-    topic_intrusion_items,
-    word_intrusion_items,
-    write_intrusion_test,
 )
 from themes.models import TopicModel
 from themes.vectorize import DocumentTermMatrix, Vectorizer

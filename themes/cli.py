@@ -147,7 +147,7 @@ def _cmd_intrusion_create(args: argparse.Namespace) -> int:
 
 def _cmd_intrusion_score(args: argparse.Namespace) -> int:
     from . import io as files
-    from .intrusion import score_intrusion_test
+    from .intrusion_scores import score_intrusion_test
 
     scores = score_intrusion_test(args.folder, word_answers=args.word, topic_answers=args.topic)
     out = Path(args.out) if args.out else Path(args.folder) / "scores"

@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import io as files
 from . import outputs, selection, tables
+from .intrusion_scores import score_study_intrusion
 from .manifest import build_manifest
 from .registry import MODELS
 from .scoring import KeywordScorer, SupervisedScorer, TopicScorer
@@ -102,6 +103,12 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
             "vocabulary.csv": tables.vocabulary_table(study.dtm),
         },
     )
+    intrusion_tests = study.project.reference / "intrusion"
+    if intrusion_tests.is_dir():
+        current_k = {n: r[0].model.k for n, r in scorers.items() if isinstance(r[0], TopicScorer)}
+        intrusion = score_study_intrusion(intrusion_tests, models=current_k, seed=cfg.stat_seed)
+        if not intrusion.empty:
+            outputs.write_tables(out, {"intrusion.csv": intrusion})
     doc_of = study.kept.set_index("paragraph_id")["doc_id"]
     outputs.write_reference_tables(out, labels, doc_of)
     outputs.write_figures(
