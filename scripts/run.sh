@@ -30,7 +30,11 @@ case "$task" in
     reproduce) exec "$venv/bin/themes" reproduce "$@" ;;
     verify) exec "$venv/bin/themes" verify "$@" ;;
     test) exec "$venv/bin/python" -m pytest "$@" ;;
-    bench) exec "$venv/bin/python" benchmarks/bench.py "$@" ;;
+    bench)
+        "$venv/bin/python" benchmarks/bench.py "$@"
+        "$venv/bin/python" benchmarks/corpus_timing.py
+        [ -f benchmarks/data/paragraphs.txt ] || "$venv/bin/python" benchmarks/scale.py prepare
+        exec "$venv/bin/python" benchmarks/scale.py run --sizes 10000 100000 ;;
     lint) exec "$venv/bin/ruff" check themes tests benchmarks ;;
     *) echo "usage: bash scripts/run.sh {reproduce|verify|test|bench|lint} [ARGS]" >&2; exit 2 ;;
 esac

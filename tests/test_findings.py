@@ -9,7 +9,8 @@ import pytest
 from helpers import ROOT
 
 PLAIN = ["lda_sklearn", "lda_gensim", "nmf_sklearn", "nmf_minibatch"]
-TOPIC_MODELS = ["lda_naive", *PLAIN, "lda_seeded", "nmf_seeded"]
+SEEDED = ["lda_seeded", "nmf_seeded", "keyatm"]
+TOPIC_MODELS = ["lda_naive", *PLAIN, *SEEDED]
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +52,8 @@ def test_seeding_helps_lda_more_than_nmf(summary):
 def test_only_seeded_models_recover_morale_theology_or_territory(verdicts):
     for theme in ("morale", "theology", "territory"):
         recovered = {m for m in TOPIC_MODELS if verdicts.at[theme, m] == "recovered"}
-        assert recovered <= {"lda_seeded", "nmf_seeded"}
-    assert any(
-        verdicts.at[t, m] == "recovered"
-        for t in ("morale", "theology", "territory")
-        for m in ("lda_seeded", "nmf_seeded")
-    )
+        assert recovered <= set(SEEDED)
+    assert any(verdicts.at[t, m] == "recovered" for t in ("morale", "theology", "territory") for m in SEEDED)
 
 
 def test_seed_words_alone_are_the_strongest_and_recover_every_theme(summary):
@@ -78,3 +75,21 @@ def test_the_generated_discussion_quotes_the_tables(summary):
     for row in alignment[alignment["verdict"] == "recovered"].itertuples():
         if row.model not in ("keywords", "supervised", "lda_naive"):
             assert f"`{row.model}` {row.auc_mean:.2f} [{row.auc_ci_low:.2f}, {row.auc_ci_high:.2f}]" in text
+
+
+def test_keyatm_does_not_beat_the_seed_words_and_recovers_theology_only(summary):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    alignment = pd.read_csv(ROOT / "results" / "alignment.csv").set_index(["model", "theme"])
+    keyatm, keywords = summary.at["keyatm", "auc_mean"], summary.at["keywords", "auc_mean"]
+    assert f"mean AUC {keyatm:.2f} against {keywords:.2f}" in readme.replace("\n", " ")
+    assert (alignment.loc["keyatm", "auc_mean"] < alignment.loc["keywords", "auc_mean"]).all()
+    recovered = alignment.loc["keyatm"].query("verdict == 'recovered'").index.tolist()
+    assert recovered == ["theology"]
+
+
+def test_intrusion_precision_is_above_chance_but_does_not_rank_the_models():
+    words = pd.read_csv(ROOT / "results" / "intrusion.csv").query("task == 'word'")
+    assert set(words["model"]) == set(TOPIC_MODELS) and not words["stale"].any()
+    assert (words["share_correct"] > words["chance"]).all()
+    assert words["n_items"].min() == 3 and words["n_items"].max() == 11
+    assert words["ci_high"].min() > words["ci_low"].max()  # one range common to every interval

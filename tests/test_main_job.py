@@ -92,7 +92,7 @@ def test_tables_and_manifest_record_what_was_done(rebuilt):
 
 def test_every_notebook_ran_without_error_and_shows_figures(rebuilt):
     paths = notebook_paths(rebuilt / "notebooks")
-    assert [p.name[:2] for p in paths] == ["01", "02", "03", "04", "05", "06"]
+    assert [p.name[:2] for p in paths] == ["01", "02", "03", "04", "05", "06", "07"]
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         code = [c for c in nb.cells if c.cell_type == "code"]

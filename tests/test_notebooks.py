@@ -17,7 +17,7 @@ def code_of(cell) -> str:
     return "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
 
 
-def test_there_are_six_numbered_notebooks():
+def test_there_are_seven_numbered_notebooks():
     assert [p.name for p in NOTEBOOKS] == [
         "01_corpus.ipynb",
         "02_reference_set.ipynb",
@@ -25,6 +25,7 @@ def test_there_are_six_numbered_notebooks():
         "04_nmf.ipynb",
         "05_themes_vs_reference.ipynb",
         "06_your_own_corpus.ipynb",
+        "07_keyatm_and_intrusion.ipynb",
     ]
 
 
@@ -68,6 +69,7 @@ def test_figures_are_visible_without_running_anything():
         "04_nmf",
         "05_themes_vs_reference",
         "06_your_own_corpus",
+        "07_keyatm_and_intrusion",
     ):
         nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
         assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])), name

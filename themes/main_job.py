@@ -109,6 +109,7 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
         intrusion = score_study_intrusion(intrusion_tests, models=current_k, seed=cfg.stat_seed)
         if not intrusion.empty:
             outputs.write_tables(out, {"intrusion.csv": intrusion})
+            outputs.write_intrusion_figure(out / "figures", intrusion, tables.summary_table(alignment))
     doc_of = study.kept.set_index("paragraph_id")["doc_id"]
     outputs.write_reference_tables(out, labels, doc_of)
     outputs.write_figures(

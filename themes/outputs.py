@@ -99,3 +99,11 @@ def write_explorers(folder: Path, scorers: tables.Scorers, *, texts: pd.Series, 
             write_explorer(
                 runs[0].model, folder / f"{name}.html", texts=texts, labels=labels, plotly_js="shared"
             )
+
+
+def write_intrusion_figure(folder: Path, intrusion: pd.DataFrame, summary: pd.DataFrame) -> None:
+    """Word-intrusion precision against mean AUC, per model, with the table behind it."""
+    from .report import intrusion_beside_auc
+
+    table = intrusion_beside_auc(intrusion, summary)
+    plots.save_figure(plots.figure_intrusion_vs_auc(table), folder / "intrusion_vs_auc", table)

@@ -307,3 +307,31 @@ def figure_histogram(values, *, bins: int = 20, xlabel: str = "", title: str = "
     ax[0, 0].set_ylabel("paragraphs")
     ax[0, 0].set_title(title, fontsize=9)
     return fig
+
+
+def figure_intrusion_vs_auc(table: pd.DataFrame):
+    """Word-intrusion precision (with its interval) against mean AUC for the reference, one point
+    per model (columns of :func:`themes.report.intrusion_beside_auc`)."""
+    fig, axes = new_figure(1, 1, width=6.5, height=4.5)
+    ax = axes[0, 0]
+    x, y = table["word_share_correct"].to_numpy(float), table["auc_mean"].to_numpy(float)
+    err = np.vstack([x - table["word_ci_low"].to_numpy(float), table["word_ci_high"].to_numpy(float) - x])
+    ax.errorbar(x, y, xerr=err, fmt="o", ms=5, capsize=2, color="#4c72b0", ecolor="#9aa5b1")
+    for xi, yi, name in zip(x, y, table["model"], strict=True):
+        ax.annotate(name, (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=7)
+    ax.set_xlabel("word intrusion: model precision (share of answers finding the intruder)")
+    ax.set_ylabel("mean ROC AUC against the hand labels")
+    ax.set_xlim(0, 1.02)
+    return fig
+
+
+def figure_convergence(trace, *, ylabel: str = "log-likelihood", title: str = ""):
+    """A sampler's trace: ``trace`` is an array of (iteration, value) rows."""
+    trace = np.asarray(trace, dtype=float)
+    fig, axes = new_figure(1, 1, width=6.5, height=3.5)
+    ax = axes[0, 0]
+    ax.plot(trace[:, 0], trace[:, 1], marker="o", ms=3, color="#4c72b0")
+    ax.set_xlabel("Gibbs sweep")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=9)
+    return fig

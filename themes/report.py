@@ -97,3 +97,38 @@ def discussion(alignment: pd.DataFrame, summary: pd.DataFrame, *, rules: Rules =
                 text += f"; {base} {format_auc(part.loc[base])}"
         lines.append(text + ".")
     return "\n".join(lines)
+
+
+def keyword_model_comparison(
+    alignment: pd.DataFrame, *, model: str = "keyatm", baseline: str = "keywords"
+) -> str:
+    """Whether a keyword-assisted model beats counting its own seed words, theme by theme."""
+    a = alignment.set_index(["model", "theme"])
+    themes = list(dict.fromkeys(alignment["theme"]))
+    if model not in a.index.get_level_values(0) or baseline not in a.index.get_level_values(0):
+        return f"`{model}` or `{baseline}` is not in the results."
+    wins = [t for t in themes if a.at[(model, t), "auc_mean"] > a.at[(baseline, t), "auc_mean"]]
+    mean_model = a.loc[model, "auc_mean"].mean()
+    mean_base = a.loc[baseline, "auc_mean"].mean()
+    verdict = "beats" if mean_model > mean_base else "does not beat"
+    lines = [
+        f"`{model}` {verdict} counting the seed words: mean AUC {mean_model:.2f} against "
+        f"{mean_base:.2f} for `{baseline}`. It scores higher on {len(wins)} of {len(themes)} themes"
+        + (f" ({', '.join(wins)})." if wins else "."),
+        "",
+    ]
+    for t in themes:
+        lines.append(
+            f"- **{t}**: `{model}` {format_auc(a.loc[(model, t)])} ({a.at[(model, t), 'verdict']}), "
+            f"`{baseline}` {format_auc(a.loc[(baseline, t)])}."
+        )
+    return "\n".join(lines)
+
+
+def intrusion_beside_auc(intrusion: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """Per model: word-intrusion precision, topic-intrusion share, their intervals, and mean AUC."""
+    wide = intrusion.pivot(index="model", columns="task", values=["share_correct", "ci_low", "ci_high"])
+    wide.columns = [f"{task}_{value}" for value, task in wide.columns]
+    out = wide.join(summary.set_index("model")[["auc_mean", "themes_recovered"]], how="left")
+    order = [m for m in summary["model"] if m in out.index]
+    return out.loc[order].reset_index()
