@@ -5,9 +5,9 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
-from themes import corpus, io
+from themes import corpus, files
 from themes.corpus import (
     CleaningRules,
     Document,
@@ -226,7 +226,7 @@ def test_the_paragraph_table_has_its_columns_and_stable_unique_ids(real_paragrap
     assert real_paragraphs["paragraph_id"].is_unique
     assert set(real_paragraphs["status"]) == {"kept", "dropped", "duplicate"}
     committed = (ROOT / "data" / "processed" / "paragraphs.csv").read_text(encoding="utf-8")
-    assert io.csv_text(real_paragraphs) == committed
+    assert files.csv_text(real_paragraphs) == committed
 
 
 def test_a_changed_raw_file_fails_its_checksum(tmp_path):

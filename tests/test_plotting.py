@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
 
-from themes import io, plotting
+from themes import files, plotting
 
 
 def bar_widths(ax) -> list[float]:
@@ -93,14 +93,14 @@ def test_saved_figures_are_byte_identical_and_carry_their_numbers(tmp_path):
 
 def test_writes_are_whole_or_nothing(tmp_path, monkeypatch):
     target = tmp_path / "table.csv"
-    io.write_text(target, "old\n")
+    files.write_text(target, "old\n")
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(io.os, "replace", broken)
+    monkeypatch.setattr(files.os, "replace", broken)
     try:
-        io.write_text(target, "new\n")
+        files.write_text(target, "new\n")
     except OSError:
         pass
     assert target.read_text() == "old\n"

@@ -18,7 +18,7 @@ from .registry import MODELS
 
 
 def _cmd_corpus(args: argparse.Namespace) -> int:
-    from . import corpus, io
+    from . import corpus, files
 
     project = Project(Path(args.root))
     source = Path(args.path) if args.path else project.raw
@@ -32,8 +32,8 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     for w in caught:
         print(f"themes corpus: warning: {w.message}", file=sys.stderr)
     summary = corpus.summarize(table)
-    io.write_csv(out / "paragraphs.csv", table)
-    io.write_csv(out / "paragraph_summary.csv", summary)
+    files.write_csv(out / "paragraphs.csv", table)
+    files.write_csv(out / "paragraph_summary.csv", summary)
     print(summary.to_string(index=False))
     print(f"wrote {out / 'paragraphs.csv'} ({int((table['status'] == 'kept').sum())} kept paragraphs)")
     return 0
@@ -89,7 +89,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 def _cmd_fit_corpus(args: argparse.Namespace) -> int:
     """``themes fit --corpus PATH``: any corpus, no study folder; topics, shares and the model to --out."""
-    from . import io as files
+    from . import files
     from .models import TopicModel
     from .reference import read_seed_words
     from .registry import get_spec
@@ -146,7 +146,7 @@ def _cmd_intrusion_create(args: argparse.Namespace) -> int:
 
 
 def _cmd_intrusion_score(args: argparse.Namespace) -> int:
-    from . import io as files
+    from . import files
     from .intrusion_scores import score_intrusion_test
 
     scores = score_intrusion_test(args.folder, word_answers=args.word, topic_answers=args.topic)
@@ -160,8 +160,7 @@ def _cmd_intrusion_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from . import corpus
-    from . import io as files
+    from . import corpus, files
     from .errors import ModelError
     from .persist import load_scorer
     from .registry import model_names

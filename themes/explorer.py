@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from scipy.spatial.distance import pdist, squareform
 from sklearn.manifold import ClassicalMDS
 
-from . import io as files
+from . import files
 from .alignment import Comparison, compare
 from .errors import ThemesError
 from .models import TopicModel

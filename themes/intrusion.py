@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import io as files
+from . import files
 from .errors import ThemesError
 
 TASKS = ("word", "topic")

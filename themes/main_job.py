@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import io as files
-from . import outputs, selection, tables
+from . import files, outputs, selection, tables
 from .intrusion_scores import score_study_intrusion
 from .manifest import build_manifest
 from .registry import MODELS

@@ -13,8 +13,7 @@ from pathlib import Path
 import pandas as pd
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from . import __version__, selection
-from . import io as files
+from . import __version__, files, selection
 from .models import library_versions
 from .project import Project
 from .rules import RULES

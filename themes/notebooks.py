@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import io
+from . import files
 from .errors import ThemesError
 
 NOTEBOOK_TIMEOUT = 600
@@ -93,7 +93,7 @@ def execute_notebook(
         raise NotebookError(f"{path}: a cell failed ({last[-1] if last else 'unknown error'}).") from None
     nb = scrub(nb)
     if write:
-        io.write_text(path, nbformat.writes(nb) + "\n")
+        files.write_text(path, nbformat.writes(nb) + "\n")
     return nb
 
 

@@ -1,6 +1,6 @@
 """Writing a study's results: tables, the reference-set tables, figures and the saved models.
 
-Every file goes through ``themes.io`` (whole or not at all, byte-stable) into the folder the
+Every file goes through ``themes.files`` (whole or not at all, byte-stable) into the folder the
 main job stages; figures are drawn by ``themes.plotting`` from the same tables written beside
 them.
 """
@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import io as files
+from . import files, reference, tables
 from . import plotting as plots
-from . import reference, tables
 from .persist import save_scorer
 from .scoring import TopicScorer
 

@@ -19,8 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from . import io as files
+from . import __version__, files
 from .errors import ModelError
 
 FORMAT = "themes.TopicModel"

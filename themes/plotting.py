@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
 
-from . import io
+from . import files
 
 _RC = {
     "svg.hashsalt": "themes",
@@ -61,8 +61,8 @@ def save_figure(fig, stem: str | Path, data: pd.DataFrame) -> list[Path]:
         for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
             buffer = _io.BytesIO()
             fig.savefig(buffer, format=fmt, metadata=meta)
-            written.append(io.write_bytes(stem.with_suffix(f".{fmt}"), buffer.getvalue()))
-    written.append(io.write_csv(stem.with_suffix(".csv"), data))
+            written.append(files.write_bytes(stem.with_suffix(f".{fmt}"), buffer.getvalue()))
+    written.append(files.write_csv(stem.with_suffix(".csv"), data))
     return written
 
 

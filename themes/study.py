@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import corpus, reference
-from . import io as files
+from . import corpus, files, reference
 from .errors import SeedWordsWarning, ThemesError
 from .models import TopicModel
 from .project import Project
