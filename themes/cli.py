@@ -194,6 +194,8 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
         config=StudyConfig(n_jobs=args.jobs),
         notebooks=not args.no_notebooks,
         progress=sys.stderr.isatty(),
+        scheduler=args.scheduler,
+        dask_workers=args.dask_workers,
     )
     chosen = ", ".join(f"{m} K={k}" for m, k in manifest["selection"]["chosen_K"].items())
     print(f"rebuilt {len(manifest['outputs'])} outputs in {Path(args.root) / 'results'} (chosen: {chosen})")
@@ -279,6 +281,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="joblib workers for the K sweep (default 1; results do not depend on it)",
     )
     p.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
+    dask = p.add_mutually_exclusive_group()
+    dask.add_argument("--scheduler", help="run the fits on a running Dask scheduler (tcp://HOST:PORT)")
+    dask.add_argument(
+        "--dask-workers",
+        type=int,
+        help="run the fits on a local Dask cluster of this many worker processes, closed after",
+    )
     p.set_defaults(func=_cmd_reproduce)
 
     p = sub.add_parser("verify", help="rebuild in a temporary folder and compare with the committed results")

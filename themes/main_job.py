@@ -149,19 +149,30 @@ def reproduce(
     config: StudyConfig = StudyConfig(),
     notebooks: bool = True,
     progress: bool = True,
+    scheduler: str | None = None,
+    dask_workers: int | None = None,
 ) -> dict:
-    """Rebuild everything from ``data/``: paragraphs, agreement, results/ and the notebooks."""
+    """Rebuild everything from ``data/``: paragraphs, agreement, results/ and the notebooks.
+
+    With ``scheduler`` (a Dask scheduler's address) or ``dask_workers`` (a local cluster of
+    that many processes, closed after) the fits run on that cluster; the results are the same.
+    """
+    from .cluster import connect, dask_backend
+
     project = project_paths(root)
-    table = build_corpus(project, rules=config.cleaning)
-    study = load_study(project, config=config, paragraphs=table)
-    write_agreement(study)
-    staged = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=project.root))
-    try:
-        manifest = run_study(study, staged, progress=progress)
-        replace_folder(staged, project.results)
-    finally:
-        if staged.exists():
-            shutil.rmtree(staged)
+    # the cluster first, so that an unreachable scheduler fails before anything is written
+    with connect(scheduler=scheduler, n_workers=dask_workers) as client:
+        table = build_corpus(project, rules=config.cleaning)
+        study = load_study(project, config=config, paragraphs=table)
+        write_agreement(study)
+        staged = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=project.root))
+        try:
+            with dask_backend(client, scatter=study.matrices.values()):
+                manifest = run_study(study, staged, progress=progress)
+            replace_folder(staged, project.results)
+        finally:
+            if staged.exists():
+                shutil.rmtree(staged)
     if notebooks:
         from .notebooks import run_notebooks
 

@@ -16,6 +16,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from . import selection
+from .cluster import dask_active
 from .errors import ModelError, SeedWordsWarning
 from .models import TopicModel, check_k
 from .registry import get_spec
@@ -57,6 +58,8 @@ def fit_models(
     for task in tasks:
         check_k(task.k, matrices[get_spec(task.model).vectorizer].shape[0])
     jobs = (delayed(fit_task)(t, matrices[get_spec(t.model).vectorizer], seed_words) for t in tasks)
+    if dask_active():
+        n_jobs = -1  # on a Dask cluster (themes.cluster.dask_backend): every worker of it
     out = []
     with tqdm(total=len(tasks), desc=desc, disable=None if progress else True, leave=False) as bar:
         for model in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
@@ -123,7 +126,8 @@ def run_sweep(
         Plain models of :data:`themes.registry.MODELS`.
     k_range, seeds : sequence of int
     n_jobs : int
-        joblib workers; results do not depend on it.
+        joblib workers; results do not depend on it. Inside :func:`themes.cluster.dask_backend`
+        every worker of the Dask cluster is used instead.
     """
     for name in models:
         if get_spec(name).seeded:
