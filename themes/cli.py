@@ -185,6 +185,14 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .scaffold import init_study
+
+    project = init_study(args.folder, args.themes, corpus=args.corpus)
+    print(f"wrote a new study to {project.root}; its README.md lists the next steps")
+    return 0
+
+
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from .main_job import reproduce
     from .study import StudyConfig
@@ -272,6 +280,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True, help="a model name of results/paragraph_scores.csv")
     p.add_argument("files", nargs="+", help="UTF-8 text files (or .csv/.jsonl tables with id and text)")
     p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser("init", help="start a study of your own in a new folder: layout, codebook, templates")
+    p.add_argument("folder", help="a new (or empty) folder for the study")
+    p.add_argument("--themes", required=True, help="comma-separated theme names, e.g. fire,conflict")
+    p.add_argument("--corpus", help="a folder of .txt files or a .csv/.jsonl/.parquet table to copy in")
+    p.set_defaults(func=_cmd_init)
 
     p = sub.add_parser("reproduce", help="rebuild every table, figure and notebook from data/")
     p.add_argument(

@@ -46,9 +46,14 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
     extra_tasks = [
         FitTask(name, study.model_k(name, selected), seed)
         for name in MODELS
-        if name not in cfg.sweep_models
+        if name not in cfg.sweep_models and (study.seed_words or not MODELS[name].seeded)
         for seed in cfg.seeds
     ]
+    if not study.seed_words:
+        skipped = ", ".join(n for n, spec in MODELS.items() if spec.seeded)
+        say(
+            f"themes: no seed words in {study.project.seed_words}: the seeded models ({skipped}) are skipped."
+        )
     extra = fit_models(
         extra_tasks,
         study.matrices,
@@ -67,6 +72,8 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
     fits_by_model = sweep.chosen_fits()
     for fit in extra:
         fits_by_model.setdefault(fit.name, []).append(fit)
+    if labels is None:
+        return run_without_labels(study, out, sweep, fits_by_model, models_table)
     scorers: dict = {
         name: [TopicScorer.from_model(f, labels, seeded=MODELS[name].seeded) for f in fits_by_model[name]]
         for name in MODELS
@@ -126,6 +133,84 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
         out / "explorer", scorers, texts=study.kept.set_index("paragraph_id")["text"], labels=labels
     )
     manifest = build_manifest(study, out, sweep.chosen, fits_by_model)
+    files.write_json(out / "MANIFEST.json", manifest)
+    return manifest
+
+
+def say(line: str) -> None:
+    """One line for the user on standard error (what the main job skipped and why)."""
+    import sys
+
+    print(line, file=sys.stderr)
+
+
+LABELLED_OUTPUTS = (
+    "alignment.csv, summary.csv, k_sensitivity.csv, failures.csv, alignment_by_seed.csv, "
+    "reference/, the supervised and confound baselines, the association and score figures"
+)
+
+
+def run_without_labels(
+    study: Study, out: Path, sweep, fits_by_model: dict, models_table: pd.DataFrame
+) -> dict:
+    """The main job's outputs that need no hand labels, for a study whose labels are not made yet.
+
+    Writes the sweep and fit tables, the topics (plain models' topics unmatched, "other"; seeded
+    models' theme topics named), top-word and sweep figures, an explorer per model (no theme
+    overlay), the saved models and the manifest; ``paragraph_scores.csv`` holds the models whose
+    theme scores need no labels (seeded models and the seed-word counts). Intrusion tests are
+    offered in their place: scored into ``intrusion.csv`` when answered, else their command is given.
+    """
+    from .alignment import topic_theme_scores
+    from .plotting import figure_k_sweep, figure_stability, figure_top_words, save_figure
+
+    scorers: dict = {}
+    for name, fits in fits_by_model.items():
+        model, seeded = fits[0], MODELS[name].seeded
+        matching = {t: (t if seeded and t in model.topic_names else None) for t in study.themes}
+        scorers[name] = [
+            TopicScorer(model, pd.DataFrame(), matching, topic_theme_scores(model, matching), seeded)
+        ]
+    if study.seed_words:
+        scorers["keywords"] = [KeywordScorer.from_matrix(study.dtm, study.seed_words)]
+    themed = {n: r for n, r in scorers.items() if not isinstance(r[0], TopicScorer) or r[0].seeded}
+    named = {
+        "models.csv": models_table,
+        "model_sweep.csv": sweep.summary,
+        "model_selection.csv": sweep.chosen,
+        "topics.csv": tables.topics_table(scorers),
+        "vocabulary.csv": tables.vocabulary_table(study.dtm),
+    }
+    if themed:
+        named["paragraph_scores.csv"] = tables.paragraph_scores(themed, study.themes)
+    outputs.write_tables(out, named)
+    figures = out / "figures"
+    save_figure(figure_k_sweep(sweep.summary, sweep.selected), figures / "k_sweep", sweep.summary)
+    stability = sweep.summary[["model", "K", "seeds", "stability_mean", "stability_se"]]
+    save_figure(figure_stability(sweep.summary, sweep.selected), figures / "stability", stability)
+    for name, (sc,) in scorers.items():
+        if isinstance(sc, TopicScorer):
+            words = tables.top_words_table(sc.model, sc.matching)
+            title = f"{name}: top words per topic (K={sc.model.k}, seed {sc.model.seed})"
+            save_figure(figure_top_words(words, title=title), figures / f"top_words_{name}", words)
+    outputs.save_scorers(out / "models", scorers)
+    texts = study.kept.set_index("paragraph_id")["text"]
+    outputs.write_explorers(out / "explorer", scorers, texts=texts, labels=None)
+    tests = study.project.reference / "intrusion"
+    k_of = {n: r[0].model.k for n, r in scorers.items() if isinstance(r[0], TopicScorer)}
+    intrusion = (
+        score_study_intrusion(tests, models=k_of, seed=study.config.stat_seed) if tests.is_dir() else None
+    )
+    if intrusion is not None and not intrusion.empty:
+        outputs.write_tables(out, {"intrusion.csv": intrusion})
+    root = study.project.root
+    offer = [f"themes --root {root} intrusion create --model {n}" for n in k_of if not (tests / n).is_dir()]
+    note = f"no hand labels ({study.project.labels} does not exist): skipped {LABELLED_OUTPUTS}."
+    say(f"themes: {note}")
+    if offer:
+        say(f"themes: check the topics with intrusion tests instead, e.g. {offer[0]}")
+    manifest = build_manifest(study, out, sweep.chosen, fits_by_model)
+    manifest["labels"] = {"present": False, "note": note, "intrusion_tests_to_create": offer}
     files.write_json(out / "MANIFEST.json", manifest)
     return manifest
 

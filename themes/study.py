@@ -228,11 +228,13 @@ def load_study(
     *,
     config: StudyConfig = StudyConfig(),
     paragraphs: pd.DataFrame | None = None,
-    labels_required: bool = True,
+    labels_required: bool = False,
 ) -> Study:
     """Read and validate every input of a project's study and vectorize the kept paragraphs.
 
     ``project`` is a project folder (``data/raw``, ``data/reference``) or its :class:`Project`.
+    A study without ``labels.csv`` (one just made by ``themes init``) has ``labels`` None unless
+    ``labels_required``; a seed-word file whose every list is empty gives no seed words (``{}``).
     """
     if not isinstance(project, Project):
         project = project_paths(project)
@@ -245,7 +247,11 @@ def load_study(
     c1, c2 = project.reference / "labels_coder1.csv", project.reference / "labels_coder2.csv"
     if c1.exists() and c2.exists():
         coders = tuple(reference.load_labels(c, themes=themes, paragraph_ids=ids) for c in (c1, c2))
-    seed_words = reference.read_seed_words(project.seed_words, themes=themes)
+    from .scaffold import seed_words_empty
+
+    seed_words = {}
+    if not seed_words_empty(project.seed_words):
+        seed_words = reference.read_seed_words(project.seed_words, themes=themes)
     return make_study(
         table,
         themes=themes,
