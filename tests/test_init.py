@@ -1,0 +1,131 @@
+"""`themes init`: a study of one's own, and the main job on it before any hand labels exist.
+
+The corpus is one the project has never seen: the Lee news corpus of gensim's test data.
+"""
+
+import json
+from pathlib import Path
+
+import gensim
+import nbformat
+import pandas as pd
+import pytest
+
+from themes import documents, reference
+from themes.cli import main
+from themes.main_job import reproduce
+from themes.scaffold import LABELS_TEMPLATE, init_study
+from themes.study import StudyConfig, load_study
+
+LEE = Path(gensim.__file__).parent / "test" / "test_data" / "lee_background.cor"
+SEED_WORDS = "fire: [bushfire, firefighters, blaze]\nconflict: [israeli, palestinian, attack]\n"
+
+
+def lee_articles(n: int) -> list[str]:
+    return [line.strip() for line in LEE.read_text(encoding="utf-8").splitlines()[:n]]
+
+
+@pytest.fixture
+def lee_folder(tmp_path):
+    folder = tmp_path / "lee"
+    folder.mkdir()
+    for i, text in enumerate(lee_articles(60)):
+        (folder / f"lee_{i:03d}.txt").write_text(text + "\n", encoding="utf-8")
+    return folder
+
+
+def test_init_writes_a_study_that_reads_back(tmp_path, lee_folder, capsys):
+    study = tmp_path / "study"
+    assert main(["init", str(study), "--themes", "fire,conflict", "--corpus", str(lee_folder)]) == 0
+    ref = study / "data" / "reference"
+    assert reference.read_themes(ref / "codebook.md") == ["fire", "conflict"]
+    assert "**Definition.**" in (ref / "codebook.md").read_text(encoding="utf-8")
+    provenance = documents.read_provenance(study / "data" / "raw")
+    assert len(provenance) == 60
+    copied = study / "data" / "raw" / provenance["file"].iloc[7]
+    assert documents.sha256_file(copied) == provenance["sha256"].iloc[7]
+    assert copied.read_bytes() == (lee_folder / copied.name).read_bytes()
+    template = pd.read_csv(ref / LABELS_TEMPLATE, dtype=str, keep_default_na=False)
+    kept = pd.read_csv(study / "data" / "processed" / "paragraphs.csv").query("status == 'kept'")
+    assert list(template.columns) == ["paragraph_id", "fire", "conflict"]
+    assert template["paragraph_id"].tolist() == kept["paragraph_id"].tolist()
+    assert (template[["fire", "conflict"]] == "").all().all()
+    nb = nbformat.read(study / "notebooks" / "01_corpus.ipynb", as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert 'ROOT = ".."' in params.source
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    # before any label or seed word: no labels, no seed words, and the study still loads
+    loaded = load_study(study)
+    assert loaded.labels is None and loaded.seed_words == {}
+
+
+def test_init_copies_a_table_corpus(tmp_path):
+    table = tmp_path / "news.csv"
+    pd.DataFrame({"id": ["a/1", "b 2", "c"], "text": lee_articles(3)}).to_csv(table, index=False)
+    project = init_study(tmp_path / "study", ["fire", "conflict"], corpus=table)
+    provenance = documents.read_provenance(project.raw)
+    assert provenance["doc_id"].tolist() == ["a/1", "b 2", "c"]
+    assert provenance["file"].tolist() == ["a_1.txt", "b_2.txt", "c.txt"]
+    assert (project.raw / "c.txt").read_text(encoding="utf-8") == lee_articles(3)[2]
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--themes", "fire,conflict"], "is not empty"),
+        (["--themes", "Fire,conflict"], "'Fire'"),
+        (["--themes", "fire,fire"], "more than once"),
+    ],
+)
+def test_init_refuses_bad_input_in_one_line(tmp_path, capsys, argv, needle):
+    study = tmp_path / "study"
+    if needle == "is not empty":
+        study.mkdir()
+        (study / "notes.txt").write_text("mine\n", encoding="utf-8")
+    assert main(["init", str(study), *argv]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not study.exists() or [p.name for p in study.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.slow
+def test_main_job_without_labels_on_an_unseen_corpus(tmp_path, lee_folder, capsys):
+    study = tmp_path / "study"
+    assert main(["init", str(study), "--themes", "fire,conflict", "--corpus", str(lee_folder)]) == 0
+    (study / "data" / "reference" / "seed_words.yml").write_text(SEED_WORDS, encoding="utf-8")
+    config = StudyConfig(seeds=(0,), k_range=(3, 4), n_boot=10, n_perm=10)
+    manifest = reproduce(study, config=config, notebooks=False, progress=False)
+
+    err = capsys.readouterr().err
+    assert "no hand labels" in err and "intrusion create --model" in err
+    assert manifest["labels"]["present"] is False and manifest["labels"]["intrusion_tests_to_create"]
+    results = study / "results"
+    on_disk = json.loads((results / "MANIFEST.json").read_text(encoding="utf-8"))
+    assert on_disk["labels"] == manifest["labels"]
+    assert not (results / "alignment.csv").exists() and not (results / "summary.csv").exists()
+    # the README's output contract, for the files that need no labels
+    models = pd.read_csv(results / "models.csv")
+    assert list(models.columns[:7]) == [
+        "model",
+        "K",
+        "seed",
+        "coherence_npmi",
+        "coherence_cv",
+        "diversity",
+        "stability",
+    ]
+    scores = pd.read_csv(results / "paragraph_scores.csv")
+    assert list(scores.columns) == ["paragraph_id", "model", "fire", "conflict"]
+    assert set(scores["model"]) == {"lda_seeded", "nmf_seeded", "keyatm", "keywords"}
+    assert scores[["fire", "conflict"]].stack().between(0, 1).all()
+    topics = pd.read_csv(results / "topics.csv")
+    assert {"model", "topic", "matched_theme", "top_words"} <= set(topics.columns)
+    seeded = topics[topics["model"] == "nmf_seeded"]
+    assert seeded.set_index("topic").loc["conflict", "matched_theme"] == "conflict"
+    assert "israeli" in seeded.set_index("topic").loc["conflict", "top_words"]
+    assert (topics.loc[topics["model"] == "lda_sklearn", "matched_theme"] == "other").all()
+    for name in ("lda_sklearn", "nmf_seeded"):
+        assert (results / "explorer" / f"{name}.html").stat().st_size > 1000
+        assert (results / "figures" / f"top_words_{name}.png").exists()
+        assert (results / "models" / name / "model.json").exists()
+    assert (results / "explorer" / "plotly.min.js").exists()
