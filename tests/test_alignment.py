@@ -129,3 +129,29 @@ def test_compare_gives_matching_scores_and_metrics_as_tables(planted):
     # a label table that shares no paragraph with the model is refused in one line
     with pytest.raises(th.LabelError, match="no paragraph of the model has a label row"):
         th.compare(model, labels.set_axis([f"x{i}" for i in range(len(labels))]))
+
+
+def test_keyword_baseline_on_the_models_vocabulary_counts_only_words_the_models_can_use(planted):
+    dtm, _ = planted
+    vec = dtm.vectorizer  # the planted vocabulary has "ocean" but not "submarine"
+    words = {"sea": ["ocean", "submarine"], "farm": ["barley"]}
+    texts = ["submarine submarine ocean barley"]
+    every = baselines.keyword_scores(texts, ["x"], vec, words)
+    vocab = baselines.keyword_scores(texts, ["x"], vec, words, vocabulary_only=True)
+    assert every.loc["x"].tolist() == pytest.approx([3 / 4, 1 / 4])
+    assert vocab.loc["x"].tolist() == pytest.approx([1 / 2, 1 / 2])
+
+
+def test_confound_baselines_match_documents_and_score_length(planted):
+    from themes.scoring import ConfoundScorer
+
+    dtm, labels = planted  # each planted group is its own document: the document baseline is perfect
+    document = ConfoundScorer.from_documents(dtm, labels)
+    assert document.matching == {g: f"document_{g}" for g in labels.columns}
+    assert (document.scores.to_numpy() == labels.loc[document.scores.index].to_numpy()).all()
+    assert document.matched and document.decide(document.scores).equals(labels.loc[document.scores.index])
+    length = ConfoundScorer.from_lengths(dtm, labels)
+    assert (length.scores.nunique(axis=1) == 1).all() and length.scores.to_numpy().max() == 1.0
+    assert not length.matched and length.threshold == length.scores.iloc[:, 0].median()
+    with pytest.raises(th.ModelError, match="scores no new text"):
+        length.predict(["ocean"])

@@ -16,20 +16,27 @@ from .vectorize import DocumentTermMatrix, Vectorizer
 
 
 def keyword_scores(
-    texts: list[str], ids: list[str], vectorizer: Vectorizer, seed_words: dict[str, list[str]]
+    texts: list[str],
+    ids: list[str],
+    vectorizer: Vectorizer,
+    seed_words: dict[str, list[str]],
+    *,
+    vocabulary_only: bool = False,
 ) -> pd.DataFrame:
     """The seed words alone: each theme's share of a paragraph's seed-word occurrences.
 
-    Words are analysed like the corpus (lower case, stems) but are not limited to the
-    modelling vocabulary, so a seed word too rare for ``min_df`` still counts. A paragraph
-    with no seed word scores 0 on every theme.
+    Words are analysed like the corpus (lower case, stems). By default they are not limited
+    to the modelling vocabulary, so a seed word too rare for ``min_df`` still counts; with
+    ``vocabulary_only`` only the seed words the topic models can use count (the baseline on
+    equal terms with the seeded models). A paragraph with no seed word scores 0 on every theme.
     """
     analyzer = vectorizer.analyzer_
     owner = {}
     for theme, words in seed_words.items():
         for word in words:
             for term in analyzer.stems(analyzer.words(word)):
-                owner.setdefault(term, theme)
+                if not vocabulary_only or term in vectorizer.vocabulary_:
+                    owner.setdefault(term, theme)
     counts = np.zeros((len(texts), len(seed_words)))
     index = {t: j for j, t in enumerate(seed_words)}
     for i, text in enumerate(texts):
@@ -69,3 +76,26 @@ def supervised_scores(
             supervised_classifier(seed), X, y, groups=groups, cv=cv, method="predict_proba"
         )[:, 1]
     return pd.DataFrame(out, index=pd.Index(dtm.paragraph_ids, name="paragraph_id"))
+
+
+def document_indicators(paragraph_ids: list[str], document_ids: list[str]) -> pd.DataFrame:
+    """A 0/1 column per source document: which document each paragraph comes from.
+
+    Matched to the themes like topics are, it shows how much of a score a model could get by
+    telling the sources apart, without any theme content.
+    """
+    docs = sorted(set(document_ids))
+    values = np.array([[float(d == doc) for doc in docs] for d in document_ids])
+    return pd.DataFrame(
+        values, index=pd.Index(paragraph_ids, name="paragraph_id"), columns=[f"document_{d}" for d in docs]
+    )
+
+
+def length_scores(dtm: DocumentTermMatrix, themes: list[str]) -> pd.DataFrame:
+    """Every theme scored by the paragraph's length alone (analysed words over the longest's)."""
+    analyzer = dtm.vectorizer.analyzer_
+    words = np.array([len(analyzer.words(t)) for t in dtm.texts], dtype=float)
+    share = words / words.max() if words.max() > 0 else words
+    return pd.DataFrame(
+        {theme: share for theme in themes}, index=pd.Index(dtm.paragraph_ids, name="paragraph_id")
+    )

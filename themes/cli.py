@@ -163,12 +163,16 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from . import corpus, files
     from .errors import ModelError
     from .persist import load_scorer
-    from .registry import model_names
+    from .registry import CONFOUNDS, model_names
     from .study import project_paths
 
     project = project_paths(args.root)
     if args.model not in model_names():
         raise ModelError(f"unknown model {args.model!r}; choose one of {', '.join(model_names())}.")
+    if args.model in CONFOUNDS:
+        raise ModelError(
+            f"the {args.model} baseline describes the study's paragraphs only; it scores no new text."
+        )
     saved = project.results / "models" / args.model
     if not saved.is_dir():
         raise ModelError(
@@ -213,14 +217,11 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from . import verify
 
-    report = verify.verify(args.root, n_jobs=args.jobs, progress=sys.stderr.isatty())
-    print(report.to_string(index=False))
-    bad = report[~report["verdict"].isin(verify.PASSING)]
-    if len(bad):
-        print(f"DRIFT: {len(bad)} of {len(report)} files differ from the committed results.")
-        return 1
-    print(f"OK: all {len(report)} files match the committed results ({verify.TOLERANCE_TEXT}).")
-    return 0
+    result = verify.verify(
+        args.root, n_jobs=args.jobs, progress=sys.stderr.isatty(), notebooks=not args.no_notebooks
+    )
+    print(verify.format_report(result))
+    return 1 if result.tier == "DRIFT" else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -306,6 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify", help="rebuild in a temporary folder and compare with the committed results")
     p.add_argument("--jobs", type=int, default=1, help="joblib workers for the K sweep (default 1)")
+    p.add_argument("--no-notebooks", action="store_true", help="rebuild and compare the tables only")
     p.set_defaults(func=_cmd_verify)
     return parser
 

@@ -18,7 +18,7 @@ from . import files, outputs, selection, tables
 from .intrusion_scores import score_study_intrusion
 from .manifest import build_manifest
 from .registry import MODELS
-from .scoring import KeywordScorer, SupervisedScorer, TopicScorer
+from .scoring import ConfoundScorer, KeywordScorer, SupervisedScorer, TopicScorer
 from .study import Study, StudyConfig, build_corpus, load_study, project_paths, write_agreement
 from .sweep import FitTask, fit_models, run_sweep
 
@@ -79,6 +79,9 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
         for name in MODELS
     }
     scorers["keywords"] = [KeywordScorer.from_matrix(study.dtm, study.seed_words)]
+    scorers["keywords_vocab"] = [KeywordScorer.from_matrix(study.dtm, study.seed_words, vocabulary_only=True)]
+    scorers["document"] = [ConfoundScorer.from_documents(study.dtm, labels)]
+    scorers["length"] = [ConfoundScorer.from_lengths(study.dtm, labels)]
     scorers["supervised"] = [
         SupervisedScorer.from_matrix(study.dtm, labels, study.duplicate_groups, seed=s) for s in cfg.seeds
     ]

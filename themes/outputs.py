@@ -83,7 +83,8 @@ def write_figures(
 def save_scorers(folder: Path, scorers: tables.Scorers) -> None:
     """Each model's first-seed scorer in ``folder/<name>/``, for scoring new text without refitting."""
     for name, runs in scorers.items():
-        save_scorer(runs[0], folder / name)
+        if runs[0].kind != "confound":
+            save_scorer(runs[0], folder / name)
 
 
 def write_explorers(folder: Path, scorers: tables.Scorers, *, texts: pd.Series, labels: pd.DataFrame) -> None:

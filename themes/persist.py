@@ -309,6 +309,7 @@ def save_scorer(scorer, path) -> Path:
         record["vectorizer"], arrays = vectorizer_record(scorer.vectorizer)
     if scorer.kind == "keywords":
         record["seed_words"] = scorer.seed_words
+        record["vocabulary_only"] = scorer.vocabulary_only
     if scorer.kind == "supervised":
         record["seed"] = scorer.seed
         record["classifiers"] = {}
@@ -341,7 +342,10 @@ def load_scorer(path):
         return TopicScorer(model, pd.DataFrame(), matching, empty, record["seeded"])
     vectorizer = load_vectorizer(record["vectorizer"], path)
     if record["kind"] == "keywords":
-        return KeywordScorer(vectorizer, {t: record["seed_words"][t] for t in themes}, empty)
+        seed_words = {t: record["seed_words"][t] for t in themes}
+        return KeywordScorer(
+            vectorizer, seed_words, empty, vocabulary_only=record.get("vocabulary_only", False)
+        )
     classifiers = {
         theme: (c["constant"] if "constant" in c else load_estimator(c, path))
         for theme in themes

@@ -107,8 +107,12 @@ _SPECS = (
 )
 MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in _SPECS}
 """Every topic model of the study, by name."""
-BASELINES = ("keywords", "supervised")
-"""Scorers that are not topic models: seed-word counts and a cross-validated classifier."""
+BASELINES = ("keywords", "keywords_vocab", "document", "length", "supervised")
+"""Scorers that are not topic models: seed-word counts (every seed word, and only those in the
+topic models' vocabulary), the source document and the paragraph length (confounds), and a
+cross-validated classifier."""
+CONFOUNDS = ("document", "length")
+"""Baselines that describe the study's paragraphs only (no saved model, no new text)."""
 
 
 def model_names() -> tuple[str, ...]:

@@ -56,6 +56,14 @@ class Rules:
         return f"the theme's share of the seed words > {self.keyword_min_share:g}"
 
     @property
+    def document_rule(self) -> str:
+        return "the paragraph comes from the document matched to the theme"
+
+    @property
+    def length_rule(self) -> str:
+        return "the paragraph is at least as long as the median paragraph"
+
+    @property
     def supervised_rule(self) -> str:
         return f"predicted probability >= {self.supervised_threshold:g}"
 
@@ -87,6 +95,8 @@ class Rules:
             "decision_rules": {
                 "topic": self.topic_rule,
                 "keywords": self.keyword_rule,
+                "document": self.document_rule,
+                "length": self.length_rule,
                 "supervised": self.supervised_rule,
             },
             "verdict_rule": self.verdict_rule,

@@ -40,6 +40,16 @@ class TopicScorer:
     seeded: bool
     rules: Rules = field(default=RULES, repr=False)
     kind = "topic"
+
+    @property
+    def candidates(self) -> pd.DataFrame:
+        """What the themes are matched from (for the matching null): every topic's shares."""
+        return self.model.document_topics
+
+    @property
+    def matched(self) -> bool:
+        return not self.seeded
+
     """Seeded models keep their own theme topics; plain ones are matched on the labels."""
 
     @classmethod
@@ -83,16 +93,32 @@ class KeywordScorer:
     seed_words: dict
     scores: pd.DataFrame
     rules: Rules = field(default=RULES, repr=False)
-    name = "keywords"
+    vocabulary_only: bool = False
     kind = "keywords"
     seed = None
+    matched = False
+
+    @property
+    def name(self) -> str:
+        """``keywords`` (every seed word) or ``keywords_vocab`` (those in the models' vocabulary)."""
+        return "keywords_vocab" if self.vocabulary_only else "keywords"
+
+    @property
+    def candidates(self) -> pd.DataFrame:
+        return self.scores
 
     @classmethod
-    def from_matrix(cls, dtm: DocumentTermMatrix, seed_words: dict, *, rules: Rules = RULES) -> KeywordScorer:
+    def from_matrix(
+        cls, dtm: DocumentTermMatrix, seed_words: dict, *, rules: Rules = RULES, vocabulary_only: bool = False
+    ) -> KeywordScorer:
         scores = baselines.keyword_scores(
-            list(dtm.texts), list(dtm.paragraph_ids), dtm.vectorizer, seed_words
+            list(dtm.texts),
+            list(dtm.paragraph_ids),
+            dtm.vectorizer,
+            seed_words,
+            vocabulary_only=vocabulary_only,
         )
-        return cls(dtm.vectorizer, seed_words, scores, rules)
+        return cls(dtm.vectorizer, seed_words, scores, rules, vocabulary_only)
 
     @property
     def decision_rule(self) -> str:
@@ -104,7 +130,11 @@ class KeywordScorer:
     def predict(self, texts) -> pd.DataFrame:
         dtm = DocumentTermMatrix.from_paragraphs(self.vectorizer, texts)
         return baselines.keyword_scores(
-            list(dtm.texts), list(dtm.paragraph_ids), self.vectorizer, self.seed_words
+            list(dtm.texts),
+            list(dtm.paragraph_ids),
+            self.vectorizer,
+            self.seed_words,
+            vocabulary_only=self.vocabulary_only,
         )
 
 
@@ -120,6 +150,11 @@ class SupervisedScorer:
     rules: Rules = field(default=RULES, repr=False)
     name = "supervised"
     kind = "supervised"
+    matched = False
+
+    @property
+    def candidates(self) -> pd.DataFrame:
+        return self.scores
 
     @classmethod
     def from_matrix(
@@ -160,4 +195,67 @@ class SupervisedScorer:
         return pd.DataFrame(columns, index=pd.Index(dtm.paragraph_ids, name="paragraph_id"))
 
 
-ThemeScorer = TopicScorer | KeywordScorer | SupervisedScorer
+@dataclass(frozen=True, eq=False)
+class ConfoundScorer:
+    """Scores without theme content: the source document (matched to themes like topics are)
+    or the paragraph's length. A model that does no better has found the confound, not the theme.
+    They describe the study's paragraphs only and score no new text.
+    """
+
+    name: str
+    candidates: pd.DataFrame
+    matching: dict
+    scores: pd.DataFrame
+    threshold: float
+    matched: bool
+    rules: Rules = field(default=RULES, repr=False)
+    kind = "confound"
+    seed = None
+
+    @classmethod
+    def from_documents(cls, dtm: DocumentTermMatrix, labels: pd.DataFrame, *, rules: Rules = RULES):
+        """One indicator per source document, matched one to one to the themes on the labels."""
+        indicators = baselines.document_indicators(list(dtm.paragraph_ids), list(dtm.document_ids))
+        y = labels.loc[indicators.index]
+        assoc = pd.DataFrame(
+            alignment.auc_matrix(indicators.to_numpy(), y.to_numpy()),
+            index=indicators.columns,
+            columns=labels.columns,
+        )
+        matching = alignment.match_themes(assoc)
+        scores = pd.DataFrame(
+            {t: indicators[d] if d is not None else 0.0 for t, d in matching.items()}, index=indicators.index
+        )
+        return cls("document", indicators, matching, scores, 0.5, True, rules)
+
+    @classmethod
+    def from_lengths(cls, dtm: DocumentTermMatrix, labels: pd.DataFrame, *, rules: Rules = RULES):
+        """Every theme scored by paragraph length; present from the median length up."""
+        scores = baselines.length_scores(dtm, list(labels.columns))
+        first = scores.iloc[:, 0]
+        return cls(
+            "length",
+            scores,
+            {t: "length" for t in labels.columns},
+            scores,
+            float(first.median()),
+            False,
+            rules,
+        )
+
+    @property
+    def decision_rule(self) -> str:
+        return self.rules.document_rule if self.name == "document" else self.rules.length_rule
+
+    def decide(self, scores: pd.DataFrame) -> pd.DataFrame:
+        return alignment.decisions(scores, self.threshold)
+
+    def predict(self, texts) -> pd.DataFrame:
+        from .errors import ModelError
+
+        raise ModelError(
+            f"the {self.name} baseline describes the study's paragraphs only; it scores no new text."
+        )
+
+
+ThemeScorer = TopicScorer | KeywordScorer | SupervisedScorer | ConfoundScorer

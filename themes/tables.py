@@ -93,12 +93,9 @@ def intervals_and_nulls(
     for name, runs in scorers.items():
         ci = uncertainty.bootstrap_auc([sc.scores for sc in runs], labels, n_boot=n_boot, seed=seed)
         first = runs[0]
-        if isinstance(first, TopicScorer):
-            null = uncertainty.matching_null(
-                first.model.document_topics, labels, n_perm=n_perm, seed=seed, match=not first.seeded
-            )
-        else:
-            null = uncertainty.matching_null(first.scores, labels, n_perm=n_perm, seed=seed, match=False)
+        null = uncertainty.matching_null(
+            first.candidates, labels, n_perm=n_perm, seed=seed, match=first.matched
+        )
         rows.append(ci.merge(null, on="theme").assign(model=name))
     return pd.concat(rows, ignore_index=True)
 
@@ -136,7 +133,7 @@ def alignment_table(
             {
                 **row,
                 "K": first.model.k if topic else np.nan,
-                "matched_topic": (first.matching.get(theme) or "none") if topic else "",
+                "matched_topic": (first.matching.get(theme) or "none") if hasattr(first, "matching") else "",
                 "prevalence": prevalence[theme],
                 "alpha_human": human[theme],
                 "decision_rule": first.decision_rule,
