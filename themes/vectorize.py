@@ -33,15 +33,18 @@ WORD_PATTERN = r"[^\W\d_]+(?:[-'][^\W\d_]+)*"
 # scikit-learn's default, used only by the naive baseline.
 SKLEARN_PATTERN = r"(?u)\b\w\w+\b"
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
-_POSSESSIVE = re.compile(r"(?<=[^\W\d_])'s\b")
-# English contractions become their words, so that the stop list sees "do not", not "don't";
-# other inner apostrophes ("qa'im", "bay'a") belong to transliterated names and stay.
-_CONTRACTIONS = [
-    (re.compile(r"\b(won)'t\b"), "will not"),
-    (re.compile(r"\b(can)'t\b"), "can not"),
-    (re.compile(r"(?<=[^\W\d_])n't\b"), " not"),
-    (re.compile(r"(?<=[^\W\d_])'(?:d|ll|re|ve|m)\b"), ""),
-]
+# Possessives are dropped and English contractions become their words, so that the stop list
+# sees "do not", not "don't"; other inner apostrophes ("qa'im", "bay'a") belong to
+# transliterated names and stay. One pattern, one pass over the text.
+_SHORT_FORMS = re.compile(
+    r"(?<=[^\W\d_])'s\b|\b(won|can)'t\b|(?<=[^\W\d_])(n)'t\b|(?<=[^\W\d_])'(?:d|ll|re|ve|m)\b"
+)
+_LONG_FORMS = {"won": "will not", "can": "can not", "n": " not"}
+
+
+def _long_form(match: re.Match) -> str:
+    short = match.group(1) or match.group(2)
+    return _LONG_FORMS[short] if short else ""
 
 
 class Analyzer:
@@ -59,6 +62,7 @@ class Analyzer:
             vectorizer.extra_stop_words
         )
         self.stem = vectorizer.stem
+        self._strip = vectorizer.token_pattern not in (WORD_PATTERN, SKLEARN_PATTERN)
         self.phraser = phraser
         self._stems: dict[str, str] = {}
         self._stemmer = snowballstemmer.stemmer("english")
@@ -73,12 +77,13 @@ class Analyzer:
     def words(self, text: str) -> list[str]:
         """The text's words: normalised, lower case, without stop words and short tokens."""
         text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
-        text = _POSSESSIVE.sub("", text)
-        for pattern, repl in _CONTRACTIONS:
-            text = pattern.sub(repl, text)
+        if "'" in text:
+            text = _SHORT_FORMS.sub(_long_form, text)
         stop, shortest = self.stop, self.min_token_length
-        stripped = (w.strip("'-") for w in self.token_pattern.findall(text))
-        return [w for w in stripped if len(w) >= shortest and w not in stop]
+        tokens = self.token_pattern.findall(text)
+        if self._strip:  # the package's patterns never start or end a token with ' or -
+            tokens = [w.strip("'-") for w in tokens]
+        return [w for w in tokens if len(w) >= shortest and w not in stop]
 
     def stems(self, words: list[str]) -> list[str]:
         """Each word's term: its Snowball stem (or the word itself without stemming)."""
