@@ -1,17 +1,30 @@
-"""Rebuild the study in a temporary folder and compare it, file by file, with what is committed.
+"""Rebuild the study in a temporary folder and give a scientific verdict, in tiers, on how far
+the rebuilt results agree with the committed ones.
 
-Tables are compared as numbers within a stated tolerance; every other file (figures,
-notebooks, the manifest) byte for byte when the installed packages are the pinned ones of
-``constraints.txt``, since only the same versions promise the same bytes. Elsewhere figures
-are skipped, and notebooks and the manifest are compared on their text content.
+Tiers, per file and for the study, from best to worst:
+
+* **identical**: the same bytes.
+* **equivalent**: every number within the tolerance (``RTOL``, ``ATOL``), text equal. Notebooks
+  are compared on their text outputs, without the run-record cell (it shows the manifest's
+  sha256 and the library versions), numbers at the precision they are printed; the manifest
+  without its environment section and the output hashes of files that are themselves
+  equivalent; a figure (png/svg) follows the CSV drawn beside it.
+* **holds**: some numbers moved beyond the tolerance, but every headline number stays inside
+  its own committed interval (:func:`headline_moves`) and every finding of
+  :mod:`themes.findings` is still true of the rebuilt tables.
+* **DRIFT**: a finding no longer holds, a headline number left its interval, a file is missing
+  or extra, a table's columns changed, or the manifest records other inputs or settings.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import platform
+import re
 import shutil
 import tempfile
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -19,15 +32,28 @@ import nbformat
 import numpy as np
 import pandas as pd
 
+from .findings import check_findings
 from .project import Project
 
 RTOL, ATOL = 1e-4, 1e-6
-TOLERANCE_TEXT = (
-    f"tables: numbers within rtol {RTOL:g} and atol {ATOL:g}, text equal; other files: "
-    "identical bytes where the environment is the pinned one"
-)
-PASSING = ("identical", "within tolerance", "skipped")
+TIERS = ("identical", "equivalent", "holds", "DRIFT")
+PASSING = TIERS[:3]
+TOLERANCE_TEXT = f"numbers within rtol {RTOL:g} and atol {ATOL:g}, text equal"
+FIGURES = (".png", ".svg")
 _TEXT_MIMES = ("text/plain", "text/markdown", "text/html")
+_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+# headline numbers of results/alignment.csv and the committed interval each is held against
+HEADLINES = {
+    "auc_mean": ("auc_ci_low", "auc_ci_high"),
+    "average_precision_mean": "average_precision_sd",
+    "f1_mean": "f1_sd",
+    "alpha_model_mean": "alpha_model_sd",
+}
+
+
+def worst(tiers) -> str:
+    """The worst of some tiers (``identical`` for none)."""
+    return max(tiers, key=TIERS.index, default="identical")
 
 
 def environment_mismatches(constraints: str | Path) -> list[str]:
@@ -52,80 +78,268 @@ def environment_mismatches(constraints: str | Path) -> list[str]:
     return out
 
 
+def _close(x, y) -> np.ndarray:
+    return np.isclose(
+        np.asarray(x, dtype=float), np.asarray(y, dtype=float), rtol=RTOL, atol=ATOL, equal_nan=True
+    )
+
+
 def compare_tables(expected: Path, actual: Path) -> tuple[str, str]:
-    """Compare two CSV tables: same columns and rows, numbers within tolerance, text equal."""
-    a = pd.read_csv(expected, keep_default_na=True)
-    b = pd.read_csv(actual, keep_default_na=True)
+    """Tier and detail for two CSV tables: columns must match; numbers within tolerance and equal
+    text make them equivalent, anything else moved makes them (provisionally) ``holds``."""
+    a, b = pd.read_csv(expected), pd.read_csv(actual)
     if list(a.columns) != list(b.columns):
         return "DRIFT", f"columns differ: {list(a.columns)} vs {list(b.columns)}"
     if a.shape != b.shape:
-        return "DRIFT", f"shape differs: {a.shape} vs {b.shape}"
+        return "holds", f"{len(a)} rows committed, {len(b)} rebuilt"
+    moved = []
     for col in a.columns:
         x, y = a[col], b[col]
         if pd.api.types.is_numeric_dtype(x) and pd.api.types.is_numeric_dtype(y):
-            xv, yv = x.to_numpy(dtype=float), y.to_numpy(dtype=float)
-            close = np.isclose(xv, yv, rtol=RTOL, atol=ATOL, equal_nan=True)
+            close = _close(x, y)
             if not close.all():
-                i = int(np.flatnonzero(~close)[0])
-                return (
-                    "DRIFT",
-                    f"column {col!r} row {i + 2}: {xv[i]!r} vs {yv[i]!r} ({int((~close).sum())} cells)",
-                )
+                diff = np.abs(x.to_numpy(dtype=float) - y.to_numpy(dtype=float))
+                moved.append(f"{col} {int((~close).sum())} cells (max change {np.nanmax(diff[~close]):.3g})")
         else:
             differ = ~((x.astype(str) == y.astype(str)) | (x.isna() & y.isna()))
             if differ.any():
                 i = int(np.flatnonzero(differ.to_numpy())[0])
-                return "DRIFT", f"column {col!r} row {i + 2}: {x.iloc[i]!r} vs {y.iloc[i]!r}"
-    return "within tolerance", ""
+                moved.append(
+                    f"{col} {int(differ.sum())} text cells (row {i + 2}: {x.iloc[i]!r} -> {y.iloc[i]!r})"
+                )
+    if not moved:
+        return "equivalent", ""
+    return "holds", "beyond tolerance: " + "; ".join(moved[:4]) + ("; ..." if len(moved) > 4 else "")
 
 
-def _notebook_text(path: Path) -> list:
-    nb = nbformat.read(path, as_version=4)
+def _last_digit(s: str) -> float:
+    """One unit of the last printed digit of a number in plain notation (0 for other notations)."""
+    if "." not in s or "e" in s.lower():
+        return 0.0
+    return 10.0 ** -len(s.split(".")[1])
+
+
+def _numbers_equivalent(x: str, y: str) -> bool:
+    """Two printed numbers equal within the tolerance, or within the rounding of their printed digits."""
+    slack = max(_last_digit(x), _last_digit(y))
+    return x == y or math.isclose(float(x), float(y), rel_tol=RTOL, abs_tol=ATOL + slack * (1 + 1e-9))
+
+
+def texts_equivalent(x: str, y: str) -> bool:
+    """Text equal apart from numbers, and those equal within tolerance at their printed precision."""
+    if x == y:
+        return True
+    if _NUMBER.split(x) != _NUMBER.split(y):
+        return False
+    return all(_numbers_equivalent(p, q) for p, q in zip(_NUMBER.findall(x), _NUMBER.findall(y), strict=True))
+
+
+def _notebook_text(path: Path) -> list[tuple[str, str, list[str]]]:
     cells = []
-    for cell in nb.cells:
+    for cell in nbformat.read(path, as_version=4).cells:
         outputs = []
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                outputs.append(out.get("text", ""))
-            for mime in _TEXT_MIMES:
-                if mime in out.get("data", {}):
-                    outputs.append(out["data"][mime])
+        if "run_record(" not in cell.source:  # versions and the manifest's sha256: the environment
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "stream":
+                    outputs.append(out.get("text", ""))
+                outputs += [out["data"][m] for m in _TEXT_MIMES if m in out.get("data", {})]
         cells.append((cell.cell_type, cell.source, outputs))
     return cells
 
 
-def _json_without_environment(path: Path) -> dict:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data.pop("environment", None)
-    return data
+def compare_notebooks(expected: Path, actual: Path) -> tuple[str, str]:
+    a, b = _notebook_text(expected), _notebook_text(actual)
+    if [c[:2] for c in a] != [c[:2] for c in b]:
+        return "DRIFT", "the cells' sources differ"
+    differ = [
+        i + 1
+        for i, (x, y) in enumerate(zip(a, b, strict=True))
+        if len(x[2]) != len(y[2]) or not all(texts_equivalent(p, q) for p, q in zip(x[2], y[2], strict=True))
+    ]
+    if not differ:
+        return "equivalent", "text outputs equal apart from the run record; images follow the tables"
+    return "holds", f"text outputs of cells {', '.join(map(str, differ[:6]))} moved beyond tolerance"
 
 
-def compare_file(expected: Path, actual: Path, *, pinned: bool) -> tuple[str, str]:
-    """Verdict and detail for one file present in both trees."""
+def _json_moves(a, b, path: str = "") -> tuple[list[str], list[str]]:
+    """Where two JSON values differ: (numbers beyond tolerance, other differences)."""
+    numbers = (int, float)
+    if isinstance(a, dict) and isinstance(b, dict):
+        moved, other = [], []
+        for key in sorted(a.keys() | b.keys()):
+            if key not in a or key not in b:
+                other.append(f"{path}/{key}")
+            else:
+                m, o = _json_moves(a[key], b[key], f"{path}/{key}")
+                moved += m
+                other += o
+        return moved, other
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        moved, other = [], []
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            m, o = _json_moves(x, y, f"{path}/{i}")
+            moved += m
+            other += o
+        return moved, other
+    if (
+        isinstance(a, numbers)
+        and isinstance(b, numbers)
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
+        return ([] if _close(a, b) else [path or "/"]), []
+    if a is None and b is None or a == b:
+        return [], []
+    return [], [path or "/"]
+
+
+def compare_json(expected: Path, actual: Path) -> tuple[str, str]:
+    moved, other = _json_moves(json.loads(expected.read_bytes()), json.loads(actual.read_bytes()))
+    if not moved and not other:
+        return "equivalent", ""
+    where = (moved + other)[:3]
+    return "holds", f"{len(moved) + len(other)} values moved, e.g. {', '.join(where)}"
+
+
+def compare_manifests(expected: Path, actual: Path, tiers: dict[str, str]) -> tuple[str, str]:
+    """The manifest: equal apart from the environment and the hashes of equivalent outputs.
+
+    ``tiers`` gives every other file's tier. A hash that changed with a file at *holds* makes the
+    manifest *holds*; any other text that differs (inputs, settings, seeds) is DRIFT.
+    """
+    a, b = json.loads(expected.read_bytes()), json.loads(actual.read_bytes())
+    ignored = ("environment", "outputs")
+    moved, other = _json_moves(
+        {k: v for k, v in a.items() if k not in ignored}, {k: v for k, v in b.items() if k not in ignored}
+    )
+    if other:
+        return "DRIFT", f"records other inputs or settings: {', '.join(other[:4])}"
+    hashes_a, hashes_b = a.get("outputs", {}), b.get("outputs", {})
+    changed = sorted(f for f in hashes_a.keys() | hashes_b.keys() if hashes_a.get(f) != hashes_b.get(f))
+    not_equivalent = [f for f in changed if tiers.get(f, "DRIFT") not in ("identical", "equivalent")]
+    if moved or not_equivalent:
+        parts = [f"numbers moved at {', '.join(moved[:3])}"] if moved else []
+        if not_equivalent:
+            parts.append(f"hashes of {len(not_equivalent)} files that are not equivalent")
+        return "holds", "; ".join(parts)
+    return "equivalent", "equal apart from the environment and the hashes of equivalent files"
+
+
+def compare_arrays(expected: Path, actual: Path) -> tuple[str, str]:
+    a, b = np.load(expected, allow_pickle=False), np.load(actual, allow_pickle=False)
+    if a.shape != b.shape:
+        return "holds", f"shape {a.shape} committed, {b.shape} rebuilt"
+    close = _close(a, b)
+    if close.all():
+        return "equivalent", ""
+    return "holds", f"{int((~close).sum())} of {close.size} values beyond tolerance"
+
+
+def compare_text(expected: Path, actual: Path) -> tuple[str, str]:
+    same = texts_equivalent(expected.read_text(encoding="utf-8"), actual.read_text(encoding="utf-8"))
+    return ("equivalent", "") if same else ("holds", "text or numbers beyond tolerance differ")
+
+
+def compare_file(expected: Path, actual: Path) -> tuple[str, str]:
+    """Tier and detail for one file present in both trees (figures and the manifest excepted:
+    their tier depends on other files', see :func:`compare_trees`)."""
     if expected.read_bytes() == actual.read_bytes():
         return "identical", ""
-    suffix = expected.suffix.lower()
-    if suffix == ".csv":
-        return compare_tables(expected, actual)
-    if pinned:
-        return "DRIFT", "bytes differ"
-    if suffix in (".png", ".svg"):
-        return "skipped", "figure bytes depend on the pinned environment, which differs here"
-    if suffix == ".ipynb":
-        same = _notebook_text(expected) == _notebook_text(actual)
-        return (
-            ("within tolerance", "text outputs equal; images not compared")
-            if same
-            else ("DRIFT", "text outputs differ")
-        )
-    if suffix == ".json":
-        same = _json_without_environment(expected) == _json_without_environment(actual)
-        return (
-            ("within tolerance", "equal apart from the environment section")
-            if same
-            else ("DRIFT", "content differs")
-        )
-    return "DRIFT", "bytes differ"
+    compare = {
+        ".csv": compare_tables,
+        ".ipynb": compare_notebooks,
+        ".json": compare_json,
+        ".npy": compare_arrays,
+    }.get(expected.suffix.lower(), compare_text)
+    try:
+        return compare(expected, actual)
+    except (ValueError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return "holds", f"bytes differ and cannot be compared as numbers ({type(exc).__name__})"
+
+
+def _interval(center: float, sd: float) -> tuple[float, float]:
+    sd = 0.0 if pd.isna(sd) else float(sd)  # a deterministic baseline has no seed SD
+    return center - sd, center + sd
+
+
+def _inside(value: float, low: float, high: float) -> bool:
+    if pd.isna(value):
+        return False
+    return bool(low - ATOL - RTOL * abs(low) <= value <= high + ATOL + RTOL * abs(high))
+
+
+def headline_moves(expected_results: Path, actual_results: Path) -> pd.DataFrame:
+    """Every headline number that moved beyond tolerance, with the committed interval it is held against.
+
+    Headlines: per model and theme in ``alignment.csv``, ``auc_mean`` (held against
+    ``[auc_ci_low, auc_ci_high]``, the bootstrap interval) and ``average_precision_mean``,
+    ``f1_mean``, ``alpha_model_mean`` (each against ± its seed SD column); per model in
+    ``summary.csv``, the same four means, against the average over themes of those intervals;
+    per model in ``model_selection.csv``, the chosen K, against the K whose committed mean NPMI
+    is within one standard error of the best (``npmi_bar``), the set the K rule could not tell
+    apart. Columns: file, model, theme, number, old, new, low, high, against, inside.
+    """
+    columns = ["file", "model", "theme", "number", "old", "new", "low", "high", "against", "inside"]
+    rows = []
+    old_a = pd.read_csv(expected_results / "alignment.csv").set_index(["model", "theme"])
+    new_a = pd.read_csv(actual_results / "alignment.csv").set_index(["model", "theme"])
+
+    def add(file, model, theme, number, old, new, low, high, against):
+        if not _close(old, new):
+            rows.append((file, model, theme, number, old, new, low, high, against, _inside(new, low, high)))
+
+    for (model, theme), old in old_a.iterrows():
+        new = new_a.loc[(model, theme)] if (model, theme) in new_a.index else None
+        for number, spread in HEADLINES.items():
+            value = np.nan if new is None else new[number]
+            if isinstance(spread, tuple):
+                low, high, against = old[spread[0]], old[spread[1]], f"[{spread[0]}, {spread[1]}]"
+            else:
+                (low, high), against = _interval(old[number], old[spread]), f"± {spread}"
+            add("results/alignment.csv", model, theme, number, old[number], value, low, high, against)
+
+    old_s = pd.read_csv(expected_results / "summary.csv").set_index("model")
+    new_s = pd.read_csv(actual_results / "summary.csv").set_index("model")
+    by_model = old_a.groupby(level="model")
+    for model, old in old_s.iterrows():
+        if model not in by_model.groups:
+            continue
+        themes = by_model.get_group(model)
+        for number, spread in HEADLINES.items():
+            value = new_s.at[model, number] if model in new_s.index else np.nan
+            if isinstance(spread, tuple):
+                low, high = themes[spread[0]].mean(), themes[spread[1]].mean()
+                against = f"theme mean of [{spread[0]}, {spread[1]}]"
+            else:
+                low, high = _interval(old[number], themes[spread].fillna(0).mean())
+                against = f"± theme mean of {spread}"
+            add("results/summary.csv", model, "", number, old[number], value, low, high, against)
+
+    sweep = pd.read_csv(expected_results / "model_sweep.csv")
+    old_k = pd.read_csv(expected_results / "model_selection.csv").set_index("model")
+    new_k = pd.read_csv(actual_results / "model_selection.csv").set_index("model")
+    for model, old in old_k.iterrows():
+        value = new_k.at[model, "K"] if model in new_k.index else np.nan
+        if value != old["K"]:
+            runs = sweep[sweep["model"] == model]
+            ok = sorted(int(k) for k in runs.loc[runs["coherence_npmi_mean"] >= old["npmi_bar"], "K"])
+            low, high = min(ok, default=np.nan), max(ok, default=np.nan)
+            against = f"K with mean NPMI >= npmi_bar: {ok}"
+            rows.append(
+                (
+                    "results/model_selection.csv",
+                    model,
+                    "",
+                    "K",
+                    old["K"],
+                    value,
+                    low,
+                    high,
+                    against,
+                    value in ok,
+                )
+            )
+    return pd.DataFrame(rows, columns=columns).astype({"inside": bool})
 
 
 def output_files(root: Path) -> list[str]:
@@ -150,41 +364,127 @@ def copy_inputs(root: Path, target: Path) -> None:
         shutil.copy2(nb, target / "notebooks" / nb.name)
 
 
-def compare_trees(expected_root: Path, actual_root: Path, *, pinned: bool) -> pd.DataFrame:
-    """One row per output file of either tree: file, verdict, detail."""
+@dataclass(frozen=True)
+class Verification:
+    """The verdict of a comparison.
+
+    Attributes
+    ----------
+    tier : str
+        The study's tier: the worst file's, or DRIFT when a finding fails.
+    files : DataFrame
+        One row per output file of either tree: file, tier, detail.
+    moves : DataFrame
+        The headline numbers that moved (:func:`headline_moves`).
+    findings : DataFrame
+        The findings on the rebuilt results (:func:`themes.findings.check_findings`).
+    notes : tuple of str
+        Context for the reader (an environment that differs from the pins).
+    """
+
+    tier: str
+    files: pd.DataFrame
+    moves: pd.DataFrame
+    findings: pd.DataFrame
+    notes: tuple[str, ...] = ()
+
+
+def compare_trees(expected_root: Path, actual_root: Path, *, skip_notebooks: bool = False) -> Verification:
+    """Compare the outputs of two project folders (committed, rebuilt) and give the tiers."""
+    expected_root, actual_root = Path(expected_root), Path(actual_root)
     expected, actual = set(output_files(expected_root)), set(output_files(actual_root))
-    rows = []
+    if skip_notebooks:
+        expected = {f for f in expected if not f.endswith(".ipynb")}
+        actual = {f for f in actual if not f.endswith(".ipynb")}
+    tiers, details = {}, {}
+    later = [f for f in expected & actual if f.endswith(FIGURES) or f == "results/MANIFEST.json"]
     for rel in sorted(expected | actual):
         if rel not in actual:
-            rows.append({"file": rel, "verdict": "MISSING", "detail": "committed but not rebuilt"})
+            tiers[rel], details[rel] = "DRIFT", "missing: committed but not rebuilt"
         elif rel not in expected:
-            rows.append({"file": rel, "verdict": "EXTRA", "detail": "rebuilt but not committed"})
+            tiers[rel], details[rel] = "DRIFT", "extra: rebuilt but not committed"
+        elif rel not in later:
+            tiers[rel], details[rel] = compare_file(expected_root / rel, actual_root / rel)
+
+    moves = headline_moves(expected_root / "results", actual_root / "results")
+    for file, part in moves.loc[~moves["inside"]].groupby("file"):
+        tiers[file] = "DRIFT"
+        details[file] = f"{len(part)} headline numbers left their interval; " + details.get(file, "")
+
+    for rel in sorted(later):
+        a, b = expected_root / rel, actual_root / rel
+        if a.read_bytes() == b.read_bytes():
+            tiers[rel], details[rel] = "identical", ""
+        elif rel.endswith(FIGURES):
+            table = Path(rel).with_suffix(".csv").as_posix()
+            if table not in tiers:
+                tiers[rel], details[rel] = "holds", "bytes differ and no CSV is drawn beside it"
+            else:
+                tiers[rel] = "equivalent" if tiers[table] == "identical" else tiers[table]
+                details[rel] = f"follows {Path(table).name} ({tiers[table]})"
         else:
-            verdict, detail = compare_file(expected_root / rel, actual_root / rel, pinned=pinned)
-            rows.append({"file": rel, "verdict": verdict, "detail": detail})
-    return pd.DataFrame(rows, columns=["file", "verdict", "detail"])
+            tiers[rel], details[rel] = compare_manifests(a, b, tiers)
+
+    found = check_findings(actual_root / "results")
+    files = pd.DataFrame(
+        [{"file": f, "tier": tiers[f], "detail": details[f].strip("; ")} for f in sorted(tiers)],
+        columns=["file", "tier", "detail"],
+    )
+    tier = worst([*files["tier"], *(["DRIFT"] if not found["holds"].all() else [])])
+    return Verification(tier=tier, files=files, moves=moves, findings=found)
 
 
 def verify(
     root: str | Path = ".", *, n_jobs: int = 1, progress: bool = False, notebooks: bool = True
-) -> pd.DataFrame:
+) -> Verification:
     """Rebuild from the committed inputs in a temporary folder and compare with the committed outputs."""
     from .main_job import reproduce
     from .study import StudyConfig
 
     root = Path(root).resolve()
-    mismatches = environment_mismatches(root / "constraints.txt")
     with tempfile.TemporaryDirectory(prefix="themes-verify-") as tmp:
         rebuilt = Path(tmp) / "project"
         copy_inputs(root, rebuilt)
         reproduce(rebuilt, config=StudyConfig(n_jobs=n_jobs), notebooks=notebooks, progress=progress)
-        report = compare_trees(root, rebuilt, pinned=not mismatches)
-    if not notebooks:
-        report = report[~report["file"].str.endswith(".ipynb")]
+        result = compare_trees(root, rebuilt, skip_notebooks=not notebooks)
+    mismatches = environment_mismatches(root / "constraints.txt")
     if mismatches:
         note = "environment differs from constraints.txt: " + "; ".join(mismatches[:5])
-        report = pd.concat(
-            [report, pd.DataFrame([{"file": "(environment)", "verdict": "skipped", "detail": note}])],
-            ignore_index=True,
+        result = Verification(result.tier, result.files, result.moves, result.findings, (note,))
+    return result
+
+
+def _number(x) -> str:
+    return f"{x:g}" if isinstance(x, (int, float, np.integer, np.floating)) and not pd.isna(x) else str(x)
+
+
+def format_report(result: Verification) -> str:
+    """The short report ``themes verify`` prints: counts per tier, the files that are neither
+    identical nor equivalent, every headline number that moved, the findings that failed."""
+    counts = result.files["tier"].value_counts()
+    lines = [f"{tier:<10} {int(counts.get(tier, 0)):>4} files" for tier in TIERS]
+    for row in result.files[~result.files["tier"].isin(("identical", "equivalent"))].itertuples():
+        lines.append(f"{row.tier:<10} {row.file}: {row.detail}")
+    for m in result.moves.itertuples():
+        where = f"{m.model}/{m.theme}" if m.theme else m.model
+        state = "inside" if m.inside else "OUTSIDE"
+        lines.append(
+            f"  moved     {m.file} {where} {m.number}: {_number(m.old)} -> {_number(m.new)}, "
+            f"{state} [{_number(m.low)}, {_number(m.high)}] ({m.against})"
         )
-    return report
+    failed = result.findings[~result.findings["holds"]]
+    n = len(result.findings)
+    lines.append(f"findings   {n - len(failed)} of {n} hold on the rebuilt results")
+    for row in failed.itertuples():
+        lines.append(f"DRIFT      finding no longer holds: {row.claim} ({row.detail})")
+    lines += [f"note: {note}" for note in result.notes]
+    if result.tier == "DRIFT":
+        lines.append(
+            f"DRIFT: the rebuilt results differ from the committed ones in substance ({TOLERANCE_TEXT})."
+        )
+    else:
+        lines.append(
+            f"OK: all {len(result.files)} files agree with the committed results in substance: "
+            f"study {result.tier} ({TOLERANCE_TEXT})."
+        )
+    return "\n".join(lines)

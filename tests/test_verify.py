@@ -1,0 +1,217 @@
+"""`themes verify` gives a verdict in tiers: identical, equivalent, holds, DRIFT.
+
+The tier rules are tested on small hand-made files and on copies of the committed results with
+one number changed; one slow test rebuilds the tables with other OpenBLAS kernels than the
+pinned ones and expects no DRIFT.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from helpers import ROOT
+
+from themes import main_job, verify
+from themes.cli import main
+
+# a core type this CPU supports that is not the pinned Haswell (Sandybridge needs AVX only)
+OTHER_CORE = "Sandybridge"
+
+
+@pytest.fixture(scope="module")
+def committed(tmp_path_factory):
+    """A project holding a copy of the committed results only."""
+    target = tmp_path_factory.mktemp("committed") / "project"
+    shutil.copytree(ROOT / "results", target / "results")
+    return target
+
+
+@pytest.fixture
+def rebuilt(committed, tmp_path):
+    """A second copy of the committed results, to be altered as a rebuild might alter it."""
+    target = tmp_path / "rebuilt"
+    shutil.copytree(committed / "results", target / "results")
+    return target
+
+
+def _csv(path, table):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False)
+    return path
+
+
+def _edit(root, name, model, column, change, theme=None):
+    """Change one cell (``change(old) -> new``) of a results table, as a rebuild might; the row before."""
+    path = root / "results" / name
+    table = pd.read_csv(path)
+    rows = table["model"] == model
+    if theme is not None:
+        rows &= table["theme"] == theme
+    assert rows.sum() == 1
+    before = table.loc[rows].iloc[0].copy()
+    table.loc[rows, column] = change(before[column])
+    table.to_csv(path, index=False, float_format="%.6g")
+    return before
+
+
+def test_a_number_moved_within_tolerance_is_equivalent(tmp_path):
+    table = pd.DataFrame({"model": ["a", "b"], "auc": [0.712345, 0.5], "verdict": ["recovered", "not"]})
+    a = _csv(tmp_path / "a.csv", table)
+    b = _csv(tmp_path / "b.csv", table.assign(auc=[0.712345 + 3e-7, 0.5]))
+    c = _csv(tmp_path / "c.csv", table.assign(auc=[0.712345 + 1e-3, 0.5]))
+    d = _csv(tmp_path / "d.csv", table.assign(verdict=["recovered", "recovered"]))
+    e = _csv(tmp_path / "e.csv", table.rename(columns={"auc": "roc_auc"}))
+    assert verify.compare_file(a, a) == ("identical", "")
+    assert verify.compare_file(a, b)[0] == "equivalent"
+    tier, detail = verify.compare_file(a, c)
+    assert tier == "holds" and "auc 1 cells" in detail
+    tier, detail = verify.compare_file(a, d)
+    assert tier == "holds" and "verdict" in detail
+    assert verify.compare_file(a, e)[0] == "DRIFT"
+
+
+def _notebook(path, value, sha):
+    cells = [
+        nbformat.v4.new_code_cell(
+            "summary", outputs=[nbformat.v4.new_output("stream", text=f"auc {value}\n")]
+        ),
+        nbformat.v4.new_code_cell(
+            "th.run_record(project)",
+            outputs=[nbformat.v4.new_output("execute_result", data={"text/plain": f"sha256 {sha}"})],
+        ),
+    ]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    return path
+
+
+def test_notebooks_are_equivalent_apart_from_the_run_record_and_rounding(tmp_path):
+    a = _notebook(tmp_path / "a.ipynb", "0.6850", "5727cd")
+    same = _notebook(tmp_path / "b.ipynb", "0.6851", "abcdef")  # last printed digit, other manifest
+    moved = _notebook(tmp_path / "c.ipynb", "0.7000", "5727cd")
+    assert verify.compare_file(a, same)[0] == "equivalent"
+    assert verify.compare_file(a, moved)[0] == "holds"
+
+
+def test_an_auc_moved_beyond_tolerance_inside_its_interval_holds(committed, rebuilt):
+    old = _edit(rebuilt, "alignment.csv", "lda_gensim", "auc_mean", lambda x: x + 0.01, theme="morale")
+    assert old["auc_ci_low"] < old["auc_mean"] < old["auc_ci_high"]
+    result = verify.compare_trees(committed, rebuilt)
+    assert result.tier == "holds"
+    tiers = result.files.set_index("file")["tier"]
+    assert tiers["results/alignment.csv"] == "holds" and tiers["results/summary.csv"] == "identical"
+    assert tiers["results/MANIFEST.json"] == "identical"
+    (move,) = result.moves.itertuples()
+    assert (move.model, move.theme, move.number, move.inside) == ("lda_gensim", "morale", "auc_mean", True)
+    assert (move.low, move.high) == (old["auc_ci_low"], old["auc_ci_high"])
+
+
+def test_an_auc_pushed_outside_its_interval_is_drift_naming_file_model_theme_and_number(committed, rebuilt):
+    old = _edit(rebuilt, "alignment.csv", "nmf_sklearn", "auc_mean", lambda _: 0.99, theme="theology")
+    assert old["auc_ci_high"] < 0.99
+    result = verify.compare_trees(committed, rebuilt)
+    assert result.tier == "DRIFT"
+    assert result.files.set_index("file").at["results/alignment.csv", "tier"] == "DRIFT"
+    report = verify.format_report(result)
+    moved = [line for line in report.splitlines() if "moved" in line]
+    assert len(moved) == 1
+    assert all(
+        s in moved[0] for s in ("results/alignment.csv", "nmf_sklearn/theology", "auc_mean", "OUTSIDE")
+    )
+    assert f"{old['auc_mean']:g} -> 0.99" in moved[0] and report.splitlines()[-1].startswith("DRIFT")
+
+
+def test_summary_means_and_the_chosen_k_are_held_against_their_intervals(committed, rebuilt):
+    _edit(rebuilt, "summary.csv", "nmf_seeded", "f1_mean", lambda x: x + 0.02)
+    _edit(rebuilt, "model_selection.csv", "lda_gensim", "K", lambda _: 3)
+    moves = verify.compare_trees(committed, rebuilt).moves.set_index("number")
+    assert moves.at["f1_mean", "inside"] and moves.at["f1_mean", "file"] == "results/summary.csv"
+    assert not moves.at["K", "inside"]  # K=3 is far from within one standard error of the best NPMI
+
+
+def test_a_finding_made_false_is_drift_naming_the_claim(committed, rebuilt):
+    # within keywords' interval, but no longer the strongest method
+    _edit(rebuilt, "summary.csv", "keywords", "auc_mean", lambda _: 0.82)
+    result = verify.compare_trees(committed, rebuilt)
+    assert result.tier == "DRIFT"
+    assert result.moves.set_index("number").at["auc_mean", "inside"]
+    report = verify.format_report(result)
+    assert "finding no longer holds: counting the seed words beats every model" in report
+
+
+def test_a_figure_follows_the_csv_drawn_beside_it(committed, rebuilt):
+    figure = rebuilt / "results" / "figures" / "k_sweep.svg"
+    figure.write_bytes(figure.read_bytes().replace(b"<svg", b"<svg data-x='1'", 1))
+    _edit(rebuilt, "alignment.csv", "lda_gensim", "f1_mean", lambda x: x + 1e-7, theme="morale")
+    tiers = verify.compare_trees(committed, rebuilt).files.set_index("file")["tier"]
+    assert tiers["results/figures/k_sweep.svg"] == "equivalent"  # k_sweep.csv is identical
+    assert tiers["results/MANIFEST.json"] == "identical"
+
+
+def test_a_missing_file_is_drift(committed, rebuilt):
+    (rebuilt / "results" / "failures.csv").unlink()
+    result = verify.compare_trees(committed, rebuilt)
+    assert result.tier == "DRIFT" and "results/failures.csv: missing" in verify.format_report(result)
+
+
+def test_the_manifest_is_equivalent_apart_from_its_environment(committed, rebuilt):
+    path = rebuilt / "results" / "MANIFEST.json"
+    manifest = json.loads(path.read_text())
+    manifest["environment"]["threads"]["pools"][0] = "openblas:Zen:1"
+    path.write_text(json.dumps(manifest))
+    tiers = verify.compare_trees(committed, rebuilt).files.set_index("file")["tier"]
+    assert tiers["results/MANIFEST.json"] == "equivalent"
+    manifest["seeds"] = [0, 1, 2]
+    path.write_text(json.dumps(manifest))
+    tiers = verify.compare_trees(committed, rebuilt).files.set_index("file")["tier"]
+    assert tiers["results/MANIFEST.json"] == "DRIFT"
+
+
+def test_the_command_exits_1_only_on_drift(committed, tmp_path, monkeypatch, capsys):
+    project = tmp_path / "project"
+    verify.copy_inputs(ROOT, project)
+    shutil.copytree(committed / "results", project / "results")
+    altered = tmp_path / "altered"
+    shutil.copytree(committed / "results", altered / "results")
+
+    def fake_reproduce(root, **_):  # the altered results stand in for a rebuild
+        shutil.copytree(altered / "results", Path(root) / "results")
+
+    monkeypatch.setattr(main_job, "reproduce", fake_reproduce)
+    _edit(altered, "alignment.csv", "lda_gensim", "auc_mean", lambda x: x + 0.01, theme="morale")
+    assert main(["--root", str(project), "verify"]) == 0
+    out = capsys.readouterr().out
+    assert "holds         1 files" in out and "study holds" in out
+    _edit(altered, "alignment.csv", "lda_gensim", "auc_mean", lambda _: 0.99, theme="morale")
+    assert main(["--root", str(project), "verify"]) == 1
+    assert "results/alignment.csv lda_gensim/morale auc_mean" in capsys.readouterr().out
+
+
+@pytest.fixture(scope="module")
+def rebuilt_with_other_kernels(tmp_path_factory):
+    """The main job without notebooks, in a subprocess whose OpenBLAS uses other kernels."""
+    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    if " avx " not in flags:
+        pytest.skip(f"OPENBLAS_CORETYPE={OTHER_CORE} needs an x86 CPU with AVX")
+    target = tmp_path_factory.mktemp("kernels") / "project"
+    verify.copy_inputs(ROOT, target)
+    env = {**os.environ, "OPENBLAS_CORETYPE": OTHER_CORE, "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+    code = "import sys; from themes import main_job; main_job.reproduce(sys.argv[1], notebooks=False)"
+    subprocess.run([sys.executable, "-c", code, str(target)], env=env, check=True, cwd=ROOT)
+    return target
+
+
+@pytest.mark.slow
+def test_other_blas_kernels_do_not_drift(rebuilt_with_other_kernels):
+    manifest = json.loads((rebuilt_with_other_kernels / "results" / "MANIFEST.json").read_text())
+    assert f"openblas:{OTHER_CORE}:1" in manifest["environment"]["threads"]["pools"]
+    result = verify.compare_trees(ROOT, rebuilt_with_other_kernels, skip_notebooks=True)
+    assert result.tier != "DRIFT", verify.format_report(result)
+    assert result.findings["holds"].all()
+    tiers = result.files.set_index("file")["tier"]
+    assert tiers["results/MANIFEST.json"] in ("equivalent", "holds")  # its environment differs
