@@ -106,15 +106,36 @@ def test_bootstrap_interval_brackets_the_estimate_and_is_reproducible(planted):
         assert row["auc_ci_low"] <= auc <= row["auc_ci_high"] and row["auc_ci_low"] < row["auc_ci_high"]
 
 
-def test_matching_null_is_near_chance_for_one_column_and_higher_when_matching_many():
+def test_permutation_test_is_near_chance_for_one_column_higher_when_matching_many_and_small_for_signal():
     rng = np.random.default_rng(0)
     labels = pd.DataFrame({"a": rng.integers(0, 2, 60), "b": rng.integers(0, 2, 60)})
     one = pd.DataFrame({"a": rng.random(60), "b": rng.random(60)})
     many = pd.DataFrame(rng.random((60, 12)), columns=[f"t{i}" for i in range(12)])
-    fixed = uncertainty.matching_null(one, labels, n_perm=200, seed=0, match=False).set_index("theme")
-    matched = uncertainty.matching_null(many, labels, n_perm=200, seed=0).set_index("theme")
+    fixed = uncertainty.permutation_test([one], labels, n_perm=200, seed=0, match=False).set_index("theme")
+    matched = uncertainty.permutation_test([many], labels, n_perm=200, seed=0).set_index("theme")
     assert fixed["auc_null_mean"].between(0.45, 0.55).all()
     assert (matched["auc_null_mean"] > fixed["auc_null_mean"] + 0.05).all()  # picking the best of 12 flatters
+    assert (fixed["auc_p"] > 0.05).all() and (matched["auc_p"] > 0.05).all()  # noise is not significant
+    signal = many.assign(t0=labels["a"] + rng.normal(0, 0.3, 60))
+    test = uncertainty.permutation_test([signal, many], labels, n_perm=200, seed=0).set_index("theme")
+    assert test.at["a", "auc_p"] == pytest.approx(1 / 201)  # no shuffle beats a real signal
+    assert test.at["b", "auc_p"] > 0.05
+
+
+def test_holm_adjusts_step_down_and_keeps_order():
+    adjusted = uncertainty.holm([0.01, 0.04, 0.03, 0.5])
+    assert adjusted.tolist() == pytest.approx([0.04, 0.09, 0.09, 0.5])
+
+
+def test_cluster_bootstrap_resamples_whole_documents(planted):
+    dtm, labels = planted
+    docs = pd.Series(dtm.document_ids, index=list(dtm.paragraph_ids))
+    perfect = labels.astype(float) + 0.0
+    ci = uncertainty.cluster_bootstrap_auc([perfect], labels, docs, n_boot=100, seed=0, match=False)
+    assert (ci["n_documents"] == 3).all()
+    # each planted group is one document: a resample without it leaves the theme with no positive
+    # (AUC 0.5); with it, the perfect score gives 1.0
+    assert (ci["auc_cluster_high"] == 1.0).all() and (ci["auc_cluster_low"] == 0.5).all()
 
 
 def test_compare_gives_matching_scores_and_metrics_as_tables(planted):

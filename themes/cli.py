@@ -42,7 +42,7 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
 def _cmd_reference(args: argparse.Namespace) -> int:
     from .study import load_study, project_paths, write_agreement
 
-    study = load_study(project_paths(args.root))
+    study = load_study(project_paths(args.root), labels_required=True)
     table = write_agreement(study)
     print(
         f"{len(study.labels)} kept paragraphs labelled on {len(study.themes)} themes: "

@@ -88,8 +88,9 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
 
     per_seed = tables.per_seed_metrics(scorers, labels)
     failures = tables.failures(scorers)
+    doc_of = study.kept.set_index("paragraph_id")["doc_id"]
     spread = tables.intervals_and_nulls(
-        scorers, labels, n_boot=cfg.n_boot, n_perm=cfg.n_perm, seed=cfg.stat_seed
+        scorers, labels, doc_of, n_boot=cfg.n_boot, n_perm=cfg.n_perm, seed=cfg.stat_seed
     )
     alignment = tables.alignment_table(
         scorers, per_seed, failures, spread, labels=labels, coders=study.coders
@@ -119,7 +120,6 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
         if not intrusion.empty:
             outputs.write_tables(out, {"intrusion.csv": intrusion})
             outputs.write_intrusion_figure(out / "figures", intrusion, tables.summary_table(alignment))
-    doc_of = study.kept.set_index("paragraph_id")["doc_id"]
     outputs.write_reference_tables(out, labels, doc_of)
     outputs.write_figures(
         out / "figures",

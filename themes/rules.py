@@ -31,6 +31,10 @@ class Rules:
         The quantile of the matching null a theme's interval must clear.
     interval_level : float, default 0.95
         Coverage of the bootstrap intervals.
+    significance : float, default 0.05
+        A theme is recovered when the permutation p-value of its seed-averaged AUC (matching
+        redone in every permutation), Holm-adjusted over the model's themes, is below this and
+        its mean AUC reaches ``capture_auc``. Fixed before scoring, like the other rules.
     """
 
     capture_auc: float = 0.7
@@ -38,6 +42,7 @@ class Rules:
     supervised_threshold: float = 0.5
     null_quantile: float = 0.95
     interval_level: float = 0.95
+    significance: float = 0.05
 
     @staticmethod
     def topic_threshold(k: int) -> float:
@@ -69,19 +74,40 @@ class Rules:
 
     @property
     def verdict_rule(self) -> str:
+        return (
+            f"recovered: permutation p-value of the seed-averaged AUC (matching redone in every "
+            f"permutation), Holm-adjusted over the model's themes, below {self.significance:g}, and mean "
+            f"AUC >= {self.capture_auc:g}; weak: significant but mean AUC < {self.capture_auc:g}; "
+            "not recovered: otherwise"
+        )
+
+    @property
+    def interval_verdict_rule(self) -> str:
         q, lvl = f"{self.null_quantile:.0%}", f"{self.interval_level:.0%}"
         return (
-            f"recovered: mean AUC >= {self.capture_auc:g} and the lower end of its {lvl} interval above the "
-            f"{_ordinal(q)} percentile of the matching null; weak: interval above that null but mean AUC "
-            f"< {self.capture_auc:g}; not recovered: otherwise"
+            f"(the earlier rule) recovered: mean AUC >= {self.capture_auc:g} and the lower end of its {lvl} "
+            f"interval above the {_ordinal(q)} percentile of the matching null; weak: interval above that "
+            f"null but mean AUC < {self.capture_auc:g}; not recovered: otherwise"
         )
 
     @property
     def recovered_in_words(self) -> str:
-        return f"the interval clears the matching null and the mean reaches {self.capture_auc:.2f}"
+        return (
+            f"the Holm-adjusted permutation p-value is below {self.significance:g} and the mean AUC "
+            f"reaches {self.capture_auc:.2f}"
+        )
 
-    def verdict(self, auc_mean: float, ci_low: float, null_high: float) -> str:
+    def verdict(self, auc_mean: float, p_adjusted: float) -> str:
         """``recovered``, ``weak``, ``not recovered`` or ``undefined`` (no AUC)."""
+        if not np.isfinite(auc_mean):
+            return "undefined"
+        significant = p_adjusted < self.significance
+        if significant and auc_mean >= self.capture_auc:
+            return "recovered"
+        return "weak" if significant else "not recovered"
+
+    def interval_verdict(self, auc_mean: float, ci_low: float, null_high: float) -> str:
+        """The earlier rule (interval above the null's quantile), kept beside the new one once."""
         if not np.isfinite(auc_mean):
             return "undefined"
         above_null = ci_low > null_high
@@ -100,6 +126,7 @@ class Rules:
                 "supervised": self.supervised_rule,
             },
             "verdict_rule": self.verdict_rule,
+            "interval_verdict_rule": self.interval_verdict_rule,
         }
 
 

@@ -30,8 +30,13 @@ ALIGNMENT_COLUMNS = [
     "auc_sd",
     "auc_ci_low",
     "auc_ci_high",
+    "auc_cluster_low",
+    "auc_cluster_high",
+    "n_documents",
     "auc_null_mean",
     "auc_null_95",
+    "auc_p",
+    "auc_p_holm",
     "average_precision_mean",
     "average_precision_sd",
     "precision_mean",
@@ -45,6 +50,7 @@ ALIGNMENT_COLUMNS = [
     "fused_share",
     "repeated_share",
     "verdict",
+    "verdict_interval",
     "decision_rule",
 ]
 PER_SEED_COLUMNS = [
@@ -86,17 +92,21 @@ def failures(scorers: Scorers) -> pd.DataFrame:
 
 
 def intervals_and_nulls(
-    scorers: Scorers, labels: pd.DataFrame, *, n_boot: int, n_perm: int, seed: int
+    scorers: Scorers, labels: pd.DataFrame, doc_of: pd.Series, *, n_boot: int, n_perm: int, seed: int
 ) -> pd.DataFrame:
-    """Per model and theme: the bootstrap interval of the seed-averaged AUC and the matching null."""
+    """Per model and theme: the seed-averaged AUC's bootstrap intervals (over paragraphs, and over
+    source documents with the matching redone), and its permutation test over all seeds."""
     rows = []
     for name, runs in scorers.items():
+        candidates, match = [sc.candidates for sc in runs], runs[0].matched
         ci = uncertainty.bootstrap_auc([sc.scores for sc in runs], labels, n_boot=n_boot, seed=seed)
-        first = runs[0]
-        null = uncertainty.matching_null(
-            first.candidates, labels, n_perm=n_perm, seed=seed, match=first.matched
+        cluster = uncertainty.cluster_bootstrap_auc(
+            candidates, labels, doc_of, n_boot=n_boot, seed=seed, match=match
         )
-        rows.append(ci.merge(null, on="theme").assign(model=name))
+        test = uncertainty.permutation_test(candidates, labels, n_perm=n_perm, seed=seed, match=match)
+        test["auc_p_holm"] = uncertainty.holm(test["auc_p"])
+        part = ci.merge(cluster, on="theme").merge(test.drop(columns="auc_observed"), on="theme")
+        rows.append(part.assign(model=name))
     return pd.concat(rows, ignore_index=True)
 
 
@@ -142,7 +152,10 @@ def alignment_table(
                 if topic
                 else np.nan,
                 "repeated_share": (kinds["kind"] == "repeated").sum() / len(runs) if topic else np.nan,
-                "verdict": rules.verdict(row["auc_mean"], row["auc_ci_low"], row["auc_null_95"]),
+                "verdict": rules.verdict(row["auc_mean"], row["auc_p_holm"]),
+                "verdict_interval": rules.interval_verdict(
+                    row["auc_mean"], row["auc_ci_low"], row["auc_null_95"]
+                ),
             }
         )
     out = pd.DataFrame(rows)
@@ -167,6 +180,7 @@ def summary_table(alignment_rows: pd.DataFrame) -> pd.DataFrame:
             f1_mean=("f1_mean", "mean"),
             alpha_model_mean=("alpha_model_mean", "mean"),
             themes_recovered=("verdict", lambda v: int((v == "recovered").sum())),
+            themes_recovered_interval_rule=("verdict_interval", lambda v: int((v == "recovered").sum())),
         )
         .reset_index()
     )

@@ -1,4 +1,4 @@
-"""Uncertainty of the comparison: bootstrap intervals and the permutation null of matching.
+"""Uncertainty of the comparison: bootstrap intervals and the permutation test of matching.
 
 Matching picks, for each theme, the best of K topics on the same labels, which lifts the AUC
 above 0.5 even when topics and themes are unrelated; the null measures that lift. The
@@ -42,48 +42,115 @@ def bootstrap_auc(
     return pd.DataFrame(rows)
 
 
-def matching_null(
-    scores: pd.DataFrame, labels: pd.DataFrame, *, n_perm: int, seed: int, match: bool = True
+def _matched_auc(
+    values: list[np.ndarray], y: np.ndarray, columns: list, themes: list, match: bool
+) -> np.ndarray:
+    """Seed-averaged AUC of each theme after matching, on one set of rows.
+
+    ``values`` holds each seed's candidates (rows x columns); a theme left unmatched, or without
+    both classes in ``y``, counts 0.5 (a constant score) for that seed.
+    """
+    n = len(y)
+    out = np.zeros(len(themes))
+    for v in values:
+        auc = np.full((v.shape[1], len(themes)), 0.5)
+        for t in range(len(themes)):
+            n_pos = int(y[:, t].sum())
+            if 0 < n_pos < n:
+                auc[:, t] = _u_statistic(v[y[:, t]], v[~y[:, t]], axis=0) / (n_pos * (n - n_pos))
+        frame = pd.DataFrame(auc, index=columns, columns=themes)
+        matching = match_themes(frame, seeded=not match)
+        out += [frame.at[c, t] if c is not None else 0.5 for t, c in matching.items()]
+    return out / len(values)
+
+
+def permutation_test(
+    candidates_by_seed: list[pd.DataFrame],
+    labels: pd.DataFrame,
+    *,
+    n_perm: int,
+    seed: int,
+    match: bool = True,
 ) -> pd.DataFrame:
-    """The AUC a model reaches by chance: labels shuffled (rows kept whole), then scored as usual.
+    """Permutation test of the seed-averaged AUC, the matching redone in every permutation.
 
-    With ``match`` (plain topic models), each shuffle is matched anew, so the null includes
-    what picking the best of K topics for each theme adds: on the same labels that lifts
-    the AUC above 0.5 even when topics and themes are unrelated. Without it (seeded
-    models, baselines), the column named after a theme scores it. Returns per theme the
-    null's mean and 95th percentile.
-
-    Parameters
-    ----------
-    scores : pandas.DataFrame
-        Paragraphs x columns: topic shares (columns named by topic) or theme scores.
-    labels : pandas.DataFrame
-        The reference labels.
+    The same label permutations (rows kept whole, so co-occurring themes stay together) are
+    applied to every seed's candidates; each seed is matched anew and the AUCs averaged over
+    seeds, exactly as the observed statistic is made. Returns per theme the observed AUC, the
+    null's mean and 95th percentile, and the p-value ``(1 + #{null >= observed}) / (1 + n_perm)``.
     """
     rng = np.random.default_rng(seed)
-    y = labels.loc[scores.index].to_numpy().astype(bool)
-    values = scores.to_numpy(dtype=np.float64)
-    n = len(y)
-    perms = np.stack([rng.permutation(n) for _ in range(n_perm)])
-    auc = np.full((n_perm, values.shape[1], y.shape[1]), np.nan)  # permutations x columns x themes
-    for t in range(y.shape[1]):
-        shuffled = y[perms, t]  # n_perm x n
-        n_pos = int(y[:, t].sum())
-        if n_pos in (0, n):
-            continue
-        order = np.argsort(~shuffled, axis=1, kind="stable")  # positives first
-        x, z = values[order[:, :n_pos]], values[order[:, n_pos:]]  # n_perm x n_pos (n_neg) x columns
-        auc[:, :, t] = _u_statistic(x, z, axis=1) / (n_pos * (n - n_pos))
-    draws = np.empty((n_perm, y.shape[1]))
-    columns = list(scores.columns)
-    for b in range(n_perm):
-        frame = pd.DataFrame(auc[b], index=columns, columns=labels.columns)
-        matching = match_themes(frame, seeded=not match)
-        draws[b] = [frame.at[c, theme] if c is not None else 0.5 for theme, c in matching.items()]
+    index = candidates_by_seed[0].index
+    y = labels.loc[index].to_numpy().astype(bool)
+    themes, columns = list(labels.columns), [list(c.columns) for c in candidates_by_seed]
+    values = [c.loc[index].to_numpy(dtype=np.float64) for c in candidates_by_seed]
+
+    def statistic(rows_y: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(themes))
+        for v, cols in zip(values, columns, strict=True):
+            out += _matched_auc([v], rows_y, cols, themes, match)
+        return out / len(values)
+
+    observed = statistic(y)
+    draws = np.stack([statistic(y[rng.permutation(len(y))]) for _ in range(n_perm)])
+    p = (1 + (draws >= observed - 1e-12).sum(axis=0)) / (1 + n_perm)
     return pd.DataFrame(
         {
-            "theme": labels.columns,
+            "theme": themes,
+            "auc_observed": observed,
             "auc_null_mean": draws.mean(axis=0),
             "auc_null_95": np.quantile(draws, 0.95, axis=0),
+            "auc_p": p,
         }
+    )
+
+
+def holm(p_values) -> np.ndarray:
+    """Holm's step-down adjustment of a family of p-values (the themes of one model)."""
+    p = np.asarray(p_values, dtype=float)
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    adjusted = np.maximum.accumulate((m - np.arange(m)) * p[order])
+    out = np.empty(m)
+    out[order] = np.minimum(adjusted, 1.0)
+    return out
+
+
+def cluster_bootstrap_auc(
+    candidates_by_seed: list[pd.DataFrame],
+    labels: pd.DataFrame,
+    groups: pd.Series,
+    *,
+    n_boot: int,
+    seed: int,
+    match: bool = True,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Percentile bootstrap of the seed-averaged AUC over source documents, matching redone.
+
+    Paragraphs of one document are not independent evidence; whole documents are resampled
+    with replacement (all their paragraphs together) and every seed is matched anew on the
+    resample. With few documents the interval is wide and coarse: it says how far a result
+    rests on which sources were read. Returns per theme the interval and the number of
+    documents.
+    """
+    rng = np.random.default_rng(seed)
+    index = candidates_by_seed[0].index
+    y = labels.loc[index].to_numpy().astype(bool)
+    doc = groups.loc[index].to_numpy()
+    docs = np.unique(doc)
+    rows_of = {d: np.flatnonzero(doc == d) for d in docs}
+    themes = list(labels.columns)
+    values = [c.loc[index].to_numpy(dtype=np.float64) for c in candidates_by_seed]
+    columns = [list(c.columns) for c in candidates_by_seed]
+    draws = np.empty((n_boot, len(themes)))
+    for b in range(n_boot):
+        rows = np.concatenate([rows_of[d] for d in rng.choice(docs, size=len(docs), replace=True)])
+        out = np.zeros(len(themes))
+        for v, cols in zip(values, columns, strict=True):
+            out += _matched_auc([v[rows]], y[rows], cols, themes, match)
+        draws[b] = out / len(values)
+    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2], axis=0)
+    return pd.DataFrame(
+        {"theme": themes, "auc_cluster_low": lo, "auc_cluster_high": hi, "n_documents": len(docs)}
     )
