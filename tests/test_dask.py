@@ -10,14 +10,14 @@ from themes.cluster import connect, dask_active, dask_backend
 from themes.errors import ThemesError
 from themes.sweep import run_sweep
 
-GRID = {"models": ("nmf_sklearn", "lda_gensim"), "k_range": (3, 4), "seeds": (0, 1)}
+GRID = {"models": ("nmf_sklearn", "lda_gensim"), "k_range": (3,), "seeds": (0, 1)}
 
 
 def test_sweep_on_two_dask_workers_equals_the_serial_sweep(real_study):
     dtm = real_study.dtm
     serial = run_sweep(dtm, **GRID)
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         connect(scheduler=cluster.scheduler_address) as client,
         dask_backend(client, scatter=[dtm]),
     ):

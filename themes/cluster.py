@@ -46,9 +46,10 @@ def connect(*, scheduler: str | None = None, n_workers: int | None = None) -> It
     from distributed import Client, LocalCluster
 
     if n_workers is not None:
-        # one thread per worker: each fit already pins its thread pools to one thread
+        # one thread per worker: each fit already pins its thread pools to one thread;
+        # the scheduler's web page on any free port (the default one may be taken)
         local = LocalCluster(
-            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
     else:
         local = nullcontext()
