@@ -186,10 +186,17 @@ def test_the_command_exits_1_only_on_drift(committed, tmp_path, monkeypatch, cap
     _edit(altered, "alignment.csv", "lda_gensim", "auc_mean", lambda x: x + 0.01, theme="morale")
     assert main(["--root", str(project), "verify"]) == 0
     out = capsys.readouterr().out
-    assert "holds         1 files" in out and "study holds" in out
+    assert "holds         1 files" in out and "study holds" in out and "OK: all" in out
     _edit(altered, "alignment.csv", "lda_gensim", "auc_mean", lambda _: 0.99, theme="morale")
     assert main(["--root", str(project), "verify"]) == 1
     assert "results/alignment.csv lda_gensim/morale auc_mean" in capsys.readouterr().out
+
+
+def test_other_openblas_kernels_are_noted(monkeypatch):
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Zen")
+    assert any("OPENBLAS_CORETYPE is Zen, not Haswell" in n for n in verify.environment_notes(ROOT))
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    assert not any("OPENBLAS_CORETYPE" in n for n in verify.environment_notes(ROOT))
 
 
 @pytest.fixture(scope="module")

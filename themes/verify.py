@@ -18,13 +18,14 @@ Tiers, per file and for the study, from best to worst:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import os
 import platform
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -40,6 +41,7 @@ TIERS = ("identical", "equivalent", "holds", "DRIFT")
 PASSING = TIERS[:3]
 TOLERANCE_TEXT = f"numbers within rtol {RTOL:g} and atol {ATOL:g}, text equal"
 FIGURES = (".png", ".svg")
+PINNED_CORE = "Haswell"  # the OpenBLAS kernels scripts/run.sh pins
 _TEXT_MIMES = ("text/plain", "text/markdown", "text/html")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 # headline numbers of results/alignment.csv and the committed interval each is held against
@@ -364,7 +366,7 @@ def copy_inputs(root: Path, target: Path) -> None:
         shutil.copy2(nb, target / "notebooks" / nb.name)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Verification:
     """The verdict of a comparison.
 
@@ -447,11 +449,22 @@ def verify(
         copy_inputs(root, rebuilt)
         reproduce(rebuilt, config=StudyConfig(n_jobs=n_jobs), notebooks=notebooks, progress=progress)
         result = compare_trees(root, rebuilt, skip_notebooks=not notebooks)
+    return dataclasses.replace(result, notes=environment_notes(root))
+
+
+def environment_notes(root: Path) -> tuple[str, ...]:
+    """Why bytes may differ here: packages other than the pins, OpenBLAS kernels other than Haswell."""
+    notes = []
     mismatches = environment_mismatches(root / "constraints.txt")
     if mismatches:
-        note = "environment differs from constraints.txt: " + "; ".join(mismatches[:5])
-        result = Verification(result.tier, result.files, result.moves, result.findings, (note,))
-    return result
+        notes.append("environment differs from constraints.txt: " + "; ".join(mismatches[:5]))
+    core = os.environ.get("OPENBLAS_CORETYPE")
+    if core != PINNED_CORE:
+        notes.append(
+            f"OPENBLAS_CORETYPE is {core or 'unset'}, not {PINNED_CORE} as in scripts/run.sh: "
+            "other kernels may round differently, leaving files equivalent rather than identical"
+        )
+    return tuple(notes)
 
 
 def _number(x) -> str:
