@@ -176,3 +176,20 @@ def test_confound_baselines_match_documents_and_score_length(planted):
     assert not length.matched and length.threshold == length.scores.iloc[:, 0].median()
     with pytest.raises(th.ModelError, match="scores no new text"):
         length.predict(["ocean"])
+
+
+def test_rank_auc_in_the_permutation_loops_equals_scikit_learn_and_the_observed_statistic(planted):
+    rng = np.random.default_rng(1)
+    values = np.round(rng.random((40, 4)), 1)  # ties
+    y = rng.integers(0, 2, (40, 3)).astype(bool)
+    got = uncertainty._rank_auc(values, y.astype(float))
+    for i in range(4):
+        for t in range(3):
+            assert got[i, t] == pytest.approx(roc_auc_score(y[:, t], values[:, i]))
+    dtm, labels = planted
+    fits = [
+        th.TopicModel.from_matrix(NMF(n_components=4, init="random", random_state=s), dtm) for s in (0, 1)
+    ]
+    test = uncertainty.permutation_test([f.document_topics for f in fits], labels, n_perm=20, seed=0)
+    per_seed = [th.compare(f, labels).matching.set_index("theme")["auc"] for f in fits]
+    assert test.set_index("theme")["auc_observed"].to_numpy() == pytest.approx(sum(per_seed).to_numpy() / 2)

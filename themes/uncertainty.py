@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linear_sum_assignment
+from scipy.stats import rankdata
 
-from .alignment import _u_statistic, match_themes
+from .alignment import _u_statistic
 
 
 def bootstrap_auc(
@@ -42,25 +44,42 @@ def bootstrap_auc(
     return pd.DataFrame(rows)
 
 
-def _matched_auc(
-    values: list[np.ndarray], y: np.ndarray, columns: list, themes: list, match: bool
-) -> np.ndarray:
-    """Seed-averaged AUC of each theme after matching, on one set of rows.
+def _rank_auc(values: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """AUC of every column of ``values`` (rows x columns) for every theme of ``y`` (rows x themes),
+    from mid-ranks, so ties count one half as in ``roc_auc_score``; 0.5 where a theme lacks a class.
 
-    ``values`` holds each seed's candidates (rows x columns); a theme left unmatched, or without
-    both classes in ``y``, counts 0.5 (a constant score) for that seed.
+    Written with ranks rather than :func:`themes.alignment.auc_matrix` because the permutation
+    and bootstrap loops call it thousands of times.
     """
-    n = len(y)
-    out = np.zeros(len(themes))
-    for v in values:
-        auc = np.full((v.shape[1], len(themes)), 0.5)
-        for t in range(len(themes)):
-            n_pos = int(y[:, t].sum())
-            if 0 < n_pos < n:
-                auc[:, t] = _u_statistic(v[y[:, t]], v[~y[:, t]], axis=0) / (n_pos * (n - n_pos))
-        frame = pd.DataFrame(auc, index=columns, columns=themes)
-        matching = match_themes(frame, seeded=not match)
-        out += [frame.at[c, t] if c is not None else 0.5 for t, c in matching.items()]
+    ranks = rankdata(values, axis=0)
+    n_pos = y.sum(axis=0)
+    n_neg = len(y) - n_pos
+    with np.errstate(divide="ignore", invalid="ignore"):
+        auc = (ranks.T @ y - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+    auc[:, (n_pos == 0) | (n_neg == 0)] = 0.5
+    return auc
+
+
+def _fixed_columns(columns: list, themes: list, match: bool) -> np.ndarray | None:
+    """Without matching, the column named after each theme (-1 when there is none)."""
+    if match:
+        return None
+    return np.array([columns.index(t) if t in columns else -1 for t in themes])
+
+
+def _matched_auc(values: list[np.ndarray], fixed: list, y: np.ndarray) -> np.ndarray:
+    """Seed-averaged AUC of each theme after matching each seed's columns (as
+    :func:`themes.alignment.match_themes` does), on one set of rows; an unmatched theme counts 0.5."""
+    out = np.zeros(y.shape[1])
+    for v, cols in zip(values, fixed, strict=True):
+        auc = _rank_auc(v, y)
+        if cols is None:
+            rows, themes = linear_sum_assignment(auc, maximize=True)
+            got = np.full(y.shape[1], 0.5)
+            got[themes] = auc[rows, themes]
+        else:
+            got = np.where(cols >= 0, auc[np.maximum(cols, 0), np.arange(y.shape[1])], 0.5)
+        out += got
     return out / len(values)
 
 
@@ -85,11 +104,10 @@ def permutation_test(
     themes, columns = list(labels.columns), [list(c.columns) for c in candidates_by_seed]
     values = [c.loc[index].to_numpy(dtype=np.float64) for c in candidates_by_seed]
 
+    fixed = [_fixed_columns(cols, themes, match) for cols in columns]
+
     def statistic(rows_y: np.ndarray) -> np.ndarray:
-        out = np.zeros(len(themes))
-        for v, cols in zip(values, columns, strict=True):
-            out += _matched_auc([v], rows_y, cols, themes, match)
-        return out / len(values)
+        return _matched_auc(values, fixed, rows_y.astype(float))
 
     observed = statistic(y)
     draws = np.stack([statistic(y[rng.permutation(len(y))]) for _ in range(n_perm)])
@@ -143,13 +161,12 @@ def cluster_bootstrap_auc(
     themes = list(labels.columns)
     values = [c.loc[index].to_numpy(dtype=np.float64) for c in candidates_by_seed]
     columns = [list(c.columns) for c in candidates_by_seed]
+    fixed = [_fixed_columns(cols, themes, match) for cols in columns]
+    yf = y.astype(float)
     draws = np.empty((n_boot, len(themes)))
     for b in range(n_boot):
         rows = np.concatenate([rows_of[d] for d in rng.choice(docs, size=len(docs), replace=True)])
-        out = np.zeros(len(themes))
-        for v, cols in zip(values, columns, strict=True):
-            out += _matched_auc([v[rows]], y[rows], cols, themes, match)
-        draws[b] = out / len(values)
+        draws[b] = _matched_auc([v[rows] for v in values], fixed, yf[rows])
     lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2], axis=0)
     return pd.DataFrame(
         {"theme": themes, "auc_cluster_low": lo, "auc_cluster_high": hi, "n_documents": len(docs)}
