@@ -93,7 +93,11 @@ def compare_tables(expected: Path, actual: Path) -> tuple[str, str]:
     text make them equivalent, anything else moved makes them (provisionally) ``holds``."""
     a, b = pd.read_csv(expected), pd.read_csv(actual)
     if list(a.columns) != list(b.columns):
-        return "DRIFT", f"columns differ: {list(a.columns)} vs {list(b.columns)}"
+        added, removed = [c for c in b.columns if c not in a], [c for c in a.columns if c not in b]
+        return (
+            "DRIFT",
+            f"columns differ: added {added}, removed {removed}" if added or removed else "columns reordered",
+        )
     if a.shape != b.shape:
         return "holds", f"{len(a)} rows committed, {len(b)} rebuilt"
     moved = []
