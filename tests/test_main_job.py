@@ -31,18 +31,15 @@ def rebuilt(tmp_path_factory):
 
 
 def test_the_rebuild_matches_the_committed_results(rebuilt):
-    report = verify.compare_trees(
-        ROOT, rebuilt, pinned=not verify.environment_mismatches(ROOT / "constraints.txt")
-    )
-    bad = report[~report["verdict"].isin(verify.PASSING)]
-    assert bad.empty, bad.to_string()
+    result = verify.compare_trees(ROOT, rebuilt)
+    assert result.tier in ("identical", "equivalent"), verify.format_report(result)
     assert {
         "results/alignment.csv",
         "results/paragraph_scores.csv",
         "results/models.csv",
         "results/MANIFEST.json",
         "notebooks/05_themes_vs_reference.ipynb",
-    } <= set(report["file"])
+    } <= set(result.files["file"])
 
 
 def test_raw_data_is_never_written(rebuilt):
@@ -154,11 +151,11 @@ def test_verify_passes_on_the_committed_results_and_fails_when_a_table_is_altere
 
     alignment = project / "results" / "alignment.csv"
     table = pd.read_csv(alignment)
-    table.loc[0, "auc_mean"] += 0.01
+    table.loc[0, "auc_mean"] = table.loc[0, "auc_ci_high"] + 0.05  # out of its own interval
     table.to_csv(alignment, index=False)
     assert main(["--root", str(project), "verify"]) == 1
     out = capsys.readouterr().out
-    assert "results/alignment.csv" in out and "DRIFT" in out
+    assert "results/alignment.csv" in out and "DRIFT" in out and "OUTSIDE" in out
 
 
 def test_a_failing_notebook_cell_fails(tmp_path):
