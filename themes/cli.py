@@ -17,12 +17,46 @@ from .project import Project
 from .registry import MODELS
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, like every other error of the command line."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())}\n")
+
+
+def _check_out(out: Path, root: str | Path) -> Path:
+    """Refuse an output folder that is a file or lies inside the read-only ``data/raw``."""
+    if out.exists() and not out.is_dir():
+        raise ThemesError(f"the output folder {out} is a file; give a folder with --out.")
+    raw = Project(Path(root)).raw.resolve()
+    if out.resolve().is_relative_to(raw):
+        raise ThemesError(f"refusing to write into the corpus folder {raw}; choose another --out.")
+    return out
+
+
+def _one_run_at_a_time(command):
+    """Hold ``<root>/.themes.lock`` while ``command`` runs; a second run stops at once.
+
+    ``themes reproduce`` takes the same lock inside :func:`themes.main_job.reproduce`.
+    """
+    import functools
+
+    @functools.wraps(command)
+    def locked(args: argparse.Namespace) -> int:
+        from .main_job import project_lock
+
+        with project_lock(args.root):
+            return command(args)
+
+    return locked
+
+
 def _cmd_corpus(args: argparse.Namespace) -> int:
     from . import corpus, files
 
     project = Project(Path(args.root))
     source = Path(args.path) if args.path else project.raw
-    out = Path(args.out) if args.out else project.processed
+    out = _check_out(Path(args.out), args.root) if args.out else project.processed
     if source.is_dir() and out.resolve().is_relative_to(source.resolve()):
         raise ThemesError(f"refusing to write into the corpus folder {source}; choose another --out.")
     docs = corpus.load_documents(source)
@@ -101,7 +135,10 @@ def _cmd_fit_corpus(args: argparse.Namespace) -> int:
         raise ThemesError(f"{args.model!r} is the study's naive baseline; choose another model.")
     if spec.seeded and not args.seed_words:
         raise ThemesError(f"{args.model!r} is seeded: give --seed-words FILE (YAML, theme: [words]).")
-    out = Path(args.out)
+    out = _check_out(Path(args.out), args.root)
+    corpus_folder = Path(args.corpus)
+    if corpus_folder.is_dir() and out.resolve().is_relative_to(corpus_folder.resolve()):
+        raise ThemesError(f"refusing to write into the corpus folder {corpus_folder}; choose another --out.")
     paragraphs = read_corpus(args.corpus)
     seed_words = read_seed_words(args.seed_words) if spec.seeded else None
     vectorizer = Vectorizer(min_df=args.min_df).fit(paragraphs)
@@ -127,12 +164,13 @@ def _cmd_intrusion_create(args: argparse.Namespace) -> int:
     from .study import build_corpus, project_paths
 
     project = project_paths(args.root)
+    out = _check_out(Path(args.out), args.root) if args.out else None
     saved = project.results / "models" / args.model
     if not (saved / "model.json").is_file():
         raise ThemesError(f"there is no saved topic model {args.model!r} in {saved.parent}.")
     model = TopicModel.load(saved)
     paragraphs = build_corpus(project, write=False)
-    out = Path(args.out) if args.out else project.reference / "intrusion" / args.model
+    out = out or project.reference / "intrusion" / args.model
     write_intrusion_test(
         model,
         paragraphs,
@@ -149,8 +187,8 @@ def _cmd_intrusion_score(args: argparse.Namespace) -> int:
     from . import files
     from .intrusion_scores import score_intrusion_test
 
+    out = _check_out(Path(args.out) if args.out else Path(args.folder) / "scores", args.root)
     scores = score_intrusion_test(args.folder, word_answers=args.word, topic_answers=args.topic)
-    out = Path(args.out) if args.out else Path(args.folder) / "scores"
     for result in scores.values():
         for name, table in result.tables().items():
             files.write_csv(out / name, table)
@@ -214,6 +252,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     return 0
 
 
+@_one_run_at_a_time
 def _cmd_verify(args: argparse.Namespace) -> int:
     from . import verify
 
@@ -225,7 +264,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="themes",
         description="Thematic topic modelling checked against a hand-labelled reference set.",
     )
@@ -314,8 +353,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)
+        jobs = getattr(args, "jobs", 1)
+        if jobs == 0 or jobs < -1:
+            parser.error(f"argument --jobs: must be a positive whole number or -1 (all cores), not {jobs}")
+    except SystemExit as exc:  # argparse's own errors (one line: see _Parser) and --help
+        return exc.code
+    try:
+        from .study import project_paths
+
+        project_paths(args.root)
         return args.func(args)
     except ThemesError as exc:
         print(f"themes {args.command}: error: {exc}", file=sys.stderr)

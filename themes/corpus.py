@@ -111,7 +111,7 @@ class _Block:
 
 # ------------------------------------------------------------- segmenting
 
-_BLOCK_SEP = re.compile(r"\n(?:[ \t\xa0\u200b]*\n)+")
+_BLOCK_SEP = re.compile(r"\n(?:[ \t\r\xa0\u200b]*\n)+")  # \r: Windows (CRLF) line ends
 
 
 def split_blocks(doc: Document) -> list[_Block]:

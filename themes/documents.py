@@ -52,7 +52,15 @@ def progress(iterable, *, desc: str, unit: str = "doc"):
     return tqdm(iterable, desc=desc, unit=unit, disable=not sys.stderr.isatty(), leave=False)
 
 
+def _refuse_utf16(head: bytes, where: str) -> None:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CorpusError(
+            f"{where} is UTF-16 text (it starts with a UTF-16 byte-order mark); re-save it as UTF-8."
+        )
+
+
 def _decode(data: bytes, where: str) -> str:
+    _refuse_utf16(data[:2], where)
     if b"\x00" in data:
         raise CorpusError(f"{where} looks like a binary file (it contains NUL bytes); give plain UTF-8 text.")
     try:
@@ -203,6 +211,9 @@ def _parquet_records(path: Path) -> Iterator[tuple[dict, str]]:
 
 def _documents_from_table(path: Path) -> Iterator[Document]:
     suffix = path.suffix.lower()
+    if suffix != ".parquet":
+        with path.open("rb") as handle:
+            _refuse_utf16(handle.read(2), str(path))
     records = {".csv": _csv_records, ".parquet": _parquet_records}.get(suffix, _jsonl_records)(path)
     seen: set[str] = set()
     for record, where in progress(records, desc=f"reading {path.name}", unit="row"):
@@ -210,6 +221,9 @@ def _documents_from_table(path: Path) -> Iterator[Document]:
         doc_id = "" if raw_id is None else str(raw_id).strip()
         if not doc_id:
             raise CorpusError(f"{where} has an empty id.")
+        if "/" in doc_id or "\\" in doc_id or ".." in doc_id:
+            # ids name paragraphs ('<id>-p001') and may name files: no path separators
+            raise CorpusError(f"{where} has the id {doc_id!r}; an id may not hold '/', '\\' or '..'.")
         if doc_id in seen:
             raise CorpusError(f"{where} repeats the id {doc_id!r}; ids must be unique.")
         if body is not None and not isinstance(body, str):

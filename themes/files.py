@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 FLOAT_FORMAT = "%.6g"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell starting with one of these is a formula to a spreadsheet (OWASP: CSV injection)."""
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:
@@ -45,9 +47,25 @@ def csv_text(table: pd.DataFrame) -> str:
     return table.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
 
 
+def defuse_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells that a spreadsheet would run as a formula start with a quote ``'``.
+
+    Only text (object or string) columns are touched; numbers are never changed.
+    """
+    out = table.copy()
+    for column in out.columns:
+        values = out[column]
+        if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+            continue
+        risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS)).astype(bool)
+        if risky.any():
+            out[column] = values.mask(risky, "'" + values.astype(str))
+    return out
+
+
 def write_csv(path: str | Path, table: pd.DataFrame) -> Path:
-    """Write a table as CSV atomically, with fixed float precision."""
-    return write_text(path, csv_text(table))
+    """Write a table as CSV atomically, with fixed float precision and formulas defused."""
+    return write_text(path, csv_text(defuse_formulas(table)))
 
 
 def write_json(path: str | Path, data) -> Path:

@@ -8,13 +8,16 @@ executes the notebooks.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from pathlib import Path
 
 import pandas as pd
+from filelock import FileLock, Timeout
 
 from . import files, outputs, selection, tables
+from .corpus import summarize
 from .intrusion_scores import score_study_intrusion
 from .manifest import build_manifest
 from .registry import MODELS
@@ -23,6 +26,7 @@ from .study import Study, StudyConfig, build_corpus, load_study, project_paths, 
 from .sweep import FitTask, fit_models, run_sweep
 
 STAGING_PREFIX = ".results-"
+LOCK_FILE = ".themes.lock"
 
 
 def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
@@ -231,6 +235,44 @@ def replace_folder(staged: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
+@contextlib.contextmanager
+def project_lock(root: str | Path):
+    """Hold ``<root>/.themes.lock``: one ``reproduce`` or ``verify`` per project folder at a time.
+
+    Raises
+    ------
+    ThemesError
+        At once, when another run holds the lock.
+    """
+    from .errors import ThemesError
+
+    path = Path(root) / LOCK_FILE
+    lock = FileLock(path, timeout=0, is_singleton=True)  # a singleton is re-entrant in one process
+    try:
+        lock.acquire()
+    except Timeout:
+        raise ThemesError(f"another themes run holds {path}; wait for it to finish.") from None
+    try:
+        yield path
+    finally:
+        lock.release()
+
+
+def remove_stale_staging(project) -> list[Path]:
+    """Remove what killed runs left beside ``results/`` (call it only while holding the lock).
+
+    A run killed between the two renames of :func:`replace_folder` leaves no ``results/`` but
+    a whole ``.results.old``: that one is put back rather than removed.
+    """
+    old = project.results.with_name(f".{project.results.name}.old")
+    if old.is_dir() and not project.results.exists():
+        old.rename(project.results)
+    stale = sorted(project.root.glob(STAGING_PREFIX + "*")) + ([old] if old.exists() else [])
+    for folder in stale:
+        shutil.rmtree(folder)
+    return stale
+
+
 def reproduce(
     root: str | Path = ".",
     *,
@@ -249,10 +291,14 @@ def reproduce(
 
     project = project_paths(root)
     # the cluster first, so that an unreachable scheduler fails before anything is written
-    with connect(scheduler=scheduler, n_workers=dask_workers) as client:
-        table = build_corpus(project, rules=config.cleaning)
+    with project_lock(project.root), connect(scheduler=scheduler, n_workers=dask_workers) as client:
+        remove_stale_staging(project)  # what killed runs left; no other run holds the lock
+        # every input (the adjudication log too) is validated before anything is written
+        table = build_corpus(project, rules=config.cleaning, write=False)
         study = load_study(project, config=config, paragraphs=table)
         write_agreement(study)
+        files.write_csv(project.paragraphs, table)
+        files.write_csv(project.processed / "paragraph_summary.csv", summarize(table))
         staged = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=project.root))
         try:
             with dask_backend(client, scatter=study.matrices.values()):

@@ -29,6 +29,15 @@ _THEME_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # ---------------------------------------------------------------- codebook
 
 
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LabelError(
+            f"{path} is not valid UTF-8 (bad byte at position {exc.start}); re-save it as UTF-8 text."
+        ) from None
+
+
 def read_themes(codebook: str | Path) -> list[str]:
     """Theme names in codebook order: the ``### name`` headings of its ``## Themes`` section.
 
@@ -41,7 +50,7 @@ def read_themes(codebook: str | Path) -> list[str]:
     path = Path(codebook)
     if not path.is_file():
         raise LabelError(f"the codebook {path} does not exist; write one with a '## Themes' section.")
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path)
     section = re.search(r"^## Themes\s*$(.*?)(?=^## |\Z)", text, flags=re.M | re.S)
     if section is None:
         raise LabelError(f"{path} has no '## Themes' section; list each theme there as a '### name' heading.")
@@ -175,7 +184,7 @@ def read_seed_words(path: str | Path, *, themes: list[str] | None = None) -> dic
     if not path.is_file():
         raise LabelError(f"the seed-word file {path} does not exist.")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(_read_text(path))
     except yaml.YAMLError as exc:
         raise LabelError(f"{path} is not valid YAML ({str(exc).splitlines()[0]}).") from None
     if themes is None:

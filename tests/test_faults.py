@@ -1,0 +1,570 @@
+"""Faults and bad input across every command: exit code 2, one line naming what and where, nothing written.
+
+Each case builds its bad input in a writable copy of the project (or beside it), runs the real
+command line, and checks that the files of the copy are the same bytes after the failure as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import ROOT, planted_texts
+
+from themes.cli import main
+
+GOOD = (
+    "The fighters who left the front were told that the organisation would welcome them back if they "
+    "returned before the end of the month and swore their oath of allegiance again."
+)
+ENV = {
+    **os.environ,
+    "PYTHONHASHSEED": "0",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "MPLBACKEND": "Agg",
+}
+IGNORED = (".themes.lock",)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file below ``folder`` (the lock file aside)."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in IGNORED
+    }
+
+
+def write(path: Path, data: bytes | str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def table_corpus(path: Path, rows: list[dict]) -> Path:
+    """A .csv, .jsonl or .parquet corpus of the given rows."""
+    table = pd.DataFrame(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".parquet":
+        table.to_parquet(path, index=False)
+    elif path.suffix == ".jsonl":
+        table.to_json(path, orient="records", lines=True)
+    else:
+        table.to_csv(path, index=False)
+    return path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def first_kept_id(root: Path) -> str:
+    return pd.read_csv(root / "data" / "reference" / "labels.csv", dtype=str)["paragraph_id"].iloc[0]
+
+
+def planted_csv(path: Path, n_per_group: int = 4) -> Path:
+    texts, ids, _ = planted_texts(n_per_group=n_per_group)
+    return table_corpus(
+        path, [{"id": i, "text": t.capitalize() + "."} for i, t in zip(ids, texts, strict=True)]
+    )
+
+
+# Each case: (root, scratch) -> (argv after --root ROOT, words the error line must hold).
+# ``root`` is the project copy, ``scratch`` a folder outside it for other inputs and outputs.
+
+
+def _corpus(path: Path, scratch: Path) -> list[str]:
+    return ["corpus", str(path), "--out", str(scratch / "out")]
+
+
+CASES = {
+    # ------------------------------------------------------------------ corpus
+    "corpus: missing file": lambda r, s: (_corpus(s / "none.txt", s), ["does not exist", "none.txt"]),
+    "corpus: empty file": lambda r, s: (_corpus(write(s / "e.txt", b""), s), ["is empty", "e.txt"]),
+    "corpus: a file of whitespace": lambda r, s: (
+        _corpus(write(s / "w.txt", b"  \n\t\r\n \n"), s),
+        ["is empty", "w.txt"],
+    ),
+    "corpus: binary file": lambda r, s: (
+        _corpus(write(s / "b.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), s),
+        ["binary", "b.txt"],
+    ),
+    "corpus: UTF-16 text": lambda r, s: (
+        _corpus(write(s / "u16.txt", GOOD.encode("utf-16")), s),
+        ["UTF-16", "u16.txt"],
+    ),
+    "corpus: latin-1 text": lambda r, s: (
+        _corpus(write(s / "l1.txt", "Caf\xe9 society ".encode("latin-1") * 5), s),
+        ["not valid UTF-8", "l1.txt"],
+    ),
+    "corpus: UTF-16 table": lambda r, s: (
+        _corpus(write(s / "u16.csv", f"id,text\na,{GOOD}".encode("utf-16")), s),
+        ["UTF-16", "u16.csv"],
+    ),
+    "corpus: csv without a text column": lambda r, s: (
+        _corpus(table_corpus(s / "t.csv", [{"id": "a", "body": GOOD}]), s),
+        ["'text' column", "t.csv"],
+    ),
+    "corpus: csv with duplicate ids": lambda r, s: (
+        _corpus(table_corpus(s / "d.csv", [{"id": "a", "text": GOOD}, {"id": "a", "text": GOOD}]), s),
+        ["repeats the id 'a'", "d.csv line 3"],
+    ),
+    "corpus: csv whose texts are all empty": lambda r, s: (
+        _corpus(table_corpus(s / "e.csv", [{"id": "a", "text": ""}, {"id": "b", "text": " "}]), s),
+        ["analysable paragraph", "e.csv line 2"],
+    ),
+    "corpus: csv with an id holding a slash": lambda r, s: (
+        _corpus(table_corpus(s / "s.csv", [{"id": "x/y", "text": GOOD}]), s),
+        ["'x/y'", "s.csv line 2"],
+    ),
+    "corpus: jsonl with an id holding ..": lambda r, s: (
+        _corpus(table_corpus(s / "p.jsonl", [{"id": "a", "text": GOOD}, {"id": "../b", "text": GOOD}]), s),
+        ["'../b'", "p.jsonl line 2"],
+    ),
+    "corpus: jsonl without a text field": lambda r, s: (
+        _corpus(write(s / "m.jsonl", '{"id": "a", "body": "x"}\n'), s),
+        ["'text' field", "m.jsonl line 1"],
+    ),
+    "corpus: parquet without an id column": lambda r, s: (
+        _corpus(table_corpus(s / "m.parquet", [{"name": "a", "text": GOOD}]), s),
+        ["'id' column", "m.parquet"],
+    ),
+    "corpus: parquet with duplicate ids": lambda r, s: (
+        _corpus(table_corpus(s / "d.parquet", [{"id": "a", "text": GOOD}, {"id": "a", "text": GOOD}]), s),
+        ["repeats the id 'a'", "d.parquet row 2"],
+    ),
+    "corpus: --out inside data/raw": lambda r, s: (
+        ["corpus", "--out", str(r / "data" / "raw" / "processed")],
+        ["refusing to write", "data/raw"],
+    ),
+    "corpus: --out onto an existing file": lambda r, s: (
+        ["corpus", "--out", str(write(s / "taken", "x"))],
+        ["is a file", "taken"],
+    ),
+    "corpus: a tampered raw file": lambda r, s: (
+        (
+            edit(r / "data" / "raw" / "003_565d78071a5a5e33.txt", "the", "teh"),
+            ["corpus", "--out", str(s / "o")],
+        )[1],
+        ["does not match its checksum", "003_565d78071a5a5e33.txt"],
+    ),
+    "corpus: a raw file not in the provenance": lambda r, s: (
+        (write(r / "data" / "raw" / "extra.txt", GOOD), ["corpus", "--out", str(s / "o")])[1],
+        ["not listed", "extra.txt"],
+    ),
+    # --------------------------------------------------------------- reference
+    "reference: label of an unknown paragraph": lambda r, s: (
+        (edit(r / "data/reference/labels.csv", first_kept_id(r), "nosuch-p001"), ["reference"])[1],
+        ["nosuch-p001", "labels.csv"],
+    ),
+    "reference: a kept paragraph without labels": lambda r, s: (
+        (edit(r / "data/reference/labels.csv", first_kept_id(r) + ",", "#,"), ["reference"])[1],
+        ["no row for kept paragraph", first_kept_id(ROOT), "labels.csv"],
+    ),
+    "reference: a duplicated label row": lambda r, s: (
+        (
+            write(
+                r / "data/reference/labels.csv",
+                (ROOT / "data/reference/labels.csv").read_text(encoding="utf-8")
+                + (ROOT / "data/reference/labels.csv").read_text(encoding="utf-8").splitlines()[1]
+                + "\n",
+            ),
+            ["reference"],
+        )[1],
+        ["duplicated row", first_kept_id(ROOT), "labels.csv"],
+    ),
+    "reference: a label other than 0/1": lambda r, s: (
+        (
+            edit(r / "data/reference/labels.csv", first_kept_id(r) + ",0", first_kept_id(r) + ",yes"),
+            ["reference"],
+        )[1],
+        ["other than 0 or 1", "'yes'", "labels.csv"],
+    ),
+    "reference: a label column of an unknown theme": lambda r, s: (
+        (edit(r / "data/reference/labels.csv", "morale", "moral"), ["reference"])[1],
+        ["unknown theme column(s) moral", "labels.csv"],
+    ),
+    "reference: an empty label file": lambda r, s: (
+        (write(r / "data/reference/labels.csv", b""), ["reference"])[1],
+        ["not a readable CSV", "labels.csv"],
+    ),
+    "reference: a codebook without themes": lambda r, s: (
+        (edit(r / "data/reference/codebook.md", "## Themes", "## Topics"), ["reference"])[1],
+        ["no '## Themes' section", "codebook.md"],
+    ),
+    "reference: a codebook that is not UTF-8": lambda r, s: (
+        (
+            write(r / "data/reference/codebook.md", "## Themes\n\n### caf\xe9\n".encode("latin-1")),
+            ["reference"],
+        )[1],
+        ["not valid UTF-8", "codebook.md"],
+    ),
+    "reference: seed words not YAML": lambda r, s: (
+        (write(r / "data/reference/seed_words.yml", "morale: [a, b\n"), ["reference"])[1],
+        ["not valid YAML", "seed_words.yml"],
+    ),
+    "reference: an empty seed-word file": lambda r, s: (
+        (write(r / "data/reference/seed_words.yml", ""), ["reference"])[1],
+        ["must map each theme", "seed_words.yml"],
+    ),
+    "reference: a YAML-tagged seed-word file": lambda r, s: (
+        (
+            write(r / "data/reference/seed_words.yml", "morale: !!python/object:os.system ['x']\n"),
+            ["reference"],
+        )[1],
+        ["not valid YAML", "python/object", "seed_words.yml"],
+    ),
+    "reference: seed words of an unknown theme": lambda r, s: (
+        (
+            write(
+                r / "data/reference/seed_words.yml",
+                (ROOT / "data/reference/seed_words.yml").read_text(encoding="utf-8") + "weather:\n  - rain\n",
+            ),
+            ["reference"],
+        )[1],
+        ["unknown theme(s) weather", "seed_words.yml"],
+    ),
+    "reference: --root missing": lambda r, s: (
+        ["--root", str(s / "nowhere"), "reference"],
+        ["nowhere", "does not exist"],
+    ),
+    "reference: --root a file": lambda r, s: (
+        ["--root", str(write(s / "f", "x")), "reference"],
+        ["is a file"],
+    ),
+    # --------------------------------------------------------------------- fit
+    "fit: K of 0": lambda r, s: (["fit", "--model", "nmf_sklearn", "--k", "0"], ["at least 1", "K"]),
+    "fit: negative K": lambda r, s: (["fit", "--model", "lda_gensim", "--k", "-3"], ["at least", "-3"]),
+    "fit: K not a number": lambda r, s: (["fit", "--model", "lda_gensim", "--k", "abc"], ["--k", "'abc'"]),
+    "fit: K not below the paragraphs": lambda r, s: (
+        ["fit", "--model", "nmf_sklearn", "--k", "500"],
+        ["not below the number of paragraphs", "500"],
+    ),
+    "fit --corpus: missing corpus": lambda r, s: (
+        ["fit", "--corpus", str(s / "none.csv"), "--model", "nmf_sklearn", "--k", "3", "--out", str(s / "o")],
+        ["does not exist", "none.csv"],
+    ),
+    "fit --corpus: K not below the paragraphs": lambda r, s: (
+        [
+            "fit",
+            "--corpus",
+            str(planted_csv(s / "c.csv")),
+            "--model",
+            "nmf_sklearn",
+            "--k",
+            "12",
+            "--out",
+            str(s / "o"),
+        ],
+        ["not below the number of paragraphs", "12"],
+    ),
+    "fit --corpus: --out onto an existing file": lambda r, s: (
+        [
+            "fit",
+            "--corpus",
+            str(planted_csv(s / "c.csv")),
+            "--model",
+            "nmf_sklearn",
+            "--k",
+            "3",
+            "--out",
+            str(write(s / "taken", "x")),
+        ],
+        ["is a file", "taken"],
+    ),
+    "fit --corpus: --out inside data/raw": lambda r, s: (
+        [
+            "fit",
+            "--corpus",
+            str(planted_csv(s / "c.csv")),
+            "--model",
+            "nmf_sklearn",
+            "--k",
+            "3",
+            "--out",
+            str(r / "data" / "raw" / "fit"),
+        ],
+        ["refusing to write", "data/raw"],
+    ),
+    "fit --corpus: YAML-tagged seed words": lambda r, s: (
+        [
+            "fit",
+            "--corpus",
+            str(planted_csv(s / "c.csv")),
+            "--model",
+            "nmf_seeded",
+            "--k",
+            "3",
+            "--seed-words",
+            str(write(s / "seeds.yml", "sea: !!python/object/apply:os.system ['echo hi']\n")),
+            "--out",
+            str(s / "o"),
+        ],
+        ["not valid YAML", "seeds.yml"],
+    ),
+    # ------------------------------------------------------------------- score
+    "score: missing file": lambda r, s: (
+        ["score", "--model", "keywords", str(s / "none.txt")],
+        ["does not exist"],
+    ),
+    "score: binary file": lambda r, s: (
+        ["score", "--model", "keywords", str(write(s / "b.txt", b"\x00\x01\x02abc"))],
+        ["binary", "b.txt"],
+    ),
+    "score: a model saved by another version of themes": lambda r, s: (
+        (
+            _age_model(r / "results/models/nmf_sklearn"),
+            ["score", "--model", "nmf_sklearn", str(write(s / "n.txt", GOOD))],
+        )[1],
+        ["other versions", "themes 0.0.1", "nmf_sklearn"],
+    ),
+    # --------------------------------------------------------- reproduce, verify
+    "reproduce: --jobs 0": lambda r, s: (["reproduce", "--no-notebooks", "--jobs", "0"], ["--jobs", "not 0"]),
+    "reproduce: --jobs -5": lambda r, s: (
+        ["reproduce", "--no-notebooks", "--jobs", "-5"],
+        ["--jobs", "not -5"],
+    ),
+    "reproduce: a tampered raw file": lambda r, s: (
+        (
+            edit(r / "data" / "raw" / "000_ea31ae2736fed7e0.txt", " ", "  "),
+            ["reproduce", "--no-notebooks"],
+        )[1],
+        ["does not match its checksum", "000_ea31ae2736fed7e0.txt"],
+    ),
+    "reproduce: a label other than 0/1": lambda r, s: (
+        (
+            edit(r / "data/reference/labels.csv", first_kept_id(r) + ",0", first_kept_id(r) + ",2"),
+            ["reproduce", "--no-notebooks"],
+        )[1],
+        ["other than 0 or 1", "labels.csv"],
+    ),
+    "reproduce: --root missing": lambda r, s: (
+        ["--root", str(s / "nowhere"), "reproduce", "--no-notebooks"],
+        ["nowhere", "does not exist"],
+    ),
+    "verify: --jobs 0": lambda r, s: (["verify", "--jobs", "0"], ["--jobs", "not 0"]),
+    "verify: --root a file": lambda r, s: (["--root", str(write(s / "f", "x")), "verify"], ["is a file"]),
+    # --------------------------------------------------------------- intrusion
+    "intrusion create: unknown model": lambda r, s: (
+        ["intrusion", "create", "--model", "bert", "--out", str(s / "o")],
+        ["'bert'", "models"],
+    ),
+    "intrusion create: --out onto an existing file": lambda r, s: (
+        ["intrusion", "create", "--model", "nmf_sklearn", "--out", str(write(s / "taken", "x"))],
+        ["is a file", "taken"],
+    ),
+    "intrusion create: --out inside data/raw": lambda r, s: (
+        ["intrusion", "create", "--model", "nmf_sklearn", "--out", str(r / "data/raw/intrusion")],
+        ["refusing to write", "data/raw"],
+    ),
+    "intrusion create: no paragraphs to ask about": lambda r, s: (
+        ["intrusion", "create", "--model", "nmf_sklearn", "--paragraphs", "0", "--out", str(s / "o")],
+        ["at least 1", "0"],
+    ),
+    "intrusion score: a folder without a test": lambda r, s: (
+        ["intrusion", "score", str(s), "--word", str(write(s / "w.csv", "item_id,answer\n"))],
+        ["no intrusion test", str(s)],
+    ),
+    "intrusion score: a missing answer file": lambda r, s: (
+        [
+            "intrusion",
+            "score",
+            str(r / "data/reference/intrusion/nmf_sklearn"),
+            "--word",
+            str(s / "none.csv"),
+            "--out",
+            str(s / "o"),
+        ],
+        ["does not exist", "none.csv"],
+    ),
+    "intrusion score: --out onto an existing file": lambda r, s: (
+        [
+            "intrusion",
+            "score",
+            str(r / "data/reference/intrusion/nmf_sklearn"),
+            "--word",
+            *map(str, sorted((r / "data/reference/intrusion/nmf_sklearn/answers/word").glob("*.csv"))),
+            "--out",
+            str(write(s / "taken", "x")),
+        ],
+        ["is a file", "taken"],
+    ),
+}
+
+
+def _age_model(folder: Path) -> None:
+    """Make a saved model look saved by an older themes."""
+    meta = folder / "model.json"
+    record = json.loads(meta.read_text(encoding="utf-8"))
+    record["themes_version"] = "0.0.1"
+    meta.write_text(json.dumps(record), encoding="utf-8")
+
+
+@pytest.fixture
+def scratch(tmp_path) -> Path:
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    return folder
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(case, project_copy, scratch, capsys):
+    root = project_copy.root
+    argv, needles = CASES[case](root, scratch)
+    if argv[0] != "--root":
+        argv = ["--root", str(root), *argv]
+    before = snapshot(root.parent)
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code == 2, (case, code, err)
+    assert err.count("\n") == 1 and err.startswith("themes") and "Traceback" not in err, (case, err)
+    for needle in needles:
+        assert needle in err, (case, needle, err)
+    assert snapshot(root.parent) == before, case  # nothing written, raw data untouched
+
+
+def test_unreadable_files_exit_2(project_copy, scratch, capsys):
+    if os.geteuid() == 0:
+        pytest.skip("running as root: chmod 000 does not stop root from reading a file")
+    path = write(scratch / "locked.txt", GOOD)
+    path.chmod(0)
+    labels = project_copy.reference / "labels.csv"
+    labels.chmod(0)
+    try:
+        assert main(["corpus", str(path), "--out", str(scratch / "o")]) == 2
+        err = capsys.readouterr().err
+        assert "locked.txt" in err and err.count("\n") == 1, err
+        assert main(["--root", str(project_copy.root), "reference"]) == 2
+        err = capsys.readouterr().err
+        assert "labels.csv" in err and err.count("\n") == 1, err
+    finally:
+        path.chmod(0o644)
+        labels.chmod(0o644)
+    assert not (scratch / "o").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["fit", "--model", "lda_gensim", "--k", "abc"],
+        ["corpus", "/nonexistent/themes-faults"],
+        ["--root", "/nonexistent/themes-faults", "reproduce", "--no-notebooks"],
+        ["verify", "--jobs", "-4"],
+        ["nosuchcommand"],
+    ],
+)
+def test_the_program_prints_one_line_and_no_traceback(argv):
+    result = subprocess.run(
+        [sys.executable, "-m", "themes", *argv], capture_output=True, text=True, check=False, env=ENV
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("themes"), result.stderr
+
+
+# ------------------------------------------------------- encodings read correctly
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda t: t.encode("utf-8"), id="utf-8"),
+        pytest.param(lambda t: "\ufeff".encode() + t.encode("utf-8"), id="utf-8 with BOM"),
+        pytest.param(lambda t: t.replace("\n", "\r\n").encode("utf-8"), id="CRLF"),
+    ],
+)
+def test_bom_and_crlf_give_the_same_paragraphs(tmp_path, capsys, encode):
+    texts, _, _ = planted_texts(n_per_group=1)
+    text = "\n\n".join("The " + t + "." for t in texts) + "\n"
+    path = write(tmp_path / "doc.txt", encode(text))
+    assert main(["corpus", str(path), "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    table = pd.read_csv(tmp_path / "out" / "paragraphs.csv")
+    assert table["status"].tolist() == ["kept"] * 3
+    assert table["text"].str.startswith("The ").all() and not table["text"].str.contains("\r").any()
+
+
+def test_labels_with_bom_and_crlf_are_read(project_copy, capsys):
+    labels = project_copy.reference / "labels.csv"
+    labels.write_bytes(b"\xef\xbb\xbf" + labels.read_bytes().replace(b"\n", b"\r\n"))
+    assert main(["--root", str(project_copy.root), "reference"]) == 0, capsys.readouterr().err
+
+
+# ------------------------------------------------------------- spreadsheet safety
+
+
+def test_text_cells_that_start_a_formula_are_quoted(tmp_path, capsys):
+    formula = '=HYPERLINK("http://example.com","click")'
+    folder = tmp_path / "texts"
+    texts, _, _ = planted_texts(n_per_group=1)
+    write(folder / "a.txt", f"{formula} {texts[0]}.\n\n-The {texts[1]}.\n\nThe {texts[2]}.\n")
+    assert main(["corpus", str(folder), "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    table = pd.read_csv(tmp_path / "out" / "paragraphs.csv", dtype=str, keep_default_na=False)
+    texts = table["text"].tolist()
+    assert texts[0].startswith("'=HYPERLINK(") and texts[1].startswith("'-The ")
+    assert texts[2].startswith("The ")
+    assert not any(t[:1] and t[0] in "=+-@\t\r" for column in table.columns for t in table[column])
+    numbers = pd.read_csv(tmp_path / "out" / "paragraphs.csv")
+    assert numbers["start"].tolist()[0] == 0 and numbers["word_count"].dtype.kind == "i"
+    assert (numbers["word_count"] > 0).all()
+
+
+# ----------------------------------------------------------- one run at a time
+
+
+@pytest.mark.parametrize("command", [["reproduce", "--no-notebooks"], ["verify"]])
+def test_a_second_run_stops_while_the_lock_is_held(project_copy, capsys, command):
+    from filelock import FileLock
+
+    root = project_copy.root
+    lock = root / ".themes.lock"
+    before = snapshot(root)
+    with FileLock(lock):
+        code = main(["--root", str(root), *command])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert f"another themes run holds {lock}; wait for it to finish" in err
+    assert snapshot(root) == before
+
+
+# ---------------------------------------------------------------- kill safety
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_the_old_or_the_new_results_and_the_next_run_cleans_up(project_copy):
+    root = project_copy.root
+    old = snapshot(root / "results")
+    stale = root / ".results-stale0000"
+    write(stale / "partial.csv", "a\n1\n")
+    command = [sys.executable, "-m", "themes", "--root", str(root), "reproduce", "--no-notebooks"]
+    for delay in (2, 8):
+        proc = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = snapshot(root / "results")
+        assert now == old or set(now) == set(old), f"results/ half replaced after {delay} s"
+    staged = [p for p in root.iterdir() if p.name.startswith(".results")]
+    assert stale in staged
+    result = subprocess.run(command, env=ENV, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert not [p for p in root.iterdir() if p.name.startswith(".results")]
+    new = snapshot(root / "results")
+    assert set(new) == set(old)
+    for name in ("alignment.csv", "summary.csv", "model_selection.csv"):
+        assert new[name] == old[name], name
+    processed = snapshot(root / "data" / "processed")
+    assert processed == snapshot(ROOT / "data" / "processed")
