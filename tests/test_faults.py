@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import pytest
 from helpers import ROOT, planted_texts
 
 from themes.cli import main
+from themes.project import Project
 
 GOOD = (
     "The fighters who left the front were told that the organisation would welcome them back if they "
@@ -413,6 +415,15 @@ def _age_model(folder: Path) -> None:
 
 
 @pytest.fixture
+def project(tmp_path) -> Project:
+    """A writable copy of the inputs and two saved models: enough for every case, and quick to copy."""
+    root = tmp_path / "project"
+    for part in ("data/raw", "data/reference", "results/models/nmf_sklearn", "results/models/keywords"):
+        shutil.copytree(ROOT / part, root / part)
+    return Project(root)
+
+
+@pytest.fixture
 def scratch(tmp_path) -> Path:
     folder = tmp_path / "scratch"
     folder.mkdir()
@@ -420,8 +431,8 @@ def scratch(tmp_path) -> Path:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_bad_input_exits_2_with_one_line_and_writes_nothing(case, project_copy, scratch, capsys):
-    root = project_copy.root
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(case, project, scratch, capsys):
+    root = project.root
     argv, needles = CASES[case](root, scratch)
     if argv[0] != "--root":
         argv = ["--root", str(root), *argv]
@@ -435,18 +446,18 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(case, project_copy, 
     assert snapshot(root.parent) == before, case  # nothing written, raw data untouched
 
 
-def test_unreadable_files_exit_2(project_copy, scratch, capsys):
+def test_unreadable_files_exit_2(project, scratch, capsys):
     if os.geteuid() == 0:
         pytest.skip("running as root: chmod 000 does not stop root from reading a file")
     path = write(scratch / "locked.txt", GOOD)
     path.chmod(0)
-    labels = project_copy.reference / "labels.csv"
+    labels = project.reference / "labels.csv"
     labels.chmod(0)
     try:
         assert main(["corpus", str(path), "--out", str(scratch / "o")]) == 2
         err = capsys.readouterr().err
         assert "locked.txt" in err and err.count("\n") == 1, err
-        assert main(["--root", str(project_copy.root), "reference"]) == 2
+        assert main(["--root", str(project.root), "reference"]) == 2
         err = capsys.readouterr().err
         assert "labels.csv" in err and err.count("\n") == 1, err
     finally:
@@ -496,10 +507,10 @@ def test_bom_and_crlf_give_the_same_paragraphs(tmp_path, capsys, encode):
     assert table["text"].str.startswith("The ").all() and not table["text"].str.contains("\r").any()
 
 
-def test_labels_with_bom_and_crlf_are_read(project_copy, capsys):
-    labels = project_copy.reference / "labels.csv"
+def test_labels_with_bom_and_crlf_are_read(project, capsys):
+    labels = project.reference / "labels.csv"
     labels.write_bytes(b"\xef\xbb\xbf" + labels.read_bytes().replace(b"\n", b"\r\n"))
-    assert main(["--root", str(project_copy.root), "reference"]) == 0, capsys.readouterr().err
+    assert main(["--root", str(project.root), "reference"]) == 0, capsys.readouterr().err
 
 
 # ------------------------------------------------------------- spreadsheet safety
@@ -526,10 +537,10 @@ def test_text_cells_that_start_a_formula_are_quoted(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("command", [["reproduce", "--no-notebooks"], ["verify"]])
-def test_a_second_run_stops_while_the_lock_is_held(project_copy, capsys, command):
+def test_a_second_run_stops_while_the_lock_is_held(project, capsys, command):
     from filelock import FileLock
 
-    root = project_copy.root
+    root = project.root
     lock = root / ".themes.lock"
     before = snapshot(root)
     with FileLock(lock):
@@ -546,25 +557,24 @@ def test_a_second_run_stops_while_the_lock_is_held(project_copy, capsys, command
 @pytest.mark.slow
 def test_a_killed_run_leaves_the_old_or_the_new_results_and_the_next_run_cleans_up(project_copy):
     root = project_copy.root
-    old = snapshot(root / "results")
-    stale = root / ".results-stale0000"
-    write(stale / "partial.csv", "a\n1\n")
+    results, processed = root / "results", root / "data" / "processed"
+    old = snapshot(results)
     command = [sys.executable, "-m", "themes", "--root", str(root), "reproduce", "--no-notebooks"]
-    for delay in (2, 8):
+    killed = []
+    for delay in (2, 8, 20):
         proc = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        now = snapshot(root / "results")
-        assert now == old or set(now) == set(old), f"results/ half replaced after {delay} s"
-    staged = [p for p in root.iterdir() if p.name.startswith(".results")]
-    assert stale in staged
+        killed.append((delay, snapshot(results), snapshot(processed) if processed.exists() else {}))
+    # what a run killed while staging leaves (made here too, in case no kill fell in that stretch)
+    write(root / ".results-killed00" / "models.csv", "model\nhalf")
     result = subprocess.run(command, env=ENV, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
-    assert not [p for p in root.iterdir() if p.name.startswith(".results")]
-    new = snapshot(root / "results")
-    assert set(new) == set(old)
-    for name in ("alignment.csv", "summary.csv", "model_selection.csv"):
-        assert new[name] == old[name], name
-    processed = snapshot(root / "data" / "processed")
-    assert processed == snapshot(ROOT / "data" / "processed")
+    assert not [p.name for p in root.iterdir() if p.name.startswith(".results")]
+    new, new_processed = snapshot(results), snapshot(processed)
+    for delay, was, was_processed in killed:
+        assert was in (old, new), f"results/ half replaced after a kill at {delay} s"
+        assert was_processed in ({}, new_processed), f"data/processed/ half written after a kill at {delay} s"
+    assert new_processed == snapshot(ROOT / "data" / "processed")
+    assert "MANIFEST.json" in new and "alignment.csv" in new

@@ -37,7 +37,8 @@ def _check_out(out: Path, root: str | Path) -> Path:
 def _one_run_at_a_time(command):
     """Hold ``<root>/.themes.lock`` while ``command`` runs; a second run stops at once.
 
-    ``themes reproduce`` takes the same lock inside :func:`themes.main_job.reproduce`.
+    :func:`themes.main_job.reproduce` takes the same (re-entrant) lock; here it also covers
+    the notebooks, which run after the results are swapped in.
     """
     import functools
 
@@ -235,6 +236,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+@_one_run_at_a_time
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from .main_job import reproduce
     from .study import StudyConfig

@@ -18,6 +18,7 @@ from filelock import FileLock, Timeout
 
 from . import files, outputs, selection, tables
 from .corpus import summarize
+from .errors import ThemesError
 from .intrusion_scores import score_study_intrusion
 from .manifest import build_manifest
 from .registry import MODELS
@@ -244,9 +245,7 @@ def project_lock(root: str | Path):
     ThemesError
         At once, when another run holds the lock.
     """
-    from .errors import ThemesError
-
-    path = Path(root) / LOCK_FILE
+    path = Path(root).resolve() / LOCK_FILE
     lock = FileLock(path, timeout=0, is_singleton=True)  # a singleton is re-entrant in one process
     try:
         lock.acquire()
