@@ -363,6 +363,13 @@ CASES = {
         ["intrusion", "create", "--model", "bert", "--out", str(s / "o")],
         ["'bert'", "models"],
     ),
+    "intrusion create: a model saved by another version of themes": lambda r, s: (
+        (
+            _age_model(r / "results/models/nmf_sklearn"),
+            ["intrusion", "create", "--model", "nmf_sklearn", "--out", str(s / "o")],
+        )[1],
+        ["other versions", "themes 0.0.1", "nmf_sklearn"],
+    ),
     "intrusion create: --out onto an existing file": lambda r, s: (
         ["intrusion", "create", "--model", "nmf_sklearn", "--out", str(write(s / "taken", "x"))],
         ["is a file", "taken"],
