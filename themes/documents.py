@@ -17,6 +17,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from .errors import CorpusError
+from .files import sha256_file  # noqa: F401  (re-exported: one sha256 helper, in themes.files)
 
 PROVENANCE_FILE = "provenance.csv"
 PROVENANCE_COLUMNS = [
@@ -73,11 +74,6 @@ def _decode(data: bytes, where: str) -> str:
     if not text.strip():
         raise CorpusError(f"{where} is empty; remove it or add its text.")
     return text
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def read_provenance(folder: Path) -> pd.DataFrame | None:

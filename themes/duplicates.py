@@ -28,22 +28,6 @@ def shingles(text: str, size: int) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-def containment_scores(texts: list[str], groups: list[str], *, shingle_size: int) -> np.ndarray:
-    """Share of each text's shingles found in each group's (document's) text.
-
-    Returns an array of shape (n_texts, n_groups) where entry (i, g) is
-    ``|S_i & U_g| / |S_i|``, with ``S_i`` the shingles of text ``i`` and
-    ``U_g`` the union of the shingles of the texts in group ``g``. Groups are
-    given in order of first appearance.
-    """
-    sets = [shingles(t, shingle_size) for t in texts]
-    unions: dict[str, set[str]] = {}
-    for group, shingle_set in zip(groups, sets, strict=True):
-        unions.setdefault(group, set()).update(shingle_set)
-    scores = [[len(s & u) / len(s) if s else 0.0 for u in unions.values()] for s in sets]
-    return np.array(scores).reshape(len(texts), len(unions))
-
-
 def find_duplicates(
     table: pd.DataFrame, doc_order: list[str], *, shingle_size: int, containment: float, min_shingles: int
 ) -> dict[str, tuple[str, float]]:
