@@ -100,6 +100,7 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
     alignment = tables.alignment_table(
         scorers, per_seed, failures, spread, labels=labels, coders=study.coders
     )
+    summary = tables.summary_table(alignment)
     sweep_scorers = [TopicScorer.from_model(f, labels, seeded=False) for f in sweep.fits]
     sensitivity = tables.k_sensitivity(sweep_scorers, labels, selected)
     outputs.write_tables(
@@ -111,7 +112,7 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
             "model_sweep.csv": sweep.summary,
             "model_selection.csv": sweep.chosen,
             "k_sensitivity.csv": sensitivity,
-            "summary.csv": tables.summary_table(alignment),
+            "summary.csv": summary,
             "topics.csv": tables.topics_table(scorers),
             "failures.csv": failures,
             "alignment_by_seed.csv": per_seed,
@@ -124,7 +125,7 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
         intrusion = score_study_intrusion(intrusion_tests, models=current_k, seed=cfg.stat_seed)
         if not intrusion.empty:
             outputs.write_tables(out, {"intrusion.csv": intrusion})
-            outputs.write_intrusion_figure(out / "figures", intrusion, tables.summary_table(alignment))
+            outputs.write_intrusion_figure(out / "figures", intrusion, summary)
     outputs.write_reference_tables(out, labels, doc_of)
     outputs.write_figures(
         out / "figures",

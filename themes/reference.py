@@ -109,6 +109,11 @@ def load_labels(path: str | Path, *, themes: list[str], paragraph_ids: list[str]
         than 0 or 1.
     """
     path = Path(path)
+    return _validate_labels(_read_label_table(path), path, themes=themes, paragraph_ids=paragraph_ids)
+
+
+def _read_label_table(path: Path) -> pd.DataFrame:
+    """A label file as text cells, with a ``paragraph_id`` column (one-line errors otherwise)."""
     if not path.is_file():
         raise LabelError(f"the label file {path} does not exist.")
     try:
@@ -117,6 +122,13 @@ def load_labels(path: str | Path, *, themes: list[str], paragraph_ids: list[str]
         raise LabelError(f"{path} is not a readable CSV file ({str(exc).splitlines()[0]}).") from None
     if ID not in table.columns:
         raise LabelError(f"{path} has no '{ID}' column.")
+    return table
+
+
+def _validate_labels(
+    table: pd.DataFrame, path: Path, *, themes: list[str], paragraph_ids: list[str]
+) -> pd.DataFrame:
+    """The label table checked against the themes and the kept paragraphs (see :func:`load_labels`)."""
     problems = []
     unknown_cols = [c for c in table.columns if c != ID and c not in themes]
     if unknown_cols:
@@ -160,19 +172,12 @@ def read_labels(
     and the paragraphs (default: the file's rows, in order) taken from the file when not given.
     """
     path = Path(path)
-    if not path.is_file():
-        raise LabelError(f"the label file {path} does not exist.")
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise LabelError(f"{path} is not a readable CSV file ({str(exc).splitlines()[0]}).") from None
-    if ID not in table.columns:
-        raise LabelError(f"{path} has no '{ID}' column.")
+    table = _read_label_table(path)
     if themes is None:
         themes = [c for c in table.columns if c != ID]
     if paragraph_ids is None:
         paragraph_ids = list(dict.fromkeys(table[ID].str.strip()))
-    return load_labels(path, themes=list(themes), paragraph_ids=list(paragraph_ids))
+    return _validate_labels(table, path, themes=list(themes), paragraph_ids=list(paragraph_ids))
 
 
 def read_seed_words(path: str | Path, *, themes: list[str] | None = None) -> dict[str, list[str]]:
