@@ -123,11 +123,17 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 
 def _cmd_fit_corpus(args: argparse.Namespace) -> int:
-    """``themes fit --corpus PATH``: any corpus, no study folder; topics, shares and the model to --out."""
+    """``themes fit --corpus PATH``: any corpus, no study folder; topics, shares and the model to --out.
+
+    With ``--streaming``, or for a corpus of :data:`themes.streaming.STREAMING_BYTES` (256 MiB)
+    or more, the corpus is read and counted in chunks of documents
+    (:func:`themes.streaming.count_corpus`; near-duplicates are then found within a chunk).
+    """
     from . import files
     from .models import TopicModel
     from .reference import read_seed_words
     from .registry import get_spec
+    from .streaming import count_corpus, needs_streaming
     from .study import read_corpus
     from .vectorize import Vectorizer
 
@@ -140,19 +146,27 @@ def _cmd_fit_corpus(args: argparse.Namespace) -> int:
     corpus_folder = Path(args.corpus)
     if corpus_folder.is_dir() and out.resolve().is_relative_to(corpus_folder.resolve()):
         raise ThemesError(f"refusing to write into the corpus folder {corpus_folder}; choose another --out.")
-    paragraphs = read_corpus(args.corpus)
     seed_words = read_seed_words(args.seed_words) if spec.seeded else None
-    vectorizer = Vectorizer(min_df=args.min_df).fit(paragraphs)
+    estimator = spec.make(k=args.k, seed=args.seed, seed_words=seed_words)
+    # a corpus of STREAMING_BYTES or more is counted in chunks: its texts are never all in memory
+    streaming = args.streaming or needs_streaming(corpus_folder)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        model = TopicModel.fit(
-            spec.make(k=args.k, seed=args.seed, seed_words=seed_words), vectorizer, paragraphs, name=spec.name
-        )
+        if streaming:
+            dtm = count_corpus(
+                corpus_folder, Vectorizer(min_df=args.min_df), paragraphs_csv=out / "paragraphs.csv"
+            )
+            model = TopicModel.from_matrix(estimator, dtm, name=spec.name)
+        else:
+            paragraphs = read_corpus(args.corpus)
+            vectorizer = Vectorizer(min_df=args.min_df).fit(paragraphs)
+            model = TopicModel.fit(estimator, vectorizer, paragraphs, name=spec.name)
     for w in caught:
         print(f"themes fit: warning: {w.message}", file=sys.stderr)
     files.write_csv(out / "topics.csv", model.top_words(args.top).reset_index())
     files.write_csv(out / "document_topics.csv", model.document_topics.reset_index())
-    files.write_csv(out / "paragraphs.csv", paragraphs)
+    if not streaming:
+        files.write_csv(out / "paragraphs.csv", paragraphs)
     model.save(out / "model")
     print(model.top_words(args.top).to_string())
     print(f"wrote topics.csv, document_topics.csv, paragraphs.csv and model/ to {out}")
@@ -295,6 +309,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed-words", help="with --corpus: YAML of theme: [words] for a seeded model")
     p.add_argument("--min-df", type=int, default=2, help="with --corpus: minimum paragraphs per term")
     p.add_argument("--out", help="with --corpus: folder for topics, document shares and the saved model")
+    p.add_argument(
+        "--streaming",
+        action="store_true",
+        help="with --corpus: read and count the corpus in chunks, for one larger than memory "
+        "(automatic from 256 MiB of text)",
+    )
     p.set_defaults(func=_cmd_fit)
 
     p = sub.add_parser("intrusion", help="word and topic intrusion tests of a saved model")
