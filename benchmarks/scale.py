@@ -1,12 +1,16 @@
-"""Time and peak memory of vectorizing and topic models at 10,000 and 100,000 paragraphs.
+"""Time and peak memory of vectorizing and topic models at 10,000 to 1,000,000 paragraphs.
 
 Not run by the tests. Nothing is downloaded: ``prepare`` writes real English paragraphs
 from the test data that gensim ships (Wikipedia articles, the Lee news corpus, Usenet
 posts) to ``benchmarks/data/paragraphs.txt``; ``run`` resamples them to each size and
-times every step in a fresh Python process, reporting the child's peak resident memory::
+times every step in a fresh Python process, reporting the child's peak resident memory.
+Sizes up to ``--in-memory-max`` run the in-memory steps; sizes from ``--stream-min`` run
+the streaming pipeline (raw text read from a file in chunks -> streaming vectorizer ->
+MiniBatchNMF -> OnlineLDA) in one process, whose peak memory is the figure to watch::
 
     .venv/bin/python benchmarks/scale.py prepare
-    .venv/bin/python benchmarks/scale.py run --sizes 10000 100000
+    .venv/bin/python benchmarks/scale.py run --sizes 10000 100000 1000000 \
+        --skip lda_themes_tomotopy:100000 lda_tomotopy_own:100000
 
 The table goes to ``benchmarks/results/scale.{csv,md}`` with the machine described.
 """
@@ -36,11 +40,21 @@ MIN_WORDS = 8  # shorter blocks are headings, list items and signatures, not par
 STEPS = {
     "vectorize_themes": "themes.vectorize.Vectorizer().fit_transform(texts)",
     "vectorize_sklearn": 'CountVectorizer(stop_words="english", min_df=2).fit_transform(texts)',
+    "vectorize_streaming": "themes.streaming.fit_transform_chunks(Vectorizer(), chunks of 10,000 texts)",
     "lda_themes_tomotopy": "themes TomotopyLDA(K, n_iter, workers=1).fit(X)",
     "lda_tomotopy_own": "tomotopy LDAModel: add_doc + train(n_iter, workers=1) + topic-word dists",
     "lda_sklearn_online": 'sklearn LatentDirichletAllocation(learning_method="online").fit(X)',
-    "nmf_sklearn_tfidf": "sklearn TfidfTransformer + NMF(K).fit(tf-idf)",
+    "nmf_sklearn_tfidf": "sklearn TfidfTransformer + NMF(K, max_iter).fit(tf-idf)",
+    "nmf_sklearn_minibatch": "sklearn TfidfTransformer + MiniBatchNMF(K, batch_size=4096).fit(tf-idf)",
 }
+# the streaming pipeline, one process: stage -> what it does
+PIPELINE = {
+    "vectorize": "text file read 10,000 lines at a time -> streaming.fit_transform_chunks(Vectorizer())",
+    "nmf_minibatch": "Vectorizer.tfidf(X) -> sklearn MiniBatchNMF(K, batch_size=4096).fit",
+    "lda_online": "themes.OnlineLDA(K, batch_size=4096).fit(X), one pass",
+    "total": "the whole process, from reading the first line",
+}
+CHUNK = 10_000
 
 
 # ---------------------------------------------------------------------------- prepare
@@ -141,6 +155,13 @@ def run_step(name: str, args) -> dict:
             from themes.vectorize import Vectorizer
 
             X = Vectorizer().fit_transform(texts)
+        elif name == "vectorize_streaming":
+            from themes.streaming import fit_transform_chunks
+            from themes.vectorize import Vectorizer
+
+            X = fit_transform_chunks(
+                Vectorizer(), (texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK))
+            )
         else:
             from sklearn.feature_extraction.text import CountVectorizer
 
@@ -194,7 +215,7 @@ def run_step(name: str, args) -> dict:
             topic_word_prior=0.1,
             max_iter=args.sklearn_lda_iter,
             random_state=0,
-        ).fit(X)
+        ).fit(X)  # batch_size: scikit-learn's default, 128
         seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
         info = {"n_iter": model.n_iter_}
     elif name == "nmf_sklearn_tfidf":
@@ -202,12 +223,97 @@ def run_step(name: str, args) -> dict:
         from sklearn.feature_extraction.text import TfidfTransformer
 
         start, cpu = time.perf_counter(), _cpu_seconds()
-        model = NMF(n_components=k, random_state=0).fit(TfidfTransformer().fit_transform(X))
+        model = NMF(n_components=k, max_iter=args.nmf_iter, random_state=0).fit(
+            TfidfTransformer().fit_transform(X)
+        )
         seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
         info = {"n_iter": model.n_iter_}
+    elif name == "nmf_sklearn_minibatch":
+        from sklearn.decomposition import MiniBatchNMF
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        start, cpu = time.perf_counter(), _cpu_seconds()
+        model = MiniBatchNMF(n_components=k, batch_size=4096, max_iter=args.minibatch_epochs, random_state=0)
+        model.fit(TfidfTransformer().fit_transform(X))
+        seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
+        info = {"n_iter": model.n_iter_, "n_steps": model.n_steps_}
     else:
         raise SystemExit(f"unknown step {name!r}; one of {', '.join(STEPS)}")
     return {"seconds": seconds, "cpu_seconds": cpu, **info}
+
+
+# ---------------------------------------------------------------------------- the streaming pipeline
+
+
+def write_resampled(data: Path, size: int, seed: int, out: Path) -> None:
+    """``size`` paragraphs drawn with replacement from ``data``, one per line (not timed)."""
+    import numpy as np
+
+    paragraphs = data.read_text(encoding="utf-8").splitlines()
+    rng = np.random.default_rng(seed)
+    with out.open("w", encoding="utf-8") as f:
+        for start in range(0, size, CHUNK):
+            picks = rng.integers(0, len(paragraphs), min(CHUNK, size - start))
+            f.writelines(paragraphs[i] + "\n" for i in picks)
+
+
+def _line_chunks(path: Path):
+    """The file's lines, ``CHUNK`` at a time: only one chunk of texts is ever in memory."""
+    with path.open(encoding="utf-8") as f:
+        chunk = []
+        for line in f:
+            chunk.append(line.rstrip("\n"))
+            if len(chunk) == CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def run_pipeline(args) -> dict:
+    """Raw text to a fitted MiniBatchNMF and OnlineLDA in this process, stage by stage."""
+    import numpy as np
+
+    stages = {}
+    begin, begin_cpu = time.perf_counter(), _cpu_seconds()
+
+    def clock(name, start, cpu, **info):
+        stages[name] = {
+            "seconds": time.perf_counter() - start, "cpu_seconds": _cpu_seconds() - cpu,
+            "peak_rss_mb": _peak_mb(), **info,
+        }  # fmt: skip
+
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    from themes.streaming import fit_transform_chunks
+    from themes.vectorize import Vectorizer
+
+    vectorizer = Vectorizer()
+    counts = fit_transform_chunks(vectorizer, _line_chunks(args.work / f"paragraphs_{args.size}.txt"))
+    X = counts.astype(np.float64)  # what both models take; the int64 counts are let go
+    shape, nnz, tokens = X.shape, X.nnz, int(counts.sum())
+    del counts
+    clock("vectorize", start, cpu, paragraphs=shape[0], terms=shape[1], nonzeros=nnz, tokens=tokens)
+
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    from sklearn.decomposition import MiniBatchNMF
+
+    tfidf = vectorizer.tfidf(X)
+    nmf = MiniBatchNMF(n_components=args.k, batch_size=4096, max_iter=args.minibatch_epochs, random_state=0)
+    nmf.fit(tfidf)
+    del tfidf
+    clock("nmf_minibatch", start, cpu, n_iter=nmf.n_iter_, n_steps=nmf.n_steps_)
+
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    from themes.online_lda import OnlineLDA
+
+    lda = OnlineLDA(n_components=args.k, batch_size=4096, max_iter=1, random_state=0).fit(X)
+    clock("lda_online", start, cpu, n_iter=lda.n_iter_, updates=lda.n_batch_iter_)
+    clock("total", begin, begin_cpu)
+    return {"stages": stages, "peak_rss_mb": _peak_mb()}
 
 
 # ---------------------------------------------------------------------------- run all
@@ -251,6 +357,7 @@ def _child(name: str, size: int, args, work: Path) -> dict:
         sys.executable, __file__, "step", name, "--size", str(size),
         "--data", str(args.data), "--work", str(work),
         "--k", str(args.k), "--n-iter", str(args.n_iter), "--sklearn-lda-iter", str(args.sklearn_lda_iter),
+        "--nmf-iter", str(args.nmf_iter), "--minibatch-epochs", str(args.minibatch_epochs),
         "--seed", str(args.seed),
     ]  # fmt: skip
     try:
@@ -264,14 +371,27 @@ def _child(name: str, size: int, args, work: Path) -> dict:
 
 def run_all(args) -> None:
     rows = []
+    args.load_before = os.getloadavg()
+    skip = set(args.skip)
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
-            # the sklearn vectorizer runs first: it writes the count matrix the models share
-            for name in ["vectorize_sklearn", *[s for s in STEPS if s != "vectorize_sklearn"]]:
+            names = []
+            if size <= args.in_memory_max:
+                # the sklearn vectorizer runs first: it writes the count matrix the models share
+                names += ["vectorize_sklearn", *[s for s in STEPS if s != "vectorize_sklearn"]]
+            if size >= args.stream_min:
+                write_resampled(args.data, size, args.seed, Path(tmp) / f"paragraphs_{size}.txt")
+                names.append("pipeline")
+            for name in names:
+                if f"{name}:{size}" in skip:
+                    rows.append({"size": size, "step": name, "status": "not run (--skip)"})
+                    continue
                 result = _child(name, size, args, Path(tmp))
                 rows.append({"size": size, "step": name, **result})
                 print(json.dumps(rows[-1]), flush=True)
+                args.load_after = os.getloadavg()
                 write_tables(rows, args, quiet=True)  # after each step: a cut-short run leaves its rows
+    args.load_after = os.getloadavg()
     write_tables(rows, args)
 
 
@@ -284,20 +404,34 @@ def _ratio(rows, size, a, b) -> str:
     return f"{out[0]} (wall), {out[1]} (CPU)"
 
 
+def _flat(rows: list[dict]) -> list[dict]:
+    """One row per step, the pipeline's stages as steps ``pipeline_<stage>``."""
+    out = []
+    for r in rows:
+        if r["step"] == "pipeline" and r.get("stages"):
+            for stage, values in r["stages"].items():
+                out.append({"size": r["size"], "step": f"pipeline_{stage}", "status": r["status"], **values})
+        else:
+            out.append(r)
+    return out
+
+
+def _cell(value, fmt: str) -> str:
+    return "" if value is None else format(value, fmt)
+
+
 def write_tables(rows: list[dict], args, *, quiet: bool = False) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     machine = _machine()
     machine["tomotopy_isa"] = _tomotopy_isa()
     columns = ["size", "step", "seconds", "cpu_seconds", "peak_rss_mb", "status", "detail"]
     table = []
-    for r in rows:
+    for r in _flat(rows):
         detail = {k: v for k, v in r.items() if k not in columns}
-        seconds, cpu = r.get("seconds"), r.get("cpu_seconds")
         table.append({
             "size": r["size"], "step": r["step"],
-            "seconds": "" if seconds is None else f"{seconds:.2f}",
-            "cpu_seconds": "" if cpu is None else f"{cpu:.2f}",
-            "peak_rss_mb": "" if r.get("peak_rss_mb") is None else f"{r['peak_rss_mb']:.0f}",
+            "seconds": _cell(r.get("seconds"), ".2f"), "cpu_seconds": _cell(r.get("cpu_seconds"), ".2f"),
+            "peak_rss_mb": _cell(r.get("peak_rss_mb"), ".0f"),
             "status": r["status"], "detail": json.dumps(detail, sort_keys=True),
         })  # fmt: skip
     with (RESULTS / "scale.csv").open("w", newline="") as f:
@@ -305,8 +439,13 @@ def write_tables(rows: list[dict], args, *, quiet: bool = False) -> None:
         writer.writeheader()
         writer.writerows(table)
 
-    sizes = list(dict.fromkeys(r["size"] for r in rows))
     cell = {(r["size"], r["step"]): r for r in table}
+    sizes = [s for s in dict.fromkeys(r["size"] for r in rows) if s <= args.in_memory_max]
+    big = [s for s in dict.fromkeys(r["size"] for r in rows) if s >= args.stream_min]
+    load = " / ".join(
+        " ".join(f"{v:.2f}" for v in getattr(args, name, ()) or ()) or "?"
+        for name in ("load_before", "load_after")
+    )
     lines = [
         "# Scale benchmark: vectorizing and topic models",
         "",
@@ -316,10 +455,16 @@ def write_tables(rows: list[dict], args, *, quiet: bool = False) -> None:
         "",
         f"Settings: K = {args.k} topics; Gibbs LDA {args.n_iter} iterations, one thread (workers=1), "
         f"alpha = 0.5, eta = 0.1, no alpha optimisation; scikit-learn online LDA max_iter = "
-        f"{args.sklearn_lda_iter} epochs with the same priors (another algorithm: its epochs are not "
-        "Gibbs sweeps); NMF on tf-idf with scikit-learn's defaults. All models fit the count matrix of the "
-        "CountVectorizer step. Each cell runs in a fresh Python process; peak memory is that process's "
-        "maximum resident set size (getrusage ru_maxrss), which includes loading its input.",
+        f"{args.sklearn_lda_iter} pass(es) over the paragraphs with the same priors and scikit-learn's "
+        f"batch_size of 128 (another algorithm: its passes are not Gibbs sweeps); NMF on tf-idf with "
+        f"scikit-learn's defaults but max_iter = {args.nmf_iter} (it may stop before converging: see "
+        f"n_iter in scale.csv); MiniBatchNMF on tf-idf, batch_size 4096, max_iter = {args.minibatch_epochs} "
+        "pass(es). All models of this table fit the count matrix of the CountVectorizer step. Each cell "
+        "runs in a fresh Python process; peak memory is that process's maximum resident set size "
+        "(getrusage ru_maxrss), which includes loading its input. CPU seconds are given beside wall "
+        "seconds because the machine is shared: load stretches wall time, hardly CPU time.",
+        "",
+        f"Load average (1, 5, 15 min) at the start / end of the run: {load} (2 cores).",
         "",
         "| step | what | " + " | ".join(f"{s:,} wall s | {s:,} CPU s | {s:,} peak MB" for s in sizes) + " |",
         "| --- | --- | " + " | ".join("---: | ---: | ---:" for _ in sizes) + " |",
@@ -339,9 +484,46 @@ def write_tables(rows: list[dict], args, *, quiet: bool = False) -> None:
         lines.append(
             f"- {s:,} paragraphs: Vectorizer / CountVectorizer = "
             f"{_ratio(rows, s, 'vectorize_themes', 'vectorize_sklearn')} (target <= 2); "
+            "streaming / in-memory Vectorizer = "
+            f"{_ratio(rows, s, 'vectorize_streaming', 'vectorize_themes')}; "
             "TomotopyLDA / tomotopy's own fit = "
             f"{_ratio(rows, s, 'lda_themes_tomotopy', 'lda_tomotopy_own')} (target <= 1.5)"
         )
+    for s in big:
+        run = next(r for r in rows if r["size"] == s and r["step"] == "pipeline")
+        lines += [
+            "",
+            f"## {s:,} paragraphs, streamed: raw text to fitted topic models in one process",
+            "",
+            f"The {s:,} resampled paragraphs are written to a text file first (not timed); one Python "
+            f"process then reads it {CHUNK:,} lines at a time, vectorizes with the streaming vectorizer "
+            f"(the texts are never all in memory), and fits MiniBatchNMF (K = {args.k}, "
+            f"{args.minibatch_epochs} pass(es), batch_size 4096) on the tf-idf and OnlineLDA (K = {args.k}, "
+            "one pass, batch_size 4096, alpha = 0.5, eta = 0.1) on the counts. Peak memory is the "
+            "process's maximum resident set size so far, after each stage.",
+            "",
+            f"Status: {run['status']}.",
+            "",
+            "| stage | what | wall s | CPU s | peak MB so far | detail |",
+            "| --- | --- | ---: | ---: | ---: | --- |",
+        ]
+        for stage, what in PIPELINE.items():
+            c = cell.get((s, f"pipeline_{stage}"), {})
+            detail = ", ".join(f"{k} {v:,}" for k, v in json.loads(c.get("detail", "{}")).items())
+            lines.append(
+                f"| {stage} | {what} | {c.get('seconds', '')} | {c.get('cpu_seconds', '')} | "
+                f"{c.get('peak_rss_mb', '')} | {detail} |"
+            )
+        peak = run.get("peak_rss_mb")
+        if peak:
+            lines += ["", f"Peak resident memory of the process: {peak:,.0f} MB (target: under 2,048 MB)."]
+    skipped = [f"{r['step']} at {r['size']:,}" for r in rows if r["status"].startswith("not run")]
+    if skipped:
+        lines += [
+            "",
+            "Not run this time, for the time budget of the run: " + "; ".join(skipped) + ". The last "
+            "figures for them are in this file's git history.",
+        ]
     lines += ["", "Machine:", ""] + [f"- {k}: {v}" for k, v in machine.items()]
     (RESULTS / "scale.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     if not quiet:
@@ -362,16 +544,25 @@ def main(argv=None) -> None:
     for name in ("run", "step"):
         p = sub.add_parser(name)
         if name == "step":
-            p.add_argument("name", choices=list(STEPS))
+            p.add_argument("name", choices=[*STEPS, "pipeline"])
             p.add_argument("--size", type=int, required=True)
             p.add_argument("--work", type=Path, required=True)
         else:
-            p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+            p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
             p.add_argument("--timeout", type=float, default=1800, help="seconds per step")
+            p.add_argument("--skip", nargs="*", default=[], help="STEP:SIZE cells not to run, for time")
+            p.add_argument(
+                "--in-memory-max", type=int, default=100_000, help="largest size of the in-memory steps"
+            )
+            p.add_argument(
+                "--stream-min", type=int, default=1_000_000, help="smallest size of the streamed run"
+            )
         p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="one paragraph per line")
         p.add_argument("--k", type=int, default=20)
         p.add_argument("--n-iter", type=int, default=200)
-        p.add_argument("--sklearn-lda-iter", type=int, default=10)
+        p.add_argument("--sklearn-lda-iter", type=int, default=1, help="online LDA passes")
+        p.add_argument("--nmf-iter", type=int, default=30, help="NMF's max_iter")
+        p.add_argument("--minibatch-epochs", type=int, default=1, help="MiniBatchNMF's max_iter (passes)")
         p.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     if args.command == "prepare":
@@ -382,8 +573,8 @@ def main(argv=None) -> None:
     if args.command == "run":
         run_all(args)
         return
-    result = run_step(args.name, args)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    result = run_pipeline(args) if args.name == "pipeline" else run_step(args.name, args)
+    result["peak_rss_mb"] = _peak_mb()
     print(json.dumps(result))
 
 
