@@ -66,23 +66,42 @@ def test_keyword_scores_are_shares_of_seed_word_hits(planted):
     assert baselines.keyword_scores(["ocean"], ["z"], vec, words).loc["z"].tolist() == [0, 0]
 
 
-def test_supervised_scores_are_out_of_fold_and_keep_groups_together(planted, monkeypatch):
+def test_supervised_scores_leave_each_document_out(planted, monkeypatch):
     dtm, labels = planted
-    groups = [f"g{i // 2}" for i in range(len(labels))]  # pairs of near-duplicates
+    documents = [f"d{i % 4}" for i in range(len(labels))]  # every theme in every document
     seen = []
-    real = baselines.cross_val_predict
+    real = baselines.supervised_classifier
 
-    def spy(estimator, X, y, *, groups, cv, method):
-        seen.extend((train, test, groups) for train, test in cv.split(X, y, groups))
-        return real(estimator, X, y, groups=groups, cv=cv, method=method)
+    class Spy:
+        def __init__(self, seed):
+            self.inner = real(seed)
 
-    monkeypatch.setattr(baselines, "cross_val_predict", spy)
-    scores = baselines.supervised_scores(dtm, labels, groups, seed=0)
+        def fit(self, X, y):
+            seen.append(X.shape[0])
+            self.inner.fit(X, y)
+            return self
+
+        def predict_proba(self, X):
+            return self.inner.predict_proba(X)
+
+    monkeypatch.setattr(baselines, "supervised_classifier", Spy)
+    scores = baselines.supervised_scores(dtm, labels, documents, seed=0)
     for theme in labels.columns:
         assert roc_auc_score(labels[theme], scores[theme]) > 0.95
-    assert seen
-    for train, test, g in seen:
-        assert not {g[i] for i in train} & {g[i] for i in test}
+    per_doc = pd.Series(documents).value_counts()
+    # one fit per theme and held-out document, on the other documents' paragraphs only
+    assert sorted(seen) == sorted(len(labels) - n for n in per_doc.tolist() for _ in labels.columns)
+
+
+def test_supervised_scores_say_absent_when_other_documents_lack_the_theme(planted):
+    dtm, labels = planted
+    theme = labels.columns[0]
+    documents = np.where(labels[theme] == 1, "only", "rest").tolist()  # all positives in one document
+    scores = baselines.supervised_scores(dtm, labels, documents, seed=0)
+    # trained on "rest" (no positive), the positives get 0; trained on "only" (all positive), the rest 1
+    assert (scores.loc[labels[theme] == 1, theme] == 0).all() and (
+        scores.loc[labels[theme] == 0, theme] == 1
+    ).all()
 
 
 def test_theme_metrics_and_model_as_coder(planted):
@@ -134,8 +153,31 @@ def test_cluster_bootstrap_resamples_whole_documents(planted):
     ci = uncertainty.cluster_bootstrap_auc([perfect], labels, docs, n_boot=100, seed=0, match=False)
     assert (ci["n_documents"] == 3).all()
     # each planted group is one document: a resample without it leaves the theme with no positive
-    # (AUC 0.5); with it, the perfect score gives 1.0
-    assert (ci["auc_cluster_high"] == 1.0).all() and (ci["auc_cluster_low"] == 0.5).all()
+    # and no AUC (left out, not counted as 0.5); with it, the perfect score gives 1.0
+    assert (ci["auc_cluster_high"] == 1.0).all() and (ci["auc_cluster_low"] == 1.0).all()
+
+
+def test_unmatched_seed_is_left_out_not_counted_as_chance():
+    rng = np.random.default_rng(3)
+    labels = pd.DataFrame({"a": rng.integers(0, 2, 80), "b": rng.integers(0, 2, 80)})
+    good = labels["a"] + rng.normal(0, 0.5, 80)
+    # seed 0 matches both themes; seed 1 has one topic only, so "b" goes unmatched there
+    seed0 = pd.DataFrame({"t0": good, "t1": labels["b"] + rng.normal(0, 0.5, 80)})
+    seed1 = pd.DataFrame({"t0": good})
+    test = uncertainty.permutation_test([seed0, seed1], labels, n_perm=50, seed=0).set_index("theme")
+    b_alone = roc_auc_score(labels["b"], seed0["t1"])
+    assert test.at["b", "auc_observed"] == pytest.approx(b_alone)  # not (b_alone + 0.5) / 2
+    scores = [seed0.set_axis(["a", "b"], axis=1), pd.DataFrame({"a": good, "b": 0.0})]
+    ci = uncertainty.bootstrap_auc(scores, labels, n_boot=200, seed=0, unmatched=[set(), {"b"}])
+    alone = uncertainty.bootstrap_auc(scores[:1], labels, n_boot=200, seed=0)
+    assert ci.set_index("theme").loc["b"].tolist() == alone.set_index("theme").loc["b"].tolist()
+    never = uncertainty.bootstrap_auc(scores[1:], labels, n_boot=20, seed=0, unmatched=[{"b"}])
+    assert never.set_index("theme").loc["b"].isna().all()
+
+
+def test_holm_leaves_untested_themes_out_of_the_family():
+    adjusted = uncertainty.holm([0.01, np.nan, 0.03])
+    assert adjusted[0] == pytest.approx(0.02) and np.isnan(adjusted[1]) and adjusted[2] == pytest.approx(0.03)
 
 
 def test_compare_gives_matching_scores_and_metrics_as_tables(planted):

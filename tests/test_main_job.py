@@ -68,7 +68,7 @@ def test_tables_and_manifest_record_what_was_done(rebuilt):
     alignment = pd.read_csv(rebuilt / "results" / "alignment.csv")
     assert set(alignment["model"]) == set(model_names()) and set(alignment["theme"]) == set(THEMES)
     manifest = json.loads((rebuilt / "results" / "MANIFEST.json").read_text())
-    assert manifest["seeds"] == [0, 1, 2, 3, 4] and manifest["environment"]["n_jobs"] == 1
+    assert manifest["seeds"] == [0, 1, 2, 3, 4] and manifest["environment"]["n_jobs"] == -1
     assert "gensim" in manifest["environment"]["libraries"]
     for rel, digest in manifest["outputs"].items():
         assert hashlib.sha256((rebuilt / rel).read_bytes()).hexdigest() == digest, rel

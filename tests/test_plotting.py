@@ -51,6 +51,26 @@ def test_theme_scores_draw_a_point_per_model_and_theme_and_the_chance_line():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["m1", "m2"]
 
 
+def test_theme_scores_draw_the_matching_null_beside_each_point():
+    table = pd.DataFrame(
+        {
+            "theme": ["a", "b"],
+            "model": ["m1", "m1"],
+            "auc_mean": [0.9, 0.6],
+            "auc_ci_low": [0.8, 0.5],
+            "auc_ci_high": [0.95, 0.7],
+            "auc_null_95": [0.72, 0.65],
+        }
+    )
+    fig, axes = plotting.new_figure()
+    ax = plotting.plot_theme_scores(axes[0, 0], table)
+    from matplotlib.collections import PathCollection
+
+    dashes = [c for c in ax.collections if isinstance(c, PathCollection) and len(c.get_offsets())]
+    assert len(dashes) == 1 and dashes[0].get_offsets()[:, 1].tolist() == [0.72, 0.65]
+    assert {t.get_text() for t in ax.get_legend().get_texts()} == {"m1", "null, 95th pct."}
+
+
 def test_top_words_figure_has_one_panel_per_topic_titled_with_its_theme():
     words = pd.DataFrame(
         {

@@ -80,7 +80,9 @@ def resolve_seed_columns(
     Parameters
     ----------
     seed_words : mapping of str to sequence of (str or int)
-        Theme -> seed words, each a column index or a vocabulary term.
+        Theme -> seed words, each a column index or a vocabulary term. An empty mapping means
+        no seeding at all: the estimator runs with the same start and solver, every topic free
+        (the control of ``themes.seed_checks``).
     n_features : int
         Number of columns of the matrix.
     feature_names : sequence of str, optional
@@ -101,7 +103,7 @@ def resolve_seed_columns(
         When there are no seed words, a word is a term but no ``feature_names`` were given,
         an index is out of range, a word is under two themes, or a theme has no word left.
     """
-    if not seed_words:
+    if seed_words is None or (not seed_words and not isinstance(seed_words, Mapping)):
         raise ModelError(f"{owner} needs seed words: a mapping of each theme to a list of words.")
     index = None if feature_names is None else {str(t): j for j, t in enumerate(feature_names)}
     columns: dict[str, list[int]] = {}

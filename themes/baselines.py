@@ -1,8 +1,8 @@
 """Theme scores without a topic model: the seed words alone, and a supervised classifier.
 
 A topic model earns its place in a study only if it does better than counting the words its
-seeds were chosen from; the supervised classifier, trained on the labels it is scored
-against (out of fold), shows how far the labels can be learnt from the words at all.
+seeds were chosen from; the supervised classifier, trained on the labels of the other source
+documents, shows how far the labels can be learnt from the words at all.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
+from sklearn.model_selection import LeaveOneGroupOut
 
 from .vectorize import DocumentTermMatrix, Vectorizer
 
@@ -54,27 +54,32 @@ def supervised_classifier(seed: int) -> LogisticRegression:
 
 
 def supervised_scores(
-    dtm: DocumentTermMatrix, labels: pd.DataFrame, groups: list[str], *, seed: int, n_splits: int = 5
+    dtm: DocumentTermMatrix, labels: pd.DataFrame, documents: list[str], *, seed: int
 ) -> pd.DataFrame:
-    """Out-of-fold probabilities of a logistic regression on tf-idf, one theme at a time.
+    """Leave-one-document-out probabilities of a logistic regression on tf-idf, one theme at a time.
 
-    Folds come from ``StratifiedGroupKFold`` on ``groups``: a paragraph and its
-    near-duplicates share a group, so they never sit on both sides of a split. Each theme
-    is stratified on its own labels; ``seed`` shuffles the folds.
+    Each source document's paragraphs are scored by a classifier trained on the other
+    documents only, so nothing learnt from a document (its vocabulary, its themes) reaches
+    its own scores; near-duplicates of one another stay on one side too, as the corpus stage
+    keeps a duplicate group within one document. When the other documents hold a theme in
+    one class only (every positive paragraph in the held-out document), nothing can be learnt:
+    the held-out paragraphs get that class (0 or 1), which is what such a classifier would say.
     """
     X = dtm.tfidf
     y_all = labels.loc[list(dtm.paragraph_ids)]
+    folds = list(LeaveOneGroupOut().split(X, groups=documents))
     out = {}
     for theme in labels.columns:
         y = y_all[theme].to_numpy()
-        splits = min(n_splits, int(y.sum()), int((1 - y).sum()))
-        if splits < 2:
-            out[theme] = np.full(len(y), y.mean())
-            continue
-        cv = StratifiedGroupKFold(n_splits=splits, shuffle=True, random_state=seed)
-        out[theme] = cross_val_predict(
-            supervised_classifier(seed), X, y, groups=groups, cv=cv, method="predict_proba"
-        )[:, 1]
+        scores = np.empty(len(y))
+        for train, test in folds:
+            if y[train].min() == y[train].max():
+                scores[test] = float(y[train][0])
+            else:
+                scores[test] = (
+                    supervised_classifier(seed).fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+                )
+        out[theme] = scores
     return pd.DataFrame(out, index=pd.Index(dtm.paragraph_ids, name="paragraph_id"))
 
 

@@ -353,8 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--jobs",
         type=int,
-        default=1,
-        help="joblib workers for the K sweep (default 1; results do not depend on it)",
+        default=-1,
+        help="joblib workers for the fits (default -1: one per core; results do not depend on it)",
     )
     p.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
     dask = p.add_mutually_exclusive_group()
@@ -367,7 +367,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_reproduce)
 
     p = sub.add_parser("verify", help="rebuild in a temporary folder and compare with the committed results")
-    p.add_argument("--jobs", type=int, default=1, help="joblib workers for the K sweep (default 1)")
+    p.add_argument(
+        "--jobs", type=int, default=-1, help="joblib workers for the fits (default -1: one per core)"
+    )
     p.add_argument("--no-notebooks", action="store_true", help="rebuild and compare the tables only")
     p.set_defaults(func=_cmd_verify)
     return parser
@@ -377,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        jobs = getattr(args, "jobs", 1)
+        jobs = getattr(args, "jobs", -1)
         if jobs == 0 or jobs < -1:
             parser.error(f"argument --jobs: must be a positive whole number or -1 (all cores), not {jobs}")
     except SystemExit as exc:  # argparse's own errors (one line: see _Parser) and --help

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from . import files, outputs, selection, tables
+from . import files, outputs, seed_checks, selection, tables
 from .corpus import summarize
 from .errors import ThemesError
 from .intrusion_scores import score_study_intrusion
@@ -88,7 +88,8 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
     scorers["document"] = [ConfoundScorer.from_documents(study.dtm, labels)]
     scorers["length"] = [ConfoundScorer.from_lengths(study.dtm, labels)]
     scorers["supervised"] = [
-        SupervisedScorer.from_matrix(study.dtm, labels, study.duplicate_groups, seed=s) for s in cfg.seeds
+        SupervisedScorer.from_matrix(study.dtm, labels, list(study.dtm.document_ids), seed=s)
+        for s in cfg.seeds
     ]
 
     per_seed = tables.per_seed_metrics(scorers, labels)
@@ -98,9 +99,39 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
         scorers, labels, doc_of, n_boot=cfg.n_boot, n_perm=cfg.n_perm, seed=cfg.stat_seed
     )
     alignment = tables.alignment_table(
-        scorers, per_seed, failures, spread, labels=labels, coders=study.coders
+        scorers,
+        per_seed,
+        failures,
+        spread,
+        labels=labels,
+        coders=study.coders,
+        seed_terms=tables.theme_terms(study.dtm, study.seed_words),
     )
     summary = tables.summary_table(alignment)
+    seed_tables = {}
+    if study.seed_words:
+        seed_tables["seeding_effect.csv"] = seed_checks.seeding_effect(
+            study.dtm,
+            labels,
+            scorers,
+            alignment,
+            doc_of,
+            n_boot=cfg.n_boot,
+            n_perm=cfg.n_perm,
+            stat_seed=cfg.stat_seed,
+            n_jobs=cfg.n_jobs,
+            progress=progress,
+        )
+        seed_tables["seed_sensitivity.csv"] = seed_checks.seed_sensitivity(
+            study.dtm,
+            labels,
+            study.seed_words,
+            scorers,
+            seed=cfg.seeds[0],
+            stat_seed=cfg.stat_seed,
+            n_jobs=cfg.n_jobs,
+            progress=progress,
+        )
     sweep_scorers = [TopicScorer.from_model(f, labels, seeded=False) for f in sweep.fits]
     sensitivity = tables.k_sensitivity(sweep_scorers, labels, selected)
     outputs.write_tables(
@@ -117,6 +148,7 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
             "failures.csv": failures,
             "alignment_by_seed.csv": per_seed,
             "vocabulary.csv": tables.vocabulary_table(study.dtm),
+            **seed_tables,
         },
     )
     intrusion_tests = study.project.reference / "intrusion"

@@ -125,7 +125,9 @@ def plot_topic_words(ax, words: list[str], weights: list[float], *, title: str =
 
 def plot_theme_scores(ax, table: pd.DataFrame, *, metric: str = "auc", chance: float | None = 0.5):
     """Per theme, each model's score with its interval (columns ``theme, model, <metric>_mean,
-    <metric>_ci_low, <metric>_ci_high``): a point-range plot, models offset within a theme."""
+    <metric>_ci_low, <metric>_ci_high``): a point-range plot, models offset within a theme. With a
+    ``<metric>_null_95`` column, the permutation null's 95th percentile is drawn as a dash beside
+    each point: a score below its dash is no better than matching shuffled labels."""
     themes = list(dict.fromkeys(table["theme"]))
     models = list(dict.fromkeys(table["model"]))
     width = 0.8 / max(len(models), 1)
@@ -137,6 +139,13 @@ def plot_theme_scores(ax, table: pd.DataFrame, *, metric: str = "auc", chance: f
         low, high = part[f"{metric}_ci_low"].to_numpy(float), part[f"{metric}_ci_high"].to_numpy(float)
         err = np.vstack([np.nan_to_num(mean - low), np.nan_to_num(high - mean)])
         ax.errorbar(x, mean, yerr=err, fmt="o", ms=4, capsize=2, color=colors(m % 10), label=model)
+        if f"{metric}_null_95" in part:
+            # the matching null: what the best of the model's topics scores on shuffled labels
+            ax.scatter(
+                x, part[f"{metric}_null_95"].to_numpy(float), marker="_", s=60, lw=1.5, color=colors(m % 10)
+            )
+    if f"{metric}_null_95" in table:
+        ax.scatter([], [], marker="_", s=60, lw=1.5, color="black", label="null, 95th pct.")
     if chance is not None:
         ax.axhline(chance, color="grey", ls="--", lw=1)
     ax.set_xticks(range(len(themes)), themes)
@@ -261,7 +270,8 @@ def figure_theme_scores(alignment: pd.DataFrame, *, models: list[str] | None = N
     fig, ax = new_figure(width=10, height=4.5)
     plot_theme_scores(ax[0, 0], table, metric="auc")
     ax[0, 0].set_title(
-        "ROC AUC per theme by model: mean over seeds, 95% stratified bootstrap interval; dashed: chance",
+        "ROC AUC per theme by model: mean over seeds, 95% stratified bootstrap interval; "
+        "dash: the matching null's 95th percentile; dashed line: chance",
         fontsize=9,
     )
     return fig

@@ -78,7 +78,8 @@ class Rules:
             f"recovered: permutation p-value of the seed-averaged AUC (matching redone in every "
             f"permutation), Holm-adjusted over the model's themes, below {self.significance:g}, and mean "
             f"AUC >= {self.capture_auc:g}; weak: significant but mean AUC < {self.capture_auc:g}; "
-            "not recovered: otherwise"
+            "not recovered: otherwise; unmatched: no topic matched to the theme in any seed (AUC and "
+            "p-value over the seeds that matched one)"
         )
 
     @property

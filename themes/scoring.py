@@ -140,8 +140,8 @@ class KeywordScorer:
 
 @dataclass(frozen=True, eq=False)
 class SupervisedScorer:
-    """A logistic regression per theme on tf-idf: out-of-fold scores, and one fit on all
-    paragraphs for new text (a constant for a theme with one class only)."""
+    """A logistic regression per theme on tf-idf: leave-one-document-out scores, and one fit
+    on all paragraphs for new text (a constant for a theme with one class only)."""
 
     vectorizer: Vectorizer
     classifiers: dict
@@ -161,12 +161,13 @@ class SupervisedScorer:
         cls,
         dtm: DocumentTermMatrix,
         labels: pd.DataFrame,
-        groups: list[str],
+        documents: list[str],
         *,
         seed: int,
         rules: Rules = RULES,
     ) -> SupervisedScorer:
-        scores = baselines.supervised_scores(dtm, labels, groups, seed=seed)
+        """``documents``: each paragraph's source document (the folds leave one out)."""
+        scores = baselines.supervised_scores(dtm, labels, documents, seed=seed)
         y_all = labels.loc[list(dtm.paragraph_ids)]
         fitted = {}
         for theme in labels.columns:

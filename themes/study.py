@@ -42,8 +42,9 @@ class StudyConfig:
         Bootstrap resamples for the confidence intervals; label permutations for the null.
     stat_seed : int
         Seed of the bootstrap and permutation draws.
-    n_jobs : int
-        joblib workers of the sweep; results do not depend on it.
+    n_jobs : int, default -1
+        joblib worker processes for the fits (-1: one per core); results do not depend on it,
+        as every fit is seeded on its own and runs on one thread.
     vectorizer : dict
         Settings of the study's :class:`~themes.vectorize.Vectorizer` that differ from its defaults.
     cleaning : CleaningRules
@@ -57,7 +58,7 @@ class StudyConfig:
     n_boot: int = 1000
     n_perm: int = 200
     stat_seed: int = 0
-    n_jobs: int = 1
+    n_jobs: int = -1
     vectorizer: dict = field(default_factory=dict)
     cleaning: corpus.CleaningRules = corpus.CleaningRules()
 

@@ -53,17 +53,51 @@ def fit_models(
     desc: str = "fits",
 ) -> list[TopicModel]:
     """Fit every task on its model's matrix (``matrices["study"]`` or ``["naive"]``), in task order."""
-    from tqdm import tqdm
-
     for task in tasks:
         check_k(task.k, matrices[get_spec(task.model).vectorizer].shape[0])
-    jobs = (delayed(fit_task)(t, matrices[get_spec(t.model).vectorizer], seed_words) for t in tasks)
+    jobs = [delayed(fit_task)(t, matrices[get_spec(t.model).vectorizer], seed_words) for t in tasks]
+    return _run(jobs, n_jobs=n_jobs, progress=progress, desc=desc)
+
+
+def fit_with_seed_words(task: FitTask, dtm: DocumentTermMatrix, seed_words: dict | None) -> TopicModel:
+    """Fit a seeded model of the registry with other seed words; ``None`` fits the same
+    estimator, K, solver and settings without any seed word (its topics are then matched to the
+    themes like a plain model's)."""
+    spec = get_spec(task.model)
+    params = {
+        "n_components": task.k,
+        "random_state": task.seed,
+        **spec.settings,
+        "seed_words": seed_words or {},
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SeedWordsWarning)
+        return TopicModel.from_matrix(spec.estimator(**params), dtm, name=task.model)
+
+
+def fit_seed_word_variants(
+    variants: Sequence[tuple[FitTask, dict | None]],
+    dtm: DocumentTermMatrix,
+    *,
+    n_jobs: int = 1,
+    progress: bool = False,
+    desc: str = "seed-word variants",
+) -> list[TopicModel]:
+    """:func:`fit_with_seed_words` for every (task, seed words) pair, in order."""
+    jobs = [delayed(fit_with_seed_words)(task, dtm, words) for task, words in variants]
+    return _run(jobs, n_jobs=n_jobs, progress=progress, desc=desc)
+
+
+def _run(jobs: list, *, n_jobs: int, progress: bool, desc: str) -> list:
+    """joblib's Parallel over ``jobs``, with a progress bar; every Dask worker when a cluster is active."""
+    from tqdm import tqdm
+
     if dask_active():
         n_jobs = -1  # on a Dask cluster (themes.cluster.dask_backend): every worker of it
     out = []
-    with tqdm(total=len(tasks), desc=desc, disable=None if progress else True, leave=False) as bar:
-        for model in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
-            out.append(model)
+    with tqdm(total=len(jobs), desc=desc, disable=None if progress else True, leave=False) as bar:
+        for result in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
+            out.append(result)
             bar.update(1)
     return out
 

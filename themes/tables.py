@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import f1_score
 
-from . import alignment, reference, selection, uncertainty
+from . import alignment, held_out, reference, selection, uncertainty
 from .models import TopicModel
 from .registry import model_names
 from .rules import RULES, Rules
@@ -25,6 +25,9 @@ ALIGNMENT_COLUMNS = [
     "K",
     "matched_topic",
     "n_seeds",
+    "seeds_matched",
+    "matched_top_words",
+    "theme_words_in_topic",
     "prevalence",
     "auc_mean",
     "auc_sd",
@@ -37,6 +40,7 @@ ALIGNMENT_COLUMNS = [
     "auc_null_95",
     "auc_p",
     "auc_p_holm",
+    "auc_lodo",
     "average_precision_mean",
     "average_precision_sd",
     "precision_mean",
@@ -68,13 +72,25 @@ FAILURE_COLUMNS = ["model", "seed", "kind", "theme", "topics"]
 Scorers = Mapping[str, Sequence[ThemeScorer]]
 
 
+def unmatched_themes(scorer: ThemeScorer) -> set[str]:
+    """The themes a run matched no topic (or document) to: fewer candidates than themes."""
+    matching = getattr(scorer, "matching", None) or {}
+    return {theme for theme, topic in matching.items() if topic is None}
+
+
 def per_seed_metrics(scorers: Scorers, labels: pd.DataFrame) -> pd.DataFrame:
-    """Every scorer run's per-theme metrics, under its own decision rule."""
-    rows = [
-        alignment.theme_metrics(sc.scores, labels, sc.decide(sc.scores)).assign(model=name, seed=sc.seed)
-        for name, runs in scorers.items()
-        for sc in runs
-    ]
+    """Every scorer run's per-theme metrics, under its own decision rule.
+
+    A theme a run matched nothing to has no ROC AUC or average precision in that run (NaN,
+    not the 0.5 of its constant zero score); its F1 and alpha are those of deciding
+    "absent" everywhere.
+    """
+    rows = []
+    for name, runs in scorers.items():
+        for sc in runs:
+            metrics = alignment.theme_metrics(sc.scores, labels, sc.decide(sc.scores))
+            metrics.loc[metrics["theme"].isin(unmatched_themes(sc)), ["auc", "average_precision"]] = np.nan
+            rows.append(metrics.assign(model=name, seed=sc.seed))
     return pd.concat(rows, ignore_index=True)[PER_SEED_COLUMNS]
 
 
@@ -95,19 +111,53 @@ def intervals_and_nulls(
     scorers: Scorers, labels: pd.DataFrame, doc_of: pd.Series, *, n_boot: int, n_perm: int, seed: int
 ) -> pd.DataFrame:
     """Per model and theme: the seed-averaged AUC's bootstrap intervals (over paragraphs, and over
-    source documents with the matching redone), and its permutation test over all seeds."""
+    source documents with the matching redone), its permutation test over all seeds, and the
+    AUC with the matching made on the other documents only (``auc_lodo``)."""
     rows = []
     for name, runs in scorers.items():
         candidates, match = [sc.candidates for sc in runs], runs[0].matched
-        ci = uncertainty.bootstrap_auc([sc.scores for sc in runs], labels, n_boot=n_boot, seed=seed)
+        ci = uncertainty.bootstrap_auc(
+            [sc.scores for sc in runs],
+            labels,
+            n_boot=n_boot,
+            seed=seed,
+            unmatched=[unmatched_themes(sc) for sc in runs],
+        )
         cluster = uncertainty.cluster_bootstrap_auc(
             candidates, labels, doc_of, n_boot=n_boot, seed=seed, match=match
         )
         test = uncertainty.permutation_test(candidates, labels, n_perm=n_perm, seed=seed, match=match)
         test["auc_p_holm"] = uncertainty.holm(test["auc_p"])
-        part = ci.merge(cluster, on="theme").merge(test.drop(columns="auc_observed"), on="theme")
+        lodo = held_out.leave_one_document_out_auc(candidates, labels, doc_of, match=match)
+        part = (
+            ci.merge(cluster, on="theme")
+            .merge(test.drop(columns="auc_observed"), on="theme")
+            .merge(lodo, on="theme")
+        )
         rows.append(part.assign(model=name))
     return pd.concat(rows, ignore_index=True)
+
+
+def theme_terms(
+    dtm: DocumentTermMatrix, seed_words: Mapping[str, Sequence[str]] | None
+) -> dict[str, set[str]]:
+    """Each theme's seed words as the vectorizer's terms (lower case, stemmed)."""
+    analyzer = dtm.vectorizer.analyzer_
+    return {
+        theme: {term for w in words for term in analyzer.stems(analyzer.words(w))}
+        for theme, words in (seed_words or {}).items()
+    }
+
+
+def _matched_words(scorer: ThemeScorer, theme: str, terms: dict[str, set[str]], n: int) -> tuple[str, float]:
+    """The first run's topic for ``theme``: its top words, and how many of its top terms are the theme's
+    seed words (NaN when no topic is matched or the scorer has no topics)."""
+    if not isinstance(scorer, TopicScorer) or scorer.matching.get(theme) is None:
+        return "", np.nan
+    i = scorer.model.topic_names.index(scorer.matching[theme])
+    top = scorer.model.top_word_lists(n, readable=False)[i]
+    words = scorer.model.top_word_lists(n)[i]
+    return " ".join(words), float(len(set(top) & terms.get(theme, set()))) if terms else np.nan
 
 
 def alignment_table(
@@ -118,13 +168,20 @@ def alignment_table(
     *,
     labels: pd.DataFrame,
     coders: tuple[pd.DataFrame, pd.DataFrame] | None,
+    seed_terms: dict[str, set[str]] | None = None,
     rules: Rules = RULES,
 ) -> pd.DataFrame:
-    """One row per model and theme: K, match, scores with their spread, interval, null, verdict."""
+    """One row per model and theme: K, match, scores with their spread, interval, null, verdict.
+
+    ``matched_top_words`` quotes the first run's matched topic by its top words, and
+    ``theme_words_in_topic`` counts the theme's seed words (``seed_terms``, as terms) among its
+    top terms: a match with none of them is one a reader should not take at its label.
+    """
     metrics = ["auc", "average_precision", "precision", "recall", "f1", "alpha_model"]
     grouped = per_seed.groupby(["model", "theme"], sort=False)[metrics]
     table = pd.concat([grouped.mean().add_suffix("_mean"), grouped.std(ddof=1).add_suffix("_sd")], axis=1)
     table.insert(0, "n_seeds", grouped.size())
+    table.insert(1, "seeds_matched", per_seed.groupby(["model", "theme"], sort=False)["auc"].count())
     table = table.reset_index().merge(uncertainty_table, on=["model", "theme"])
     themes = list(labels.columns)
     human = {
@@ -139,9 +196,12 @@ def alignment_table(
         first = runs[0]
         topic = isinstance(first, TopicScorer)
         kinds = failure_table[(failure_table["model"] == name) & (failure_table["theme"] == theme)]
+        top_words, theme_words = _matched_words(first, theme, seed_terms or {}, selection.TOP_N)
         rows.append(
             {
                 **row,
+                "matched_top_words": top_words,
+                "theme_words_in_topic": theme_words,
                 "K": first.model.k if topic else np.nan,
                 "matched_topic": (first.matching.get(theme) or "none") if hasattr(first, "matching") else "",
                 "prevalence": prevalence[theme],
@@ -152,10 +212,14 @@ def alignment_table(
                 if topic
                 else np.nan,
                 "repeated_share": (kinds["kind"] == "repeated").sum() / len(runs) if topic else np.nan,
-                "verdict": rules.verdict(row["auc_mean"], row["auc_p_holm"]),
+                "verdict": rules.verdict(row["auc_mean"], row["auc_p_holm"])
+                if row["seeds_matched"]
+                else "unmatched",
                 "verdict_interval": rules.interval_verdict(
                     row["auc_mean"], row["auc_ci_low"], row["auc_null_95"]
-                ),
+                )
+                if row["seeds_matched"]
+                else "unmatched",
             }
         )
     out = pd.DataFrame(rows)
@@ -170,12 +234,28 @@ def alignment_table(
 
 
 def summary_table(alignment_rows: pd.DataFrame) -> pd.DataFrame:
-    """Per model: mean over themes of the headline scores, and its share of the supervised gain."""
+    """Per model: mean over themes of the headline scores, and its share of the supervised gain
+    (on ``auc_lodo``: each model's held-out within-document AUC over the supervised classifier's).
+
+    A theme the model never matched a topic to enters the means over themes at chance (AUC
+    0.5, average precision equal to the theme's prevalence): leaving it out would credit the
+    model with the themes it could represent only. ``themes_matched`` counts the others.
+    """
+    never = alignment_rows["seeds_matched"] == 0
+    rows = alignment_rows.assign(
+        auc_mean=alignment_rows["auc_mean"].mask(never, 0.5),
+        average_precision_mean=alignment_rows["average_precision_mean"].mask(
+            never, alignment_rows["prevalence"]
+        ),
+        matched=~never,
+    )
     out = (
-        alignment_rows.groupby("model", sort=False)
+        rows.groupby("model", sort=False)
         .agg(
             K=("K", "first"),
+            themes_matched=("matched", "sum"),
             auc_mean=("auc_mean", "mean"),
+            auc_lodo_mean=("auc_lodo", "mean"),
             average_precision_mean=("average_precision_mean", "mean"),
             f1_mean=("f1_mean", "mean"),
             alpha_model_mean=("alpha_model_mean", "mean"),
@@ -185,8 +265,10 @@ def summary_table(alignment_rows: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
     )
     if "supervised" in set(out["model"]):
-        sup = out.loc[out["model"] == "supervised", "auc_mean"].iloc[0]
-        out["share_of_supervised_gain"] = (out["auc_mean"] - 0.5) / (sup - 0.5) if sup > 0.5 else np.nan
+        # on the held-out, within-document AUC: the supervised classifier is held out by document,
+        # and pooling its folds' scores compares classifiers fitted on different documents
+        sup = out.loc[out["model"] == "supervised", "auc_lodo_mean"].iloc[0]
+        out["share_of_supervised_gain"] = (out["auc_lodo_mean"] - 0.5) / (sup - 0.5) if sup > 0.5 else np.nan
     return out
 
 
