@@ -50,7 +50,7 @@ STEPS = {
 # the streaming pipeline, one process: stage -> what it does
 PIPELINE = {
     "vectorize": "text file read 10,000 lines at a time -> streaming.fit_transform_chunks(Vectorizer())",
-    "nmf_minibatch": "Vectorizer.tfidf(X) -> sklearn MiniBatchNMF(K, batch_size=4096).fit",
+    "nmf_minibatch": 'Vectorizer.tfidf(X) -> sklearn MiniBatchNMF(K, batch_size=4096, init="random").fit',
     "lda_online": "themes.OnlineLDA(K, batch_size=4096).fit(X), one pass",
     "total": "the whole process, from reading the first line",
 }
@@ -277,6 +277,7 @@ def _peak_mb() -> float:
 def run_pipeline(args) -> dict:
     """Raw text to a fitted MiniBatchNMF and OnlineLDA in this process, stage by stage."""
     import numpy as np
+    import scipy.sparse as sp
 
     stages = {}
     begin, begin_cpu = time.perf_counter(), _cpu_seconds()
@@ -293,7 +294,8 @@ def run_pipeline(args) -> dict:
 
     vectorizer = Vectorizer()
     counts = fit_transform_chunks(vectorizer, _line_chunks(args.work / f"paragraphs_{args.size}.txt"))
-    X = counts.astype(np.float64)  # what both models take; the int64 counts are let go
+    # what both models take, sharing the column indices; the int64 counts are let go
+    X = sp.csr_matrix((counts.data.astype(np.float64), counts.indices, counts.indptr), shape=counts.shape)
     shape, nnz, tokens = X.shape, X.nnz, int(counts.sum())
     del counts
     clock("vectorize", start, cpu, paragraphs=shape[0], terms=shape[1], nonzeros=nnz, tokens=tokens)
@@ -302,7 +304,11 @@ def run_pipeline(args) -> dict:
     from sklearn.decomposition import MiniBatchNMF
 
     tfidf = vectorizer.tfidf(X)
-    nmf = MiniBatchNMF(n_components=args.k, batch_size=4096, max_iter=args.minibatch_epochs, random_state=0)
+    # init="random": the default (NNDSVD) takes a truncated SVD of the whole matrix, whose work
+    # arrays (several 1,000,000 x 30 blocks) cost about 900 MB at a million paragraphs
+    nmf = MiniBatchNMF(
+        n_components=args.k, batch_size=4096, max_iter=args.minibatch_epochs, init="random", random_state=0
+    )
     nmf.fit(tfidf)
     del tfidf
     clock("nmf_minibatch", start, cpu, n_iter=nmf.n_iter_, n_steps=nmf.n_steps_)
@@ -369,8 +375,31 @@ def _child(name: str, size: int, args, work: Path) -> dict:
     return {"status": "ok", **json.loads(done.stdout.strip().splitlines()[-1])}
 
 
-def run_all(args) -> None:
+def _earlier_rows(sizes) -> list[dict]:
+    """The rows of the last scale.csv at other sizes, each marked with the run that measured it."""
+    path = RESULTS / "scale.csv"
+    if not path.exists():
+        return []
+    md = (RESULTS / "scale.md").read_text(encoding="utf-8") if (RESULTS / "scale.md").exists() else ""
+    load = re.search(r"Load average .*?: (.*?) \(2 cores\)", md)
+    commit = re.search(r"- themes_commit: (\S+)", md)
+    run = {"commit": commit.group(1) if commit else "?", "load": load.group(1) if load else "?"}
     rows = []
+    with path.open(newline="") as f:
+        for r in csv.DictReader(f):
+            if int(r["size"]) in sizes or r["step"].startswith("pipeline_"):
+                continue
+            detail = json.loads(r["detail"])
+            rows.append({
+                "size": int(r["size"]), "step": r["step"], "status": r["status"],
+                **{k: float(r[k]) for k in ("seconds", "cpu_seconds", "peak_rss_mb") if r[k]},
+                **detail, "earlier_run": detail.get("earlier_run", run),
+            })  # fmt: skip
+    return rows
+
+
+def run_all(args) -> None:
+    rows = _earlier_rows(set(args.sizes)) if args.merge else []
     args.load_before = os.getloadavg()
     skip = set(args.skip)
     with tempfile.TemporaryDirectory() as tmp:
@@ -517,6 +546,18 @@ def write_tables(rows: list[dict], args, *, quiet: bool = False) -> None:
         peak = run.get("peak_rss_mb")
         if peak:
             lines += ["", f"Peak resident memory of the process: {peak:,.0f} MB (target: under 2,048 MB)."]
+    earlier = {}
+    for r in rows:
+        if r.get("earlier_run"):
+            earlier.setdefault(json.dumps(r["earlier_run"], sort_keys=True), set()).add(r["size"])
+    for key, at in earlier.items():
+        run = json.loads(key)
+        lines += [
+            "",
+            f"The rows at {', '.join(f'{s:,}' for s in sorted(at))} paragraphs were measured by the "
+            f"previous invocation of this script (`--merge`; commit {run['commit']}, load average at its "
+            f"start / end {run['load']}); the rest by this one.",
+        ]
     skipped = [f"{r['step']} at {r['size']:,}" for r in rows if r["status"].startswith("not run")]
     if skipped:
         lines += [
@@ -551,6 +592,9 @@ def main(argv=None) -> None:
             p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
             p.add_argument("--timeout", type=float, default=1800, help="seconds per step")
             p.add_argument("--skip", nargs="*", default=[], help="STEP:SIZE cells not to run, for time")
+            p.add_argument(
+                "--merge", action="store_true", help="keep the rows of the last scale.csv at other sizes"
+            )
             p.add_argument(
                 "--in-memory-max", type=int, default=100_000, help="largest size of the in-memory steps"
             )
