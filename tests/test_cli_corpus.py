@@ -52,6 +52,7 @@ def test_each_bad_input_exits_2_with_one_line(tmp_path, capsys):
     assert not (tmp_path / "out").exists()  # nothing written on failure
 
 
+@pytest.mark.slow  # starts a new Python process
 def test_the_command_line_program_exits_2_on_a_missing_folder(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "themes", "corpus", str(tmp_path / "nowhere")],

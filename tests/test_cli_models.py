@@ -124,6 +124,7 @@ def test_score_rejects_an_unknown_model_and_a_missing_file(tmp_path, capsys):
     assert code == 2 and "does not exist" in err
 
 
+@pytest.mark.slow  # starts a new Python process
 def test_the_installed_command_exits_2_without_a_traceback(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "themes", "fit", "--model", "lda_gensim", "--k", "0"],

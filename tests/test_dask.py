@@ -10,6 +10,8 @@ from themes.cluster import connect, dask_active, dask_backend
 from themes.errors import ThemesError
 from themes.sweep import run_sweep
 
+pytestmark = pytest.mark.slow  # starts a Dask cluster of worker processes
+
 GRID = {"models": ("nmf_sklearn", "lda_gensim"), "k_range": (3,), "seeds": (0, 1)}
 
 

@@ -25,6 +25,8 @@ from themes.alignment import compare
 from themes.explorer import relevant_words, write_explorer
 from themes.models import TopicModel
 
+pytestmark = pytest.mark.slow  # starts a browser
+
 N_TERMS = 8
 
 

@@ -473,6 +473,7 @@ def test_unreadable_files_exit_2(project, scratch, capsys):
     assert not (scratch / "o").exists()
 
 
+@pytest.mark.slow  # starts a new Python process
 @pytest.mark.parametrize(
     "argv",
     [

@@ -57,7 +57,13 @@ def test_score_fits_gives_one_row_per_fit_with_every_measure(planted):
     table = selection.score_fits(fits, dtm)
     assert list(table.columns) == MODELS_CSV_COLUMNS
     assert len(table) == 4 and table.notna().all().all()
-    # joblib workers change nothing
+
+
+@pytest.mark.slow  # starts joblib's worker processes
+def test_joblib_workers_change_nothing(planted):
+    dtm, _ = planted
+    tasks = [FitTask("nmf_sklearn", k, s) for k in (2, 3) for s in (0, 1)]
+    table = selection.score_fits(fit_models(tasks, {"study": dtm}, seed_words=None), dtm)
     again = selection.score_fits(fit_models(tasks, {"study": dtm}, seed_words=None, n_jobs=2), dtm)
     pd.testing.assert_frame_equal(table, again)
 

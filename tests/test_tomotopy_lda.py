@@ -91,6 +91,7 @@ def test_seed_words_as_column_indices():
     assert group_of_top_words(model)[0] == {2}
 
 
+@pytest.mark.slow  # starts a new Python process
 def test_same_seed_same_topics_in_two_fits_and_another_process():
     X = planted_counts(n_docs=80)
     first = TomotopyLDA(n_components=3, n_iter=30, random_state=7).fit(X).components_

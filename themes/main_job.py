@@ -71,7 +71,7 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
     for kind in ("study", "naive"):
         part = [f for f in extra if MODELS[f.name].vectorizer == kind]
         if part:
-            scored.append(selection.score_fits(part, study.matrices[kind]))
+            scored.append(selection.score_fits(part, study.matrices[kind], n_jobs=cfg.n_jobs))
     models_table = pd.concat(scored, ignore_index=True)
 
     fits_by_model = sweep.chosen_fits()
@@ -168,6 +168,7 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
         sensitivity=sensitivity,
         alignment=alignment,
         scorers=scorers,
+        n_jobs=cfg.n_jobs,
     )
     outputs.save_scorers(out / "models", scorers)
     outputs.write_explorers(

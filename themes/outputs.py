@@ -42,42 +42,61 @@ def write_figures(
     sensitivity: pd.DataFrame,
     alignment: pd.DataFrame,
     scorers: tables.Scorers,
+    n_jobs: int = 1,
 ) -> None:
-    """Every figure of ``results/figures`` with the CSV of its numbers beside it."""
+    """Every figure of ``results/figures`` with the CSV of its numbers beside it.
+
+    Each figure is drawn by one task (``n_jobs`` joblib workers on this machine; drawing
+    dominates the cost and a figure's bytes do not depend on which process draws it), then
+    written here.
+    """
     themes = list(labels.columns)
     prev = reference.prevalence(labels)
-    plots.save_figure(plots.figure_prevalence(prev), folder / "reference_prevalence", prev)
     co = reference.cooccurrence(labels)
-    plots.save_figure(plots.figure_cooccurrence(co), folder / "reference_cooccurrence", co)
     by_doc = tables.prevalence_by_document(scorers, labels, doc_of)
-    plots.save_figure(
-        plots.figure_prevalence_by_document(by_doc, themes), folder / "prevalence_by_document", by_doc
-    )
-    plots.save_figure(plots.figure_k_sweep(summary, selected), folder / "k_sweep", summary)
-    plots.save_figure(
-        plots.figure_stability(summary, selected),
-        folder / "stability",
-        summary[["model", "K", "seeds", "stability_mean", "stability_se"]],
-    )
-    plots.save_figure(
-        plots.figure_k_sensitivity(sensitivity, selected), folder / "k_sensitivity", sensitivity
-    )
+    stability = summary[["model", "K", "seeds", "stability_mean", "stability_se"]]
     scores = alignment[["model", "theme", "auc_mean", "auc_ci_low", "auc_ci_high", "auc_null_95"]]
-    plots.save_figure(plots.figure_theme_scores(scores), folder / "theme_scores", scores)
+    jobs = [
+        ("figure_prevalence", (prev,), {}, "reference_prevalence", prev),
+        ("figure_cooccurrence", (co,), {}, "reference_cooccurrence", co),
+        ("figure_prevalence_by_document", (by_doc, themes), {}, "prevalence_by_document", by_doc),
+        ("figure_k_sweep", (summary, selected), {}, "k_sweep", summary),
+        ("figure_stability", (summary, selected), {}, "stability", stability),
+        ("figure_k_sensitivity", (sensitivity, selected), {}, "k_sensitivity", sensitivity),
+        ("figure_theme_scores", (scores,), {}, "theme_scores", scores),
+    ]
     for name, runs in scorers.items():
         sc = runs[0]
         if not isinstance(sc, TopicScorer):
             continue
         model = sc.model
         title = f"{name} (K={model.k}, seed {model.seed}): topic x theme ROC AUC; matched cells framed"
-        plots.save_figure(
-            plots.figure_association(sc.association, sc.matching, title=title),
-            folder / f"association_{name}",
-            sc.association.rename_axis("topic").reset_index(),
+        association = sc.association.rename_axis("topic").reset_index()
+        jobs.append(
+            (
+                "figure_association",
+                (sc.association, sc.matching),
+                {"title": title},
+                f"association_{name}",
+                association,
+            )
         )
         words = tables.top_words_table(sc.model, sc.matching)
         title = f"{name}: top words per topic (K={model.k}, seed {model.seed})"
-        plots.save_figure(plots.figure_top_words(words, title=title), folder / f"top_words_{name}", words)
+        jobs.append(("figure_top_words", (words,), {"title": title}, f"top_words_{name}", words))
+    from joblib import Parallel, delayed
+
+    # drawn in local worker processes (never on a Dask cluster: files are written here)
+    rendered = Parallel(n_jobs=n_jobs, backend="loky")(
+        delayed(draw)(builder, args, kwargs) for builder, args, kwargs, _, _ in jobs
+    )
+    for (*_, stem, data), content in zip(jobs, rendered, strict=True):
+        plots.write_rendered(content, folder / stem, data)
+
+
+def draw(builder: str, args: tuple, kwargs: dict) -> dict[str, bytes]:
+    """``themes.plotting.<builder>(*args, **kwargs)`` rendered to PNG and SVG bytes (one task)."""
+    return plots.render_figure(getattr(plots, builder)(*args, **kwargs))
 
 
 def save_scorers(folder: Path, scorers: tables.Scorers) -> None:

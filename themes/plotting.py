@@ -55,13 +55,24 @@ def save_figure(fig, stem: str | Path, data: pd.DataFrame) -> list[Path]:
     Metadata that changes between runs (dates) is left out and the SVG hash salt is fixed,
     so the same figure gives the same bytes; each file is written whole or not at all.
     """
-    stem = Path(stem)
-    written = []
+    return write_rendered(render_figure(fig), stem, data)
+
+
+def render_figure(fig) -> dict[str, bytes]:
+    """The figure as PNG and SVG bytes, without the metadata that changes between runs."""
+    out = {}
     with matplotlib.rc_context(_RC):
         for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
             buffer = _io.BytesIO()
             fig.savefig(buffer, format=fmt, metadata=meta)
-            written.append(files.write_bytes(stem.with_suffix(f".{fmt}"), buffer.getvalue()))
+            out[fmt] = buffer.getvalue()
+    return out
+
+
+def write_rendered(rendered: dict[str, bytes], stem: str | Path, data: pd.DataFrame) -> list[Path]:
+    """Write :func:`render_figure`'s bytes as ``stem.png`` and ``stem.svg``, and ``stem.csv``."""
+    stem = Path(stem)
+    written = [files.write_bytes(stem.with_suffix(f".{fmt}"), content) for fmt, content in rendered.items()]
     written.append(files.write_csv(stem.with_suffix(".csv"), data))
     return written
 

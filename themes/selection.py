@@ -68,6 +68,27 @@ def coherence(topics: list[list[str]], texts: list[list[str]], *, measure: str) 
     return np.asarray(model.get_coherence_per_topic(), dtype=np.float64)
 
 
+def coherence_in_parts(
+    topics: list[list[str]], texts: list[list[str]], *, measure: str, n_jobs: int = 1
+) -> np.ndarray:
+    """:func:`coherence` with the topics split over ``n_jobs`` local worker processes.
+
+    A topic's coherence depends on the counts of its own words only (windows slide over the
+    whole text whichever words are tracked), so each part gives the numbers the whole would.
+    """
+    from joblib import Parallel, delayed, effective_n_jobs
+
+    parts = min(effective_n_jobs(n_jobs), max(1, len(topics) // 50))
+    if parts == 1:
+        return coherence(topics, texts, measure=measure)
+    bounds = np.linspace(0, len(topics), parts + 1).astype(int)
+    chunks = Parallel(n_jobs=parts, backend="loky")(
+        delayed(coherence)(topics[a:b], texts, measure=measure)
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+    )
+    return np.concatenate(chunks)
+
+
 def diversity(top_terms: list[list[int]]) -> float:
     """Share of distinct words among all topics' top words (Dieng et al. 2020); 1 = no overlap."""
     words = [w for topic in top_terms for w in topic]
@@ -107,8 +128,11 @@ def stability(runs: list[list[list[int]]]) -> np.ndarray:
     return pair.sum(axis=1) / (n - 1)
 
 
-def score_fits(fits: list[TopicModel], dtm: DocumentTermMatrix) -> pd.DataFrame:
-    """One row per fit: model, K, seed, NPMI and C_V coherence, diversity, stability."""
+def score_fits(fits: list[TopicModel], dtm: DocumentTermMatrix, *, n_jobs: int = 1) -> pd.DataFrame:
+    """One row per fit: model, K, seed, NPMI and C_V coherence, diversity, stability.
+
+    Coherence is computed in ``n_jobs`` local worker processes (:func:`coherence_in_parts`).
+    """
     tops = [f.top_term_indices(TOP_N) for f in fits]
     # NPMI and C_V do not depend on the order of a topic's top words, so each distinct
     # set is scored once (runs with different seeds often share topics).
@@ -118,7 +142,10 @@ def score_fits(fits: list[TopicModel], dtm: DocumentTermMatrix) -> pd.DataFrame:
     vocabulary = dtm.vocabulary
     topics = [[vocabulary[j] for j in key] for key in unique]
     texts = coherence_texts(dtm)
-    scores = {m: coherence(topics, texts, measure=m)[[where[key] for key in keys]] for m in ("c_npmi", "c_v")}
+    scores = {
+        m: coherence_in_parts(topics, texts, measure=m, n_jobs=n_jobs)[[where[key] for key in keys]]
+        for m in ("c_npmi", "c_v")
+    }
     bounds = np.cumsum([0] + [f.k for f in fits])
     table = pd.DataFrame(
         {

@@ -168,6 +168,6 @@ def run_sweep(
             raise ModelError(f"{name!r} is seeded: its K is the themes plus free topics, not swept.")
     tasks = [FitTask(m, k, s) for m in models for k in k_range for s in seeds]
     fits = fit_models(tasks, {"study": dtm}, n_jobs=n_jobs, progress=progress, desc="K sweep")
-    scores = selection.score_fits(fits, dtm)
+    scores = selection.score_fits(fits, dtm, n_jobs=n_jobs)
     summary = selection.summarise_sweep(scores)
     return Sweep(fits, scores, summary, selection.select_k(summary))
