@@ -26,6 +26,7 @@ from themes.sweep import FitTask, fit_models, fit_task
 from themes.vectorize import DocumentTermMatrix, Vectorizer
 
 DATA = Path(__file__).resolve().parent / "data" / "paragraphs.txt"
+RESULT = Path(__file__).resolve().parent / "results" / "dask_sweep.md"
 
 
 def load_matrix(n: int, seed: int = 0) -> DocumentTermMatrix:
@@ -60,12 +61,18 @@ def main() -> None:
     parser.add_argument("--k", type=int, nargs="+", default=[5, 10])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     args = parser.parse_args()
+    lines: list[str] = []
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    def say(text: str) -> None:
+        """Print a line and keep it for the results file."""
+        print(text, flush=True)
+        lines.append(text)
+
+    say(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    say(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     start = time.perf_counter()
     dtm = load_matrix(args.paragraphs)
-    print(f"matrix: {dtm.shape[0]} paragraphs x {dtm.shape[1]} terms in {time.perf_counter() - start:.1f} s")
+    say(f"matrix: {dtm.shape[0]} paragraphs x {dtm.shape[1]} terms in {time.perf_counter() - start:.1f} s")
     tasks = [FitTask(m, k, s) for m in args.models for k in args.k for s in args.seeds]
     matrices = {"study": dtm}
 
@@ -76,9 +83,9 @@ def main() -> None:
         serial.append(fit_task(task, dtm, None))
         seconds.append(time.perf_counter() - start)
     serial_s = sum(seconds)
-    print(f"serial: {len(tasks)} fits in {serial_s:.1f} s")
+    say(f"serial: {len(tasks)} fits in {serial_s:.1f} s")
     best = serial_s / bound(seconds, args.workers)
-    print(f"best possible speed-up on {args.workers} workers for these fit times: {best:.2f}")
+    say(f"best possible speed-up on {args.workers} workers for these fit times: {best:.2f}")
 
     start = time.perf_counter()
     with connect(n_workers=args.workers) as client:
@@ -87,11 +94,22 @@ def main() -> None:
         with dask_backend(client, scatter=[dtm]):
             distributed = fit_models(tasks, matrices)
         cluster_s = time.perf_counter() - start
-    print(f"local cluster of {args.workers} workers: started in {startup_s:.1f} s")
-    print(f"cluster: {len(tasks)} fits in {cluster_s:.1f} s (matrix scattered once, included)")
-    print(f"speed-up: {serial_s / cluster_s:.2f} (target >= 1.7 on 2 cores)")
-    print(f"identical topic and paragraph matrices: {same_fits(serial, distributed)}")
-    print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    say(f"local cluster of {args.workers} workers: started in {startup_s:.1f} s")
+    say(f"cluster: {len(tasks)} fits in {cluster_s:.1f} s (matrix scattered once, included)")
+    say(f"speed-up: {serial_s / cluster_s:.2f} (target >= 1.7 on 2 cores)")
+    say(f"identical topic and paragraph matrices: {same_fits(serial, distributed)}")
+    say(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    RESULT.parent.mkdir(parents=True, exist_ok=True)
+    RESULT.write_text(
+        "# Dask sweep: local cluster vs serial\n\n"
+        f"`benchmarks/dask_sweep.py --paragraphs {args.paragraphs} --workers {args.workers} "
+        f"--models {' '.join(args.models)} --k {' '.join(map(str, args.k))} "
+        f"--seeds {' '.join(map(str, args.seeds))}`; paragraphs resampled from paragraphs.txt for timing "
+        "only. The machine is shared with other work: compare the load averages.\n\n"
+        + "\n".join(f"- {line}" for line in lines)
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":
