@@ -20,8 +20,10 @@ import pandas as pd
 import pytest
 from helpers import ROOT, planted_texts
 
+from themes import main_job
 from themes.cli import main
 from themes.project import Project
+from themes.study import StudyConfig
 
 GOOD = (
     "The fighters who left the front were told that the organisation would welcome them back if they "
@@ -577,8 +579,9 @@ def test_a_killed_run_leaves_the_old_or_the_new_results_and_the_next_run_cleans_
         killed.append((delay, snapshot(results), snapshot(processed) if processed.exists() else {}))
     # what a run killed while staging leaves (made here too, in case no kill fell in that stretch)
     write(root / ".results-killed00" / "models.csv", "model\nhalf")
-    result = subprocess.run(command, env=ENV, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
+    # the next run, to its end (a small grid: what is checked is the clean-up, not the numbers)
+    small = StudyConfig(k_range=(3, 4), seeds=(0, 1), n_boot=50, n_perm=10, seed_word_checks=False)
+    main_job.reproduce(root, config=small, notebooks=False, progress=False)
     assert not [p.name for p in root.iterdir() if p.name.startswith(".results")]
     new, new_processed = snapshot(results), snapshot(processed)
     for delay, was, was_processed in killed:

@@ -109,7 +109,7 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
     )
     summary = tables.summary_table(alignment)
     seed_tables = {}
-    if study.seed_words:
+    if study.seed_words and cfg.seed_word_checks:
         seed_tables["seeding_effect.csv"] = seed_checks.seeding_effect(
             study.dtm,
             labels,

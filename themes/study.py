@@ -45,6 +45,9 @@ class StudyConfig:
     n_jobs : int, default -1
         joblib worker processes for the fits (-1: one per core); results do not depend on it,
         as every fit is seeded on its own and runs on one thread.
+    seed_word_checks : bool, default True
+        Run the seeding-effect and seed-word sensitivity checks (``themes.seed_checks``; about
+        130 extra fits) when the study has seed words.
     vectorizer : dict
         Settings of the study's :class:`~themes.vectorize.Vectorizer` that differ from its defaults.
     cleaning : CleaningRules
@@ -59,6 +62,7 @@ class StudyConfig:
     n_perm: int = 200
     stat_seed: int = 0
     n_jobs: int = -1
+    seed_word_checks: bool = True
     vectorizer: dict = field(default_factory=dict)
     cleaning: corpus.CleaningRules = corpus.CleaningRules()
 
