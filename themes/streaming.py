@@ -224,10 +224,11 @@ def fit_transform_chunks(vectorizer: Vectorizer, chunks: Iterable) -> sp.csr_mat
     matrix = parts.assemble(columns, len(kept))
 
     best: dict[str, tuple[int, str]] = {}
-    for word in sorted(word_totals):  # the most frequent word; on a tie the alphabetically first
-        stem, total = analyzer.stems([word])[0], word_totals[word]
-        if stem not in best or total > best[stem][0]:
-            best[stem] = (total, word)
+    words = sorted(word_totals)
+    for word, stem in zip(words, analyzer.stems(words), strict=True):
+        # the most frequent word; on a tie the alphabetically first (as Vectorizer names a term)
+        if stem not in best or word_totals[word] > best[stem][0]:
+            best[stem] = (word_totals[word], word)
     vectorizer.vocabulary_ = {t: j for j, t in enumerate(kept)}
     vectorizer.display_words_ = tuple(best[t][1] for t in kept)
     vectorizer.corpus_stop_words_ = tuple(stop)
