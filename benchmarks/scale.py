@@ -563,7 +563,7 @@ def write_tables(rows: list[dict], args, *, quiet: bool = False) -> None:
         lines += [
             "",
             f"The rows at {', '.join(f'{s:,}' for s in sorted(at))} paragraphs were measured by the "
-            f"previous invocation of this script (`--merge`; commit {run['commit']}, load average at its "
+            f"an earlier invocation of this script (`--merge`; commit {run['commit']}, load average at its "
             f"start / end {run['load']}); the rest by this one.",
         ]
     skipped = [f"{r['step']} at {r['size']:,}" for r in rows if r["status"].startswith("not run")]
