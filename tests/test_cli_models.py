@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 from helpers import ROOT, planted_texts
@@ -179,6 +180,27 @@ def test_fit_on_any_corpus_writes_topics_shares_and_a_loadable_model(tmp_path, c
     assert code == 2 and "--seed-words" in err
     code, _, err = run(capsys, "fit", "--corpus", str(table), "--model", "nmf_sklearn", "--k", "2")
     assert code == 2 and "--out" in err
+
+
+@pytest.mark.parametrize("name", ["lda_tomotopy", "lda_online"])
+def test_fit_on_any_corpus_offers_the_backends_for_large_corpora(tmp_path, capsys, name):
+    table = tmp_path / "texts.csv"
+    texts, ids, _ = planted_texts(n_per_group=6)
+    pd.DataFrame({"id": ids, "text": [t.capitalize() + "." for t in texts]}).to_csv(table, index=False)
+    out = tmp_path / "out"
+    code, stdout, _ = run(
+        capsys, "fit", "--corpus", str(table), "--model", name, "--k", "3", "--out", str(out)
+    )
+    assert code == 0 and "topic_03" in stdout
+    from themes import TopicModel
+
+    model = TopicModel.load(out / "model")  # saved without pickle, the wrapped estimator included
+    shares = pd.read_csv(out / "document_topics.csv").set_index("paragraph_id")
+    again = model.transform(
+        pd.DataFrame({"paragraph_id": ids, "text": [t.capitalize() + "." for t in texts]})
+    )
+    assert again.shape == shares.shape and np.allclose(again.sum(axis=1), 1.0)
+    assert model.name == name
 
 
 def test_intrusion_create_and_score_from_the_command_line(project_copy, tmp_path, capsys):

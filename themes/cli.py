@@ -132,12 +132,12 @@ def _cmd_fit_corpus(args: argparse.Namespace) -> int:
     from . import files
     from .models import TopicModel
     from .reference import read_seed_words
-    from .registry import get_spec
+    from .registry import get_corpus_spec
     from .streaming import count_corpus, needs_streaming
     from .study import read_corpus
     from .vectorize import Vectorizer
 
-    spec = get_spec(args.model)
+    spec = get_corpus_spec(args.model)
     if spec.vectorizer != "study":
         raise ThemesError(f"{args.model!r} is the study's naive baseline; choose another model.")
     if spec.seeded and not args.seed_words:
@@ -301,7 +301,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_reference)
 
     p = sub.add_parser("fit", help="fit one topic model on the study's corpus (or any --corpus)")
-    p.add_argument("--model", required=True, help="a topic model of the study: " + ", ".join(MODELS))
+    p.add_argument(
+        "--model",
+        required=True,
+        help="a topic model of the study ("
+        + ", ".join(MODELS)
+        + "); with --corpus also lda_tomotopy, lda_tomotopy_seeded, lda_online",
+    )
     p.add_argument("--k", type=int, required=True, help="number of topics")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--top", type=int, default=10, help="top words to print per topic (default 10)")

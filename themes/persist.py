@@ -34,6 +34,7 @@ ALLOWED_ESTIMATORS = (
     "themes.seeded_nmf.SeededNMF",
     "themes.keyatm.KeyATM",
     "themes.tomotopy_lda.TomotopyLDA",
+    "themes.online_lda.OnlineLDA",
 )
 """The only classes :func:`load_estimator` will construct."""
 CHECKED_LIBRARIES = ("numpy", "scipy", "scikit-learn", "gensim", "PyStemmer", "numba", "tomotopy")
@@ -106,6 +107,11 @@ def estimator_record(estimator, prefix: str) -> tuple[dict, dict[str, np.ndarray
     for name, value in sorted(vars(estimator).items()):
         if name in params or isinstance(value, np.random.RandomState):
             continue  # parameters are stored above; a random generator is not needed to score
+        if hasattr(value, "get_params") and hasattr(value, "fit"):  # a fitted estimator it wraps
+            inner, inner_arrays = estimator_record(value, f"{prefix}.{name}")
+            attributes[name] = {"__estimator__": inner}
+            arrays.update(inner_arrays)
+            continue
         encoded = _encode(value, name)
         if encoded is None:
             arrays[f"{prefix}.{name}"] = value
@@ -128,6 +134,8 @@ def load_estimator(record: dict, folder: Path):
     for name, value in record["attributes"].items():
         if isinstance(value, dict) and "__npy__" in value:
             setattr(estimator, name, _load_npy(folder, value["__npy__"]))
+        elif isinstance(value, dict) and "__estimator__" in value:
+            setattr(estimator, name, load_estimator(value["__estimator__"], folder))
         else:
             setattr(estimator, name, _decode(value))
     return estimator

@@ -14,7 +14,9 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation, MiniBatchNMF
 from .errors import ModelError
 from .gensim_lda import GensimLDA, SeededLDA
 from .keyatm import KeyATM
+from .online_lda import OnlineLDA
 from .seeded_nmf import SeededNMF
+from .tomotopy_lda import TomotopyLDA
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,44 @@ topic models' vocabulary), the source document and the paragraph length (confoun
 cross-validated classifier."""
 CONFOUNDS = ("document", "length")
 """Baselines that describe the study's paragraphs only (no saved model, no new text)."""
+
+
+CORPUS_MODELS: dict[str, ModelSpec] = {
+    **MODELS,
+    **{
+        spec.name: spec
+        for spec in (
+            ModelSpec(
+                "lda_tomotopy",
+                TomotopyLDA,
+                {"n_iter": 200, "workers": 1},
+                description="tomotopy's collapsed Gibbs LDA, 200 sweeps, one thread (the fastest LDA here "
+                "from thousands of paragraphs up)",
+            ),
+            ModelSpec(
+                "lda_tomotopy_seeded",
+                TomotopyLDA,
+                {"n_iter": 200, "workers": 1},
+                seeded=True,
+                description="tomotopy's Gibbs LDA with seed words raised in their topic's prior",
+            ),
+            ModelSpec(
+                "lda_online",
+                OnlineLDA,
+                description="scikit-learn's online variational LDA, one pass (for corpora counted in chunks)",
+            ),
+        )
+    },
+}
+"""The models ``themes fit --corpus`` offers on any corpus: the study's, and backends for large
+corpora that the study does not report (its 50 paragraphs do not need them)."""
+
+
+def get_corpus_spec(name: str) -> ModelSpec:
+    """The spec of a model of :data:`CORPUS_MODELS` (a one-line error names the choices)."""
+    if name not in CORPUS_MODELS:
+        raise ModelError(f"unknown model {name!r}; choose one of {', '.join(CORPUS_MODELS)}.")
+    return CORPUS_MODELS[name]
 
 
 def model_names() -> tuple[str, ...]:
