@@ -204,7 +204,6 @@ def run_without_labels(
     offered in their place: scored into ``intrusion.csv`` when answered, else their command is given.
     """
     from .alignment import topic_theme_scores
-    from .plotting import figure_k_sweep, figure_stability, figure_top_words, save_figure
 
     scorers: dict = {}
     for name, fits in fits_by_model.items():
@@ -226,15 +225,11 @@ def run_without_labels(
     if themed:
         named["paragraph_scores.csv"] = tables.paragraph_scores(themed, study.themes)
     outputs.write_tables(out, named)
-    figures = out / "figures"
-    save_figure(figure_k_sweep(sweep.summary, sweep.selected), figures / "k_sweep", sweep.summary)
-    stability = sweep.summary[["model", "K", "seeds", "stability_mean", "stability_se"]]
-    save_figure(figure_stability(sweep.summary, sweep.selected), figures / "stability", stability)
-    for name, (sc,) in scorers.items():
-        if isinstance(sc, TopicScorer):
-            words = tables.top_words_table(sc.model, sc.matching)
-            title = f"{name}: top words per topic (K={sc.model.k}, seed {sc.model.seed})"
-            save_figure(figure_top_words(words, title=title), figures / f"top_words_{name}", words)
+    outputs.write_figure_jobs(
+        out / "figures",
+        outputs.sweep_figure_jobs(sweep.summary, sweep.selected) + outputs.top_words_jobs(scorers),
+        n_jobs=study.config.n_jobs,
+    )
     outputs.save_scorers(out / "models", scorers)
     texts = study.kept.set_index("paragraph_id")["text"]
     outputs.write_explorers(out / "explorer", scorers, texts=texts, labels=None)

@@ -32,6 +32,31 @@ def write_reference_tables(out: Path, labels: pd.DataFrame, doc_of: pd.Series) -
     files.write_csv(ref / "themes_per_paragraph.csv", reference.themes_per_paragraph(labels))
 
 
+FigureJob = tuple[str, tuple, dict, str, pd.DataFrame]
+"""(builder in ``themes.plotting``, its arguments, its keywords, file stem, the numbers drawn)."""
+
+
+def sweep_figure_jobs(summary: pd.DataFrame, selected: dict[str, int]) -> list[FigureJob]:
+    """The K sweep's coherence and stability figures."""
+    stability = summary[["model", "K", "seeds", "stability_mean", "stability_se"]]
+    return [
+        ("figure_k_sweep", (summary, selected), {}, "k_sweep", summary),
+        ("figure_stability", (summary, selected), {}, "stability", stability),
+    ]
+
+
+def top_words_jobs(scorers: tables.Scorers) -> list[FigureJob]:
+    """Each topic model's top words per topic (its first fit), titled with its matched themes."""
+    jobs = []
+    for name, runs in scorers.items():
+        sc = runs[0]
+        if isinstance(sc, TopicScorer):
+            words = tables.top_words_table(sc.model, sc.matching)
+            title = f"{name}: top words per topic (K={sc.model.k}, seed {sc.model.seed})"
+            jobs.append(("figure_top_words", (words,), {"title": title}, f"top_words_{name}", words))
+    return jobs
+
+
 def write_figures(
     folder: Path,
     *,
@@ -44,49 +69,40 @@ def write_figures(
     scorers: tables.Scorers,
     n_jobs: int = 1,
 ) -> None:
-    """Every figure of ``results/figures`` with the CSV of its numbers beside it.
-
-    Each figure is drawn by one task (``n_jobs`` joblib workers on this machine; drawing
-    dominates the cost and a figure's bytes do not depend on which process draws it), then
-    written here.
-    """
+    """Every figure of ``results/figures`` with the CSV of its numbers beside it."""
     themes = list(labels.columns)
     prev = reference.prevalence(labels)
     co = reference.cooccurrence(labels)
     by_doc = tables.prevalence_by_document(scorers, labels, doc_of)
-    stability = summary[["model", "K", "seeds", "stability_mean", "stability_se"]]
     scores = alignment[["model", "theme", "auc_mean", "auc_ci_low", "auc_ci_high", "auc_null_95"]]
     jobs = [
         ("figure_prevalence", (prev,), {}, "reference_prevalence", prev),
         ("figure_cooccurrence", (co,), {}, "reference_cooccurrence", co),
         ("figure_prevalence_by_document", (by_doc, themes), {}, "prevalence_by_document", by_doc),
-        ("figure_k_sweep", (summary, selected), {}, "k_sweep", summary),
-        ("figure_stability", (summary, selected), {}, "stability", stability),
+        *sweep_figure_jobs(summary, selected),
         ("figure_k_sensitivity", (sensitivity, selected), {}, "k_sensitivity", sensitivity),
         ("figure_theme_scores", (scores,), {}, "theme_scores", scores),
     ]
     for name, runs in scorers.items():
         sc = runs[0]
-        if not isinstance(sc, TopicScorer):
-            continue
-        model = sc.model
-        title = f"{name} (K={model.k}, seed {model.seed}): topic x theme ROC AUC; matched cells framed"
-        association = sc.association.rename_axis("topic").reset_index()
-        jobs.append(
-            (
-                "figure_association",
-                (sc.association, sc.matching),
-                {"title": title},
-                f"association_{name}",
-                association,
-            )
-        )
-        words = tables.top_words_table(sc.model, sc.matching)
-        title = f"{name}: top words per topic (K={model.k}, seed {model.seed})"
-        jobs.append(("figure_top_words", (words,), {"title": title}, f"top_words_{name}", words))
+        if isinstance(sc, TopicScorer):
+            model = sc.model
+            title = f"{name} (K={model.k}, seed {model.seed}): topic x theme ROC AUC; matched cells framed"
+            association = sc.association.rename_axis("topic").reset_index()
+            args = (sc.association, sc.matching)
+            jobs.append(("figure_association", args, {"title": title}, f"association_{name}", association))
+    write_figure_jobs(folder, jobs + top_words_jobs(scorers), n_jobs=n_jobs)
+
+
+def write_figure_jobs(folder: Path, jobs: list[FigureJob], *, n_jobs: int = 1) -> None:
+    """Draw every job and write it with its numbers beside it.
+
+    Each figure is drawn by one task (``n_jobs`` joblib workers on this machine, never on a Dask
+    cluster; drawing dominates the cost and a figure's bytes do not depend on which process
+    draws it), then written here.
+    """
     from joblib import Parallel, delayed
 
-    # drawn in local worker processes (never on a Dask cluster: files are written here)
     rendered = Parallel(n_jobs=n_jobs, backend="loky")(
         delayed(draw)(builder, args, kwargs) for builder, args, kwargs, _, _ in jobs
     )
