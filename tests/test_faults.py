@@ -85,6 +85,11 @@ def planted_csv(path: Path, n_per_group: int = 4) -> Path:
     )
 
 
+def fit_corpus(corpus: Path, model: str, k: int | str, out: Path, *extra: str) -> list[str]:
+    """The argv of ``themes fit --corpus`` (``extra`` options go before ``--out``)."""
+    return ["fit", "--corpus", str(corpus), "--model", model, "--k", str(k), *extra, "--out", str(out)]
+
+
 # Each case: (root, scratch) -> (argv after --root ROOT, words the error line must hold).
 # ``root`` is the project copy, ``scratch`` a folder outside it for other inputs and outputs.
 
@@ -257,65 +262,30 @@ CASES = {
         ["not below the number of paragraphs", "500"],
     ),
     "fit --corpus: missing corpus": lambda r, s: (
-        ["fit", "--corpus", str(s / "none.csv"), "--model", "nmf_sklearn", "--k", "3", "--out", str(s / "o")],
+        fit_corpus(s / "none.csv", "nmf_sklearn", 3, s / "o"),
         ["does not exist", "none.csv"],
     ),
     "fit --corpus: K not below the paragraphs": lambda r, s: (
-        [
-            "fit",
-            "--corpus",
-            str(planted_csv(s / "c.csv")),
-            "--model",
-            "nmf_sklearn",
-            "--k",
-            "12",
-            "--out",
-            str(s / "o"),
-        ],
+        fit_corpus(planted_csv(s / "c.csv"), "nmf_sklearn", 12, s / "o"),
         ["not below the number of paragraphs", "12"],
     ),
     "fit --corpus: --out onto an existing file": lambda r, s: (
-        [
-            "fit",
-            "--corpus",
-            str(planted_csv(s / "c.csv")),
-            "--model",
-            "nmf_sklearn",
-            "--k",
-            "3",
-            "--out",
-            str(write(s / "taken", "x")),
-        ],
+        fit_corpus(planted_csv(s / "c.csv"), "nmf_sklearn", 3, write(s / "taken", "x")),
         ["is a file", "taken"],
     ),
     "fit --corpus: --out inside data/raw": lambda r, s: (
-        [
-            "fit",
-            "--corpus",
-            str(planted_csv(s / "c.csv")),
-            "--model",
-            "nmf_sklearn",
-            "--k",
-            "3",
-            "--out",
-            str(r / "data" / "raw" / "fit"),
-        ],
+        fit_corpus(planted_csv(s / "c.csv"), "nmf_sklearn", 3, r / "data" / "raw" / "fit"),
         ["refusing to write", "data/raw"],
     ),
     "fit --corpus: YAML-tagged seed words": lambda r, s: (
-        [
-            "fit",
-            "--corpus",
-            str(planted_csv(s / "c.csv")),
-            "--model",
+        fit_corpus(
+            planted_csv(s / "c.csv"),
             "nmf_seeded",
-            "--k",
-            "3",
+            3,
+            s / "o",
             "--seed-words",
             str(write(s / "seeds.yml", "sea: !!python/object/apply:os.system ['echo hi']\n")),
-            "--out",
-            str(s / "o"),
-        ],
+        ),
         ["not valid YAML", "seeds.yml"],
     ),
     # ------------------------------------------------------------------- score
