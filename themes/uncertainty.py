@@ -12,7 +12,7 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from scipy.stats import rankdata
 
-from .alignment import _u_statistic
+from .alignment import _u_statistic, auc_from_ranks, auc_matrix
 
 
 def bootstrap_auc(
@@ -58,23 +58,14 @@ def bootstrap_auc(
 
 
 def _rank_auc(values: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """AUC of every column of ``values`` (rows x columns) for every theme of ``y`` (rows x themes),
-    from mid-ranks, so ties count one half as in ``roc_auc_score``; 0.5 where a theme lacks a class.
-
-    Written with ranks rather than :func:`themes.alignment.auc_matrix` because the permutation
-    and bootstrap loops call it thousands of times.
-    """
-    return _auc_from_ranks(rankdata(values, axis=0), y)
+    """:func:`themes.alignment.auc_matrix` with 0.5 where a theme lacks a class (a neutral entry for
+    the Hungarian matching, which takes no NaN)."""
+    return np.nan_to_num(auc_matrix(values, y), nan=0.5)
 
 
 def _auc_from_ranks(ranks: np.ndarray, y: np.ndarray) -> np.ndarray:
     """:func:`_rank_auc` from the columns' mid-ranks (the permutation loop ranks once)."""
-    n_pos = y.sum(axis=0)
-    n_neg = len(y) - n_pos
-    with np.errstate(divide="ignore", invalid="ignore"):
-        auc = (ranks.T @ y - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
-    auc[:, (n_pos == 0) | (n_neg == 0)] = 0.5
-    return auc
+    return np.nan_to_num(auc_from_ranks(ranks, y), nan=0.5)
 
 
 def _fixed_columns(columns: list, themes: list, match: bool) -> np.ndarray | None:
