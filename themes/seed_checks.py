@@ -82,9 +82,7 @@ def seed_word_variants(seed_words: dict[str, list[str]], *, n_halves: int = N_HA
 
 def _in_vocabulary(dtm: DocumentTermMatrix, words: list[str]) -> bool:
     """Whether any of ``words`` is in the modelling vocabulary (a seeded model sees no other word)."""
-    analyzer = dtm.vectorizer.analyzer_
-    vocabulary = dtm.vectorizer.vocabulary_
-    return any(term in vocabulary for w in words for term in analyzer.stems(analyzer.words(w)))
+    return any(dtm.vectorizer.terms_of(w) for w in words)
 
 
 def seed_sensitivity(

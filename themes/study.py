@@ -113,8 +113,6 @@ class Study:
     seed_words : dict of str to list of str
     dtm, naive_dtm : DocumentTermMatrix
         The kept paragraphs under the study's analysis and under the naive baseline's.
-    duplicate_groups : list of str
-        For each kept paragraph, the id of the original it repeats (itself for an original).
     """
 
     project: Project
@@ -126,7 +124,6 @@ class Study:
     seed_words: dict[str, list[str]]
     dtm: DocumentTermMatrix
     naive_dtm: DocumentTermMatrix
-    duplicate_groups: list[str] = field(repr=False)
 
     @property
     def kept(self) -> pd.DataFrame:
@@ -194,11 +191,6 @@ def build_corpus(
     return table
 
 
-def duplicate_groups(table: pd.DataFrame) -> dict[str, str]:
-    """Paragraph id -> the id of the original it repeats (itself for an original)."""
-    return {pid: (dup or pid) for pid, dup in zip(table["paragraph_id"], table["duplicate_of"], strict=True)}
-
-
 def make_study(
     paragraphs: pd.DataFrame,
     *,
@@ -213,7 +205,6 @@ def make_study(
     kept = corpus.kept(paragraphs)
     dtm = DocumentTermMatrix.from_paragraphs(config.make_vectorizer(), kept, fit=True)
     naive = DocumentTermMatrix.from_paragraphs(Vectorizer(**NAIVE_VECTORIZER), kept, fit=True)
-    group_of = duplicate_groups(paragraphs)
     return Study(
         project or Project(),
         config,
@@ -224,7 +215,6 @@ def make_study(
         seed_words,
         dtm,
         naive,
-        [group_of[i] for i in dtm.paragraph_ids],
     )
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 from sklearn.metrics import f1_score
 
 from . import alignment, held_out, reference, selection, uncertainty
-from .models import TopicModel
+from .models import TopicModel, resolve_seed_words
 from .registry import model_names
 from .rules import RULES, Rules
 from .scoring import ThemeScorer, TopicScorer
@@ -141,12 +141,9 @@ def intervals_and_nulls(
 def theme_terms(
     dtm: DocumentTermMatrix, seed_words: Mapping[str, Sequence[str]] | None
 ) -> dict[str, set[str]]:
-    """Each theme's seed words as the vectorizer's terms (lower case, stemmed)."""
-    analyzer = dtm.vectorizer.analyzer_
-    return {
-        theme: {term for w in words for term in analyzer.stems(analyzer.words(w))}
-        for theme, words in (seed_words or {}).items()
-    }
+    """Each theme's seed words as the vocabulary terms they map to (lower case, stemmed)."""
+    terms, _ = resolve_seed_words(dtm.vectorizer, seed_words or {})
+    return {theme: set(found) for theme, found in terms.items()}
 
 
 def _matched_words(scorer: ThemeScorer, theme: str, terms: dict[str, set[str]], n: int) -> tuple[str, float]:
@@ -197,6 +194,7 @@ def alignment_table(
         topic = isinstance(first, TopicScorer)
         kinds = failure_table[(failure_table["model"] == name) & (failure_table["theme"] == theme)]
         top_words, theme_words = _matched_words(first, theme, seed_terms or {}, selection.TOP_N)
+        matched = row["seeds_matched"] > 0  # a theme no seed matched has no verdict to give
         rows.append(
             {
                 **row,
@@ -212,13 +210,11 @@ def alignment_table(
                 if topic
                 else np.nan,
                 "repeated_share": (kinds["kind"] == "repeated").sum() / len(runs) if topic else np.nan,
-                "verdict": rules.verdict(row["auc_mean"], row["auc_p_holm"])
-                if row["seeds_matched"]
-                else "unmatched",
+                "verdict": rules.verdict(row["auc_mean"], row["auc_p_holm"]) if matched else "unmatched",
                 "verdict_interval": rules.interval_verdict(
                     row["auc_mean"], row["auc_ci_low"], row["auc_null_95"]
                 )
-                if row["seeds_matched"]
+                if matched
                 else "unmatched",
             }
         )
