@@ -84,7 +84,7 @@ def test_a_topic_model_from_a_streamed_matrix(planted):
     vec = Vectorizer()
     counts = fit_transform_chunks(vec, in_chunks(texts, 700))
     streamed = DocumentTermMatrix(vec, counts, tuple(map(str, range(counts.shape[0]))))
-    topics = th.TopicModel.from_matrix(th.OnlineLDA(n_components=4, random_state=0), streamed)
+    topics = th.TopicModel.from_matrix(th.OnlineLDA(n_components=4, max_iter=2, random_state=0), streamed)
     assert [len(words) for words in topics.top_word_lists(5)] == [5, 5, 5, 5]
     assert topics.paragraph_ids == streamed.paragraph_ids
 

@@ -8,6 +8,7 @@ library versions. Comparison, plotting, the explorer and saving consume only tha
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -43,13 +44,19 @@ LIBRARIES = (
 
 def library_versions() -> dict[str, str]:
     """Installed versions of the libraries a result depends on."""
-    out = {}
+    return dict(_installed_versions())
+
+
+@functools.cache
+def _installed_versions() -> tuple[tuple[str, str], ...]:
+    # read once per process: every fit records them, and reading package metadata takes 40 ms
+    out = []
     for name in LIBRARIES:
         try:
-            out[name] = version(name)
+            out.append((name, version(name)))
         except PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+            out.append((name, "not installed"))
+    return tuple(out)
 
 
 def is_factorization(estimator) -> bool:

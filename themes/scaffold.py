@@ -11,7 +11,6 @@ import re
 import shutil
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import yaml
 
@@ -179,6 +178,8 @@ def copy_notebooks(source: Path, target: Path) -> list[Path]:
 
     Their ``parameters`` cell already points at ``..``, the study folder.
     """
+    import nbformat
+
     from .notebooks import notebook_paths, scrub
 
     written = []

@@ -29,7 +29,6 @@ import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pandas as pd
 
@@ -143,6 +142,8 @@ def texts_equivalent(x: str, y: str) -> bool:
 
 
 def _notebook_text(path: Path) -> list[tuple[str, str, list[str]]]:
+    import nbformat
+
     cells = []
     for cell in nbformat.read(path, as_version=4).cells:
         outputs = []
