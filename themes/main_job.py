@@ -36,6 +36,17 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
     ``out`` is the results folder; every table, figure, saved model and the manifest go
     there. Returns the manifest.
     """
+    import sklearn
+
+    # Thousands of scikit-learn calls on the study's own matrices and scores (fits, AUCs, average
+    # precisions) re-check arguments and finiteness each time: a fifth of the main job. The
+    # matrices come from the Vectorizer and the scores from fitted models, so the checks are
+    # skipped here; the numbers are the same (the rebuild is byte-identical either way).
+    with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
+        return _run_study(study, out, progress=progress)
+
+
+def _run_study(study: Study, out: Path, *, progress: bool) -> dict:
     cfg, labels = study.config, study.labels
     sweep = run_sweep(
         study.dtm,

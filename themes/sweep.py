@@ -13,7 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from joblib import Parallel, delayed
+
+# scikit-learn's subclasses of joblib's Parallel and delayed carry its configuration into the
+# workers (the main job's skip of argument checks, see run_study), and are joblib's otherwise
+from sklearn.utils.parallel import Parallel, delayed
 
 from . import selection
 from .cluster import dask_active
