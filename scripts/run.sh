@@ -29,7 +29,8 @@ task=${1:-}
 case "$task" in
     reproduce) exec "$venv/bin/themes" reproduce "$@" ;;
     verify) exec "$venv/bin/themes" verify "$@" ;;
-    test) exec "$venv/bin/python" -m pytest "$@" ;;
+    # one pytest worker per core; a module's tests stay on one worker (its fixtures are built once)
+    test) exec "$venv/bin/python" -m pytest -n auto --dist loadfile "$@" ;;
     bench)
         "$venv/bin/python" benchmarks/bench.py "$@"
         "$venv/bin/python" benchmarks/corpus_timing.py

@@ -11,6 +11,18 @@ from helpers import ROOT, planted_texts
 from themes.project import Project
 from themes.vectorize import DocumentTermMatrix, Vectorizer
 
+# The two modules that rebuild the whole study (about two minutes each) are collected first, so that
+# with pytest-xdist's --dist loadfile they start at once on two workers and the short tests fill in.
+REBUILDING_MODULES = ("test_main_job.py", "test_verify.py")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        name = item.path.name
+        return REBUILDING_MODULES.index(name) if name in REBUILDING_MODULES else len(REBUILDING_MODULES)
+
+    items.sort(key=rank)  # stable: the order within each module is kept
+
 
 @pytest.fixture(scope="session")
 def planted():

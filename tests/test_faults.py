@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from helpers import ROOT, planted_texts
 
-from themes import main_job
+from themes import main_job, verify
 from themes.cli import main
 from themes.project import Project
 from themes.study import StudyConfig
@@ -534,24 +534,38 @@ def test_a_second_run_stops_while_the_lock_is_held(project, capsys, command):
 # ---------------------------------------------------------------- kill safety
 
 
+# A small grid: what is checked is what a kill leaves and the clean-up, not the numbers; a run takes
+# some 20 s, so the kills fall early, mid-fit and late.
+SMALL = {"k_range": (3, 4), "seeds": (0, 1), "n_boot": 50, "n_perm": 10, "seed_word_checks": False}
+
+
 @pytest.mark.slow
-def test_a_killed_run_leaves_the_old_or_the_new_results_and_the_next_run_cleans_up(project_copy):
+def test_a_killed_run_leaves_old_or_new_results_and_the_next_run_cleans_up_and_equals_a_clean_run(
+    project_copy, tmp_path
+):
     root = project_copy.root
     results, processed = root / "results", root / "data" / "processed"
     old = snapshot(results)
-    command = [sys.executable, "-m", "themes", "--root", str(root), "reproduce", "--no-notebooks"]
+    code = (
+        "import sys; from themes import main_job; from themes.study import StudyConfig; "
+        f"main_job.reproduce(sys.argv[1], config=StudyConfig(**{SMALL!r}), notebooks=False, progress=False)"
+    )
     killed = []
-    for delay in (2, 8, 20):
-        proc = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for delay in (2, 6, 12):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, str(root)],
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         killed.append((delay, snapshot(results), snapshot(processed) if processed.exists() else {}))
     # what a run killed while staging leaves (made here too, in case no kill fell in that stretch)
     write(root / ".results-killed00" / "models.csv", "model\nhalf")
-    # the next run, to its end (a small grid: what is checked is the clean-up, not the numbers)
-    small = StudyConfig(k_range=(3, 4), seeds=(0, 1), n_boot=50, n_perm=10, seed_word_checks=False)
-    main_job.reproduce(root, config=small, notebooks=False, progress=False)
+    # the next run, to its end
+    main_job.reproduce(root, config=StudyConfig(**SMALL), notebooks=False, progress=False)
     assert not [p.name for p in root.iterdir() if p.name.startswith(".results")]
     new, new_processed = snapshot(results), snapshot(processed)
     for delay, was, was_processed in killed:
@@ -559,3 +573,9 @@ def test_a_killed_run_leaves_the_old_or_the_new_results_and_the_next_run_cleans_
         assert was_processed in ({}, new_processed), f"data/processed/ half written after a kill at {delay} s"
     assert new_processed == snapshot(ROOT / "data" / "processed")
     assert "MANIFEST.json" in new and "alignment.csv" in new
+    # a clean run of the same configuration in another folder writes the same bytes: two runs on one
+    # machine agree, even when one of them follows killed runs and their leftovers
+    clean = tmp_path / "clean"
+    verify.copy_inputs(ROOT, clean)
+    main_job.reproduce(clean, config=StudyConfig(**SMALL), notebooks=False, progress=False)
+    assert snapshot(clean / "results") == new

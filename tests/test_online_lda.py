@@ -55,7 +55,7 @@ def test_the_same_seed_gives_the_same_topics_and_another_seed_others():
 
 
 def test_partial_fit_over_chunks_of_a_streamed_matrix_equals_one_pass_of_fit():
-    table = lee_sentences()
+    table = lee_sentences().iloc[:1200]
     X = fit_transform_chunks(Vectorizer(), in_chunks(table, 500))
     one_pass = OnlineLDA(n_components=5, batch_size=250, random_state=0).fit(X)
     chunked = OnlineLDA(n_components=5, batch_size=250, total_samples=X.shape[0], random_state=0)
@@ -80,11 +80,11 @@ def test_a_topic_model_from_a_streamed_matrix(planted):
     assert all(len(topics) == 1 for topics in found.values())
     assert len(set.union(*found.values())) == 3
     # a matrix counted in chunks works the same way (texts are not needed)
-    texts = lee_sentences()
+    texts = lee_sentences().iloc[:600]
     vec = Vectorizer()
-    counts = fit_transform_chunks(vec, in_chunks(texts, 700))
+    counts = fit_transform_chunks(vec, in_chunks(texts, 250))
     streamed = DocumentTermMatrix(vec, counts, tuple(map(str, range(counts.shape[0]))))
-    topics = th.TopicModel.from_matrix(th.OnlineLDA(n_components=4, max_iter=2, random_state=0), streamed)
+    topics = th.TopicModel.from_matrix(th.OnlineLDA(n_components=4, random_state=0), streamed)
     assert [len(words) for words in topics.top_word_lists(5)] == [5, 5, 5, 5]
     assert topics.paragraph_ids == streamed.paragraph_ids
 
