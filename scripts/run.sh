@@ -29,7 +29,9 @@ task=${1:-}
 case "$task" in
     reproduce) exec "$venv/bin/themes" reproduce "$@" ;;
     verify) exec "$venv/bin/themes" verify "$@" ;;
-    # one pytest worker per core; a module's tests stay on one worker (its fixtures are built once)
+    # one pytest worker per core; a module's tests stay on one worker, so its fixtures (the rebuild)
+    # are built once (--dist loadgroup would balance better, but with pytest 9.2 it ignores the
+    # groups and builds a shared fixture on every worker: pytest-xdist issue 1386)
     test) exec "$venv/bin/python" -m pytest -n auto --dist loadfile "$@" ;;
     bench)
         "$venv/bin/python" benchmarks/bench.py "$@"

@@ -12,7 +12,8 @@ from themes.project import Project
 from themes.vectorize import DocumentTermMatrix, Vectorizer
 
 # The two modules that rebuild the whole study (about two minutes each) are collected first, so that
-# with pytest-xdist's --dist loadfile they start at once on two workers and the short tests fill in.
+# with pytest-xdist (scripts/run.sh: --dist loadfile) they start at once on two workers and the short
+# tests fill in.
 REBUILDING_MODULES = ("test_main_job.py", "test_verify.py")
 
 

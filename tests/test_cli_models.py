@@ -36,6 +36,7 @@ def test_fit_rejects_bad_settings(capsys, args, needle):
     assert code == 2 and needle in err and err.count("\n") == 1
 
 
+@pytest.mark.slow  # over half a second
 def test_fit_prints_topics_and_warns_about_missing_seed_words(capsys):
     code, out, err = run(capsys, "--root", str(ROOT), "fit", "--model", "lda_seeded", "--k", "7")
     assert code == 0 and "sleeper_cells" in out and "free_2" in out

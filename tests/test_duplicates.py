@@ -120,6 +120,7 @@ def test_a_paragraph_is_only_a_duplicate_of_an_earlier_one():
     assert found == {1: (0, 1.0)}
 
 
+@pytest.mark.slow  # over half a second
 def test_boilerplate_repeated_hundreds_of_times_points_to_its_first_copy():
     boiler = "Subscribe to our newsletter to receive the weekly digest of the news from the region."
     texts = [p for q in lee_paragraphs(300) for p in (q, boiler)]

@@ -44,6 +44,7 @@ def embedded_data(page: str) -> dict:
     return json.loads(found.group(1))
 
 
+@pytest.mark.slow  # over half a second
 def test_same_inputs_give_the_same_bytes(planted, model, texts, tmp_path):
     _, labels = planted
     first = write_explorer(model, tmp_path / "a.html", texts=texts, labels=labels).read_bytes()

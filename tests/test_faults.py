@@ -487,6 +487,7 @@ def test_bom_and_crlf_give_the_same_paragraphs(tmp_path, capsys, encode):
     assert table["text"].str.startswith("The ").all() and not table["text"].str.contains("\r").any()
 
 
+@pytest.mark.slow  # over half a second
 def test_labels_with_bom_and_crlf_are_read(project, capsys):
     labels = project.reference / "labels.csv"
     labels.write_bytes(b"\xef\xbb\xbf" + labels.read_bytes().replace(b"\n", b"\r\n"))

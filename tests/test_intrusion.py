@@ -215,6 +215,7 @@ def test_perfect_coders_get_precision_one_and_log_odds_zero(written, tmp_path):
     assert set(w.tables()) >= {"word_intrusion_by_topic.csv", "word_intrusion_agreement.csv"}
 
 
+@pytest.mark.slow  # over half a second
 def test_random_coders_score_at_chance(mixed):
     items = word_intrusion_items(mixed[0], seed=2)
     rng = np.random.default_rng(0)

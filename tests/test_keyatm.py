@@ -82,6 +82,7 @@ def test_recovers_the_planted_topics_switches_and_shares(planted, fitted):
     assert np.isnan(fitted.switch_[3])  # a regular topic has no switch
 
 
+@pytest.mark.slow  # over half a second
 def test_transform_gives_the_training_documents_their_shares(planted, fitted):
     X = planted[0]
     shares = fitted.transform(X)

@@ -54,6 +54,7 @@ def test_the_same_seed_gives_the_same_topics_and_another_seed_others():
     assert not np.allclose(a.components_, c.components_)
 
 
+@pytest.mark.slow  # over half a second
 def test_partial_fit_over_chunks_of_a_streamed_matrix_equals_one_pass_of_fit():
     table = lee_sentences().iloc[:1200]
     X = fit_transform_chunks(Vectorizer(), in_chunks(table, 500))
@@ -66,6 +67,7 @@ def test_partial_fit_over_chunks_of_a_streamed_matrix_equals_one_pass_of_fit():
     assert chunked.transform(X[:100]).tobytes() == one_pass.transform(X[:100]).tobytes()
 
 
+@pytest.mark.slow  # over half a second
 def test_a_topic_model_from_a_streamed_matrix(planted):
     dtm, labels = planted
     model = th.TopicModel.from_matrix(

@@ -38,6 +38,7 @@ def test_the_readme_example_runs(tmp_path, monkeypatch, capsys):
     assert (tmp_path / "my_model" / "model.json").is_file()
 
 
+@pytest.mark.slow  # over half a second
 def test_a_students_script_on_a_corpus_the_project_has_never_seen(tmp_path):
     lee = Path(gensim.__file__).parent / "test" / "test_data" / "lee_background.cor"
     articles = [line.strip() for line in lee.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -145,6 +145,7 @@ def test_bad_reference_files_exit_2_from_the_cli(project_copy, capsys, edit, nee
     assert needle in err and err.count("\n") == 1 and "Traceback" not in err
 
 
+@pytest.mark.slow  # over half a second
 def test_reference_command_writes_agreement(project_copy, capsys):
     (project_copy.reference / "agreement.csv").unlink()
     assert main(["--root", str(project_copy.root), "reference"]) == 0

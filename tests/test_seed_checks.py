@@ -42,6 +42,7 @@ def test_variants_drop_each_word_and_draw_reproducible_halves():
     assert [v[2] for v in variants] == [v[2] for v in again]
 
 
+@pytest.mark.slow  # over half a second
 def test_sensitivity_shows_a_theme_resting_on_one_word(planted, planted_scorers):
     dtm, labels = planted
     table = seed_checks.seed_sensitivity(dtm, labels, SEEDS, planted_scorers, seed=0, stat_seed=0)

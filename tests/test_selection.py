@@ -95,6 +95,7 @@ def test_topic_correspondence_matches_two_models(planted):
     assert len(table) == 3 and (table["jaccard"] == 1.0).all()
 
 
+@pytest.mark.slow  # over half a second
 def test_run_sweep_fits_the_grid_and_chooses_k_per_model(planted):
     dtm, _ = planted
     sweep = th.run_sweep(dtm, models=["nmf_sklearn", "lda_sklearn"], k_range=(2, 3, 4), seeds=(0, 1))

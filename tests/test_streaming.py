@@ -120,6 +120,7 @@ def news_table(tmp_path) -> Path:
     return path
 
 
+@pytest.mark.slow  # over half a second
 def test_reading_a_table_in_chunks_counts_what_read_corpus_gives(news_table, tmp_path):
     paragraphs = read_corpus(news_table)
     expected = Vectorizer().fit_transform(paragraphs)
@@ -142,6 +143,7 @@ def test_reading_a_table_in_chunks_counts_what_read_corpus_gives(news_table, tmp
     assert [pid for pid in ids if pid not in extra] == paragraphs["paragraph_id"].tolist()
 
 
+@pytest.mark.slow  # over half a second
 def test_fit_streams_with_the_flag_and_above_the_threshold(news_table, tmp_path, capsys, monkeypatch):
     def fit(out, *extra):
         args = ["fit", "--corpus", str(news_table), "--model", "nmf_sklearn", "--k", "4", "--out", str(out)]
