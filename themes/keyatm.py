@@ -22,12 +22,12 @@ from .base import (
 from .errors import ModelError
 
 WEIGHTINGS = ("none", "information-theory")
-# numba keeps the compiled samplers in __pycache__ (or its user cache when the package folder is
-# read-only) and recompiles when this file changes: each new process (a fit worker, a notebook
-# kernel) then loads them instead of spending 2 s compiling; the machine code is the same.
 _MIN_ALPHA = 1e-3  # keeps an emptied topic able to come back; the fixed point can approach 0
 
 
+# numba keeps the compiled samplers in __pycache__ (or its user cache when the package folder is
+# read-only) and recompiles when this file changes: each new process (a fit worker, a notebook
+# kernel) then loads them instead of spending 2 s compiling; the machine code is the same.
 @njit(cache=True)
 def _sweep(words, docs, weights, z, s, ndk, n0, n1, kw_topic, kw_size, alpha, priors, seed):
     """One collapsed Gibbs sweep drawing each token's topic and switch jointly (in place).

@@ -50,13 +50,15 @@ def library_versions() -> dict[str, str]:
 @functools.cache
 def _installed_versions() -> tuple[tuple[str, str], ...]:
     # read once per process: every fit records them, and reading package metadata takes 40 ms
-    out = []
-    for name in LIBRARIES:
-        try:
-            out.append((name, version(name)))
-        except PackageNotFoundError:
-            out.append((name, "not installed"))
-    return tuple(out)
+    return tuple((name, installed_version(name)) for name in LIBRARIES)
+
+
+def installed_version(name: str) -> str:
+    """The installed version of a distribution, or ``"not installed"``."""
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def is_factorization(estimator) -> bool:

@@ -26,13 +26,13 @@ import platform
 import re
 import shutil
 import tempfile
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .findings import check_findings
+from .models import installed_version
 from .project import Project
 
 RTOL, ATOL = 1e-4, 1e-6
@@ -72,10 +72,7 @@ def environment_mismatches(constraints: str | Path) -> list[str]:
         if "==" not in line:
             continue
         name, pinned = (part.strip() for part in line.split("==", 1))
-        try:
-            installed = version(name)
-        except PackageNotFoundError:
-            installed = "not installed"
+        installed = installed_version(name)
         if installed != pinned:
             out.append(f"{name} {installed} (pinned: {pinned})")
     return out
