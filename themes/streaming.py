@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -295,30 +296,19 @@ def read_paragraph_chunks(path: str | Path, *, documents: int = CHUNK_DOCUMENTS)
     from .corpus import build_paragraphs, kept
     from .documents import iter_documents
 
-    batch, found, reason = [], False, None
-    for doc in iter_documents(path):
-        batch.append(doc)
-        if len(batch) == documents:
-            table, reason = _kept_paragraphs(batch, build_paragraphs, kept, reason)
-            found |= table is not None
-            if table is not None:
-                yield table
-            batch = []
-    if batch:
-        table, reason = _kept_paragraphs(batch, build_paragraphs, kept, reason)
-        found |= table is not None
-        if table is not None:
+    found, reason = False, None
+    documents_left = iter(iter_documents(path))
+    while batch := list(islice(documents_left, documents)):
+        try:
+            table = kept(build_paragraphs(batch))
+        except CorpusError as exc:  # a chunk without paragraphs; an error only if every chunk is
+            reason = reason or exc
+            continue
+        if len(table):
+            found = True
             yield table
     if not found:
         raise reason or CorpusError(f"{path} holds no documents; give at least one text.")
-
-
-def _kept_paragraphs(batch, build_paragraphs, kept, reason):
-    try:
-        table = kept(build_paragraphs(batch))
-    except CorpusError as exc:  # a chunk without paragraphs; an error only if every chunk is
-        return None, reason or exc
-    return (table if len(table) else None), reason
 
 
 def count_corpus(
