@@ -98,8 +98,11 @@ class Rules:
             f"reaches {self.capture_auc:.2f}"
         )
 
-    def verdict(self, auc_mean: float, p_adjusted: float) -> str:
-        """``recovered``, ``weak``, ``not recovered`` or ``undefined`` (no AUC)."""
+    def verdict(self, auc_mean: float, p_adjusted: float, *, matched: bool = True) -> str:
+        """``recovered``, ``weak``, ``not recovered``, ``undefined`` (no AUC) or ``unmatched`` (no
+        seed matched the theme to a topic: there is no verdict to give)."""
+        if not matched:
+            return "unmatched"
         if not np.isfinite(auc_mean):
             return "undefined"
         significant = p_adjusted < self.significance
@@ -107,8 +110,12 @@ class Rules:
             return "recovered"
         return "weak" if significant else "not recovered"
 
-    def interval_verdict(self, auc_mean: float, ci_low: float, null_high: float) -> str:
+    def interval_verdict(
+        self, auc_mean: float, ci_low: float, null_high: float, *, matched: bool = True
+    ) -> str:
         """The earlier rule (interval above the null's quantile), kept beside the new one once."""
+        if not matched:
+            return "unmatched"
         if not np.isfinite(auc_mean):
             return "undefined"
         above_null = ci_low > null_high

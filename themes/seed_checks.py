@@ -188,11 +188,11 @@ def seeding_effect(
             {name: plain}, y, doc_of, n_boot=n_boot, n_perm=n_perm, seed=stat_seed
         ).set_index("theme")
         mean = per_seed.groupby("theme")["auc"].mean()
-        matched = per_seed.groupby("theme")["auc"].count()
+        n_matched = per_seed.groupby("theme")["auc"].count()
         ours = alignment[alignment["model"] == name].set_index("theme")
         for theme in labels.columns:
-            unseeded_verdict = (
-                rules.verdict(mean[theme], spread.at[theme, "auc_p_holm"]) if matched[theme] else "unmatched"
+            unseeded_verdict = rules.verdict(
+                mean[theme], spread.at[theme, "auc_p_holm"], matched=n_matched[theme] > 0
             )
             rows.append(
                 {

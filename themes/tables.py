@@ -210,12 +210,10 @@ def alignment_table(
                 if topic
                 else np.nan,
                 "repeated_share": (kinds["kind"] == "repeated").sum() / len(runs) if topic else np.nan,
-                "verdict": rules.verdict(row["auc_mean"], row["auc_p_holm"]) if matched else "unmatched",
+                "verdict": rules.verdict(row["auc_mean"], row["auc_p_holm"], matched=matched),
                 "verdict_interval": rules.interval_verdict(
-                    row["auc_mean"], row["auc_ci_low"], row["auc_null_95"]
-                )
-                if matched
-                else "unmatched",
+                    row["auc_mean"], row["auc_ci_low"], row["auc_null_95"], matched=matched
+                ),
             }
         )
     out = pd.DataFrame(rows)
