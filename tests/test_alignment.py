@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.decomposition import NMF
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
 
 import themes as th
 from themes import alignment, baselines, uncertainty
@@ -20,6 +20,19 @@ def test_auc_matrix_equals_scikit_learn():
         for t in range(2):
             assert got[i, t] == pytest.approx(roc_auc_score(labels[:, t], scores[:, i]))
     assert np.isnan(alignment.auc_matrix(scores, np.zeros((40, 1))))[0, 0]
+
+
+def test_precision_recall_f1_equal_scikit_learn_including_empty_columns():
+    rng = np.random.default_rng(1)
+    truth = rng.integers(0, 2, (50, 5))
+    pred = rng.integers(0, 2, (50, 5))
+    truth[:, 2] = 0  # no positives: recall 0/0
+    pred[:, 3] = 0  # nothing predicted: precision 0/0
+    truth[:, 4] = pred[:, 4] = 0  # neither: F1 0/0 too
+    got = alignment.precision_recall_f1(truth, pred)
+    want = precision_recall_fscore_support(truth, pred, average=None, zero_division=0)[:3]
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, w)
 
 
 def test_matching_finds_each_planted_group_and_names_leftovers(planted):

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
 from . import tables
+from .alignment import auc_matrix
 from .rules import RULES, Rules
 from .scoring import KeywordScorer, TopicScorer
 from .sweep import FitTask, fit_seed_word_variants
@@ -109,7 +109,7 @@ def seed_sensitivity(
     rows = []
 
     def auc(scores: pd.DataFrame, theme: str) -> float:
-        return roc_auc_score(y[theme], scores.loc[y.index, theme])
+        return float(auc_matrix(scores.loc[y.index, [theme]].to_numpy(), y[[theme]].to_numpy())[0, 0])
 
     for vocabulary_only in (False, True):
         name = "keywords_vocab" if vocabulary_only else "keywords"

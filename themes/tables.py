@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import f1_score
 
 from . import alignment, held_out, reference, selection, uncertainty
 from .models import TopicModel, resolve_seed_words
@@ -320,7 +319,7 @@ def k_sensitivity(
             for theme, topic in sc.matching.items()
         ]
         y = labels.loc[sc.scores.index]
-        f1 = f1_score(y, sc.decide(sc.scores)[y.columns], average=None, zero_division=0)
+        _, _, f1 = alignment.precision_recall_f1(y.to_numpy(), sc.decide(sc.scores)[y.columns].to_numpy())
         rows.append(
             {"model": sc.name, "K": sc.model.k, "seed": sc.seed, "auc": np.mean(auc), "f1": np.mean(f1)}
         )
