@@ -138,6 +138,20 @@ def test_the_installed_command_exits_2_without_a_traceback(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.count("\n") == 1
 
 
+def test_help_and_an_unknown_model_import_no_numeric_library():
+    # the registry names the models without importing their estimators, so help and early
+    # errors come at once instead of after seconds of importing scikit-learn, gensim and numba
+    code = (
+        "import contextlib, io, sys; from themes.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+        "    codes = [main(['--help']), main(['fit', '--model', 'x', '--k', '3']),"
+        " main(['score', '--model', 'x', 'f.txt'])]\n"
+        "print(codes, sorted(m for m in ('sklearn', 'gensim', 'numba', 'pandas') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[0, 2, 2] []"
+
+
 def test_score_says_when_the_saved_model_is_missing_or_from_other_versions(project_copy, tmp_path, capsys):
     new = tmp_path / "new.txt"
     new.write_text(

@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 
 from .errors import CorpusWarning, ThemesError
-from .project import Project
+from .project import Project, project_paths
 from .registry import MODELS
 
 
@@ -75,7 +75,7 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
 
 
 def _cmd_reference(args: argparse.Namespace) -> int:
-    from .study import load_study, project_paths, write_agreement
+    from .study import load_study, write_agreement
 
     study = load_study(project_paths(args.root), labels_required=True)
     table = write_agreement(study)
@@ -90,16 +90,18 @@ def _cmd_reference(args: argparse.Namespace) -> int:
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
-    from . import selection
-    from .models import TopicModel
     from .registry import get_spec
-    from .study import load_study, project_paths
 
     if args.corpus:
         if not args.out:
             raise ThemesError("with --corpus, give --out DIR for the topics and the saved model.")
         return _cmd_fit_corpus(args)
     spec = get_spec(args.model)
+
+    from . import selection
+    from .models import TopicModel
+    from .study import load_study
+
     study = load_study(project_paths(args.root), labels_required=False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
@@ -176,7 +178,7 @@ def _cmd_fit_corpus(args: argparse.Namespace) -> int:
 def _cmd_intrusion_create(args: argparse.Namespace) -> int:
     from .intrusion import write_intrusion_test
     from .models import TopicModel
-    from .study import build_corpus, project_paths
+    from .study import build_corpus
 
     project = project_paths(args.root)
     out = _check_out(Path(args.out), args.root) if args.out else None
@@ -213,11 +215,8 @@ def _cmd_intrusion_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from . import corpus, files
     from .errors import ModelError
-    from .persist import load_scorer
     from .registry import CONFOUNDS, model_names
-    from .study import project_paths
 
     project = project_paths(args.root)
     if args.model not in model_names():
@@ -232,6 +231,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
             f"there is no saved model {args.model!r} in {saved.parent}; "
             "run 'themes reproduce' to fit and save it."
         )
+    from . import corpus, files
+    from .persist import load_scorer
+
     scorer = load_scorer(saved)
     docs = [doc for path in args.files for doc in corpus.load_documents(Path(path))]
     table = corpus.kept(corpus.build_paragraphs(docs))
@@ -391,8 +393,6 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse's own errors (one line: see _Parser) and --help
         return exc.code
     try:
-        from .study import project_paths
-
         project_paths(args.root)
         return args.func(args)
     except ThemesError as exc:

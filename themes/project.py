@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import ThemesError
+
 
 @dataclass(frozen=True)
 class Project:
@@ -56,3 +58,13 @@ class Project:
     @property
     def notebooks(self) -> Path:
         return self.root / "notebooks"
+
+
+def project_paths(root: str | Path) -> Project:
+    """The project folder, checked to exist and to be a folder."""
+    path = Path(root)
+    if not path.exists():
+        raise ThemesError(f"the project folder {path} does not exist.")
+    if not path.is_dir():
+        raise ThemesError(f"the project folder {path} is a file, not a folder.")
+    return Project(path)

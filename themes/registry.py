@@ -6,17 +6,11 @@ estimator for a K and a seed; :class:`themes.TopicModel` fits it.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sklearn.decomposition import NMF, LatentDirichletAllocation, MiniBatchNMF
-
 from .errors import ModelError
-from .gensim_lda import GensimLDA, SeededLDA
-from .keyatm import KeyATM
-from .online_lda import OnlineLDA
-from .seeded_nmf import SeededNMF
-from .tomotopy_lda import TomotopyLDA
 
 
 @dataclass(frozen=True)
@@ -27,8 +21,10 @@ class ModelSpec:
     ----------
     name : str
         The model's name in every table.
-    estimator : callable
-        The estimator class.
+    estimator : callable or str
+        The estimator class, or its import path ``"module:Class"``, imported when the spec first
+        makes an estimator (so that naming the models, as ``themes --help`` does, imports no
+        scikit-learn, gensim or numba).
     settings : dict
         Fixed parameters besides ``n_components``, ``random_state`` and ``seed_words``.
     seeded : bool
@@ -41,7 +37,7 @@ class ModelSpec:
     """
 
     name: str
-    estimator: Callable
+    estimator: Callable | str
     settings: dict = field(default_factory=dict)
     seeded: bool = False
     vectorizer: str = "study"
@@ -55,13 +51,21 @@ class ModelSpec:
             if not seed_words:
                 raise ModelError(f"the model {self.name!r} needs seed words per theme.")
             params["seed_words"] = seed_words
-        return self.estimator(**params)
+        return self.estimator_class(**params)
+
+    @property
+    def estimator_class(self) -> Callable:
+        """The estimator class (imported from :attr:`estimator` when that is a path)."""
+        if not isinstance(self.estimator, str):
+            return self.estimator
+        module, _, name = self.estimator.partition(":")
+        return getattr(importlib.import_module(module), name)
 
 
 _SPECS = (
     ModelSpec(
         "lda_naive",
-        LatentDirichletAllocation,
+        "sklearn.decomposition:LatentDirichletAllocation",
         {"max_iter": 10, "evaluate_every": -1, "learning_method": "batch", "n_jobs": 1},
         vectorizer="naive",
         description="scikit-learn LDA as a newcomer runs it: "
@@ -69,38 +73,43 @@ _SPECS = (
     ),
     ModelSpec(
         "lda_sklearn",
-        LatentDirichletAllocation,
+        "sklearn.decomposition:LatentDirichletAllocation",
         # batch variational Bayes until the perplexity, checked every 5 iterations, changes by
         # less than scikit-learn's default perp_tol
         {"learning_method": "batch", "max_iter": 300, "evaluate_every": 5, "perp_tol": 0.1, "n_jobs": 1},
         description="scikit-learn batch variational LDA",
     ),
-    ModelSpec("lda_gensim", GensimLDA, description="gensim variational LDA, 50 passes"),
+    ModelSpec("lda_gensim", "themes.gensim_lda:GensimLDA", description="gensim variational LDA, 50 passes"),
     ModelSpec(
         "nmf_sklearn",
-        NMF,
+        "sklearn.decomposition:NMF",
         {"init": "nndsvda", "max_iter": 1000},
         family="nmf",
         description="scikit-learn NMF on tf-idf",
     ),
     ModelSpec(
         "nmf_minibatch",
-        MiniBatchNMF,
+        "sklearn.decomposition:MiniBatchNMF",
         {"init": "nndsvda", "max_iter": 1000},
         family="nmf",
         description="scikit-learn MiniBatchNMF on tf-idf",
     ),
-    ModelSpec("lda_seeded", SeededLDA, seeded=True, description="seeded LDA (seededlda's priors) on gensim"),
+    ModelSpec(
+        "lda_seeded",
+        "themes.gensim_lda:SeededLDA",
+        seeded=True,
+        description="seeded LDA (seededlda's priors) on gensim",
+    ),
     ModelSpec(
         "nmf_seeded",
-        SeededNMF,
+        "themes.seeded_nmf:SeededNMF",
         seeded=True,
         family="nmf",
         description="NMF with seed words fixed to their topic",
     ),
     ModelSpec(
         "keyatm",
-        KeyATM,
+        "themes.keyatm:KeyATM",
         seeded=True,
         family="keyatm",
         description="keyword-assisted topic model (keyATM base, Eshima, Imai & Sasaki 2024), "
@@ -124,21 +133,21 @@ CORPUS_MODELS: dict[str, ModelSpec] = {
         for spec in (
             ModelSpec(
                 "lda_tomotopy",
-                TomotopyLDA,
+                "themes.tomotopy_lda:TomotopyLDA",
                 {"n_iter": 200, "workers": 1},
                 description="tomotopy's collapsed Gibbs LDA, 200 sweeps, one thread (the fastest LDA here "
                 "from thousands of paragraphs up)",
             ),
             ModelSpec(
                 "lda_tomotopy_seeded",
-                TomotopyLDA,
+                "themes.tomotopy_lda:TomotopyLDA",
                 {"n_iter": 200, "workers": 1},
                 seeded=True,
                 description="tomotopy's Gibbs LDA with seed words raised in their topic's prior",
             ),
             ModelSpec(
                 "lda_online",
-                OnlineLDA,
+                "themes.online_lda:OnlineLDA",
                 description="scikit-learn's online variational LDA, one pass (for corpora counted in chunks)",
             ),
         )

@@ -15,7 +15,7 @@ import pandas as pd
 from . import corpus, files, reference
 from .errors import SeedWordsWarning, ThemesError
 from .models import TopicModel
-from .project import Project
+from .project import Project, project_paths
 from .registry import MODELS, ModelSpec
 from .vectorize import NAIVE_VECTORIZER, DocumentTermMatrix, Vectorizer
 
@@ -276,13 +276,3 @@ def read_selection(project: Project) -> dict[str, int]:
         raise ThemesError(f"{path} does not exist: no K has been chosen yet in this project.")
     table = pd.read_csv(path)
     return dict(zip(table["model"], table["K"].astype(int), strict=True))
-
-
-def project_paths(root: str | Path) -> Project:
-    """The project folder, checked to exist and to be a folder."""
-    path = Path(root)
-    if not path.exists():
-        raise ThemesError(f"the project folder {path} does not exist.")
-    if not path.is_dir():
-        raise ThemesError(f"the project folder {path} is a file, not a folder.")
-    return Project(path)

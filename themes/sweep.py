@@ -75,7 +75,7 @@ def fit_with_seed_words(task: FitTask, dtm: DocumentTermMatrix, seed_words: dict
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SeedWordsWarning)
-        return TopicModel.from_matrix(spec.estimator(**params), dtm, name=task.model)
+        return TopicModel.from_matrix(spec.estimator_class(**params), dtm, name=task.model)
 
 
 def fit_seed_word_variants(
