@@ -13,7 +13,7 @@ from helpers import ROOT
 
 from themes import corpus, streaming
 from themes.cli import main
-from themes.errors import ModelError
+from themes.errors import CorpusError, ModelError
 from themes.streaming import count_corpus, fit_transform_chunks, read_paragraph_chunks
 from themes.study import read_corpus
 from themes.vectorize import Vectorizer
@@ -160,3 +160,17 @@ def test_fit_streams_with_the_flag_and_above_the_threshold(news_table, tmp_path,
     monkeypatch.setattr(streaming, "count_corpus", lambda *a, **k: used.append(1) or count_corpus(*a, **k))
     assert fit(tmp_path / "auto") == in_memory and used == [1]
     capsys.readouterr()
+
+
+def test_a_failure_midway_leaves_no_paragraph_table(news_table, tmp_path, monkeypatch):
+    first = next(read_paragraph_chunks(news_table, documents=20))
+
+    def one_chunk_then_fail(path):
+        yield first
+        raise CorpusError("the second chunk cannot be read")
+
+    monkeypatch.setattr(streaming, "read_paragraph_chunks", one_chunk_then_fail)
+    out = tmp_path / "out"
+    with pytest.raises(CorpusError, match="second chunk"):
+        count_corpus(news_table, Vectorizer(), paragraphs_csv=out / "paragraphs.csv")
+    assert list(out.iterdir()) == []

@@ -12,7 +12,10 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
@@ -21,20 +24,29 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A text cell starting with one of these is a formula to a spreadsheet (OWASP: CSV injection)."""
 
 
-def write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temporary file, then rename)."""
+@contextmanager
+def open_atomic(path: str | Path, mode: str = "w", **kwargs) -> Iterator[IO]:
+    """A file for writing ``path`` whole or not at all: a temporary file beside it, moved onto
+    ``path`` when the block ends and deleted if the block raises (``open``'s ``mode`` and
+    keywords; a writing mode)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file, then rename)."""
+    with open_atomic(path, "wb") as handle:
+        handle.write(data)
+    return Path(path)
 
 
 def write_text(path: str | Path, text: str) -> Path:

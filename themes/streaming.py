@@ -15,7 +15,6 @@ frequencies and the sparse counts, never the texts.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from itertools import islice
@@ -319,26 +318,22 @@ def count_corpus(
     With ``paragraphs_csv`` the kept paragraphs are also written there, chunk by chunk (in the
     format of :func:`themes.files.write_csv`).
     """
-    from .files import csv_text, defuse_formulas
+    from .files import csv_text, defuse_formulas, open_atomic
 
     paragraph_ids: list[str] = []
     document_ids: list[str] = []
-    target = Path(paragraphs_csv) if paragraphs_csv else None
-    partial = target.with_name(target.name + ".partial") if target else None
-    if target:
-        target.parent.mkdir(parents=True, exist_ok=True)
 
-    def chunks():
-        with open(partial, "w", encoding="utf-8", newline="") if partial else nullcontext() as out:
-            for number, table in enumerate(read_paragraph_chunks(path)):
-                paragraph_ids.extend(table["paragraph_id"].astype(str))
-                document_ids.extend(table["doc_id"].astype(str))
-                if partial:
-                    text = csv_text(defuse_formulas(table))
-                    out.write(text if number == 0 else text.split("\n", 1)[1])
-                yield table[["text", "doc_id"]]
+    def chunks(out):
+        for number, table in enumerate(read_paragraph_chunks(path)):
+            paragraph_ids.extend(table["paragraph_id"].astype(str))
+            document_ids.extend(table["doc_id"].astype(str))
+            if out is not None:
+                text = csv_text(defuse_formulas(table))
+                out.write(text if number == 0 else text.split("\n", 1)[1])
+            yield table[["text", "doc_id"]]
 
-    counts = fit_transform_chunks(vectorizer, chunks())
-    if partial:
-        os.replace(partial, target)
+    # the paragraph table appears only once every chunk is counted; a failure leaves nothing
+    table_file = open_atomic(paragraphs_csv, "w", encoding="utf-8", newline="") if paragraphs_csv else None
+    with table_file or nullcontext() as out:
+        counts = fit_transform_chunks(vectorizer, chunks(out))
     return DocumentTermMatrix(vectorizer, counts, tuple(paragraph_ids), tuple(document_ids))
