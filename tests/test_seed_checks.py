@@ -76,3 +76,21 @@ def test_seeding_effect_sets_the_seeded_model_beside_the_same_estimator_without_
     # planted groups are found with or without seeds: seeding adds nothing here
     assert effect["auc_unseeded"].tolist() == pytest.approx([1.0, 1.0, 1.0])
     assert effect["auc_difference"].abs().max() == pytest.approx(0.0)
+
+
+def test_variants_giving_the_model_the_same_terms_are_fitted_once(planted, planted_scorers, monkeypatch):
+    dtm, labels = planted
+    twins = {**SEEDS, "sea": ["ocean", "OCEAN", "wave"]}  # "OCEAN" comes to the term "ocean" too
+    fitted = []
+    real = seed_checks.fit_seed_word_variants
+    monkeypatch.setattr(
+        seed_checks, "fit_seed_word_variants", lambda v, *a, **k: fitted.extend(v) or real(v, *a, **k)
+    )
+    table = seed_checks.seed_sensitivity(
+        dtm, labels, twins, {"keywords": [], "keywords_vocab": [], **planted_scorers}, seed=0, stat_seed=0
+    )
+    inputs = [seed_checks._model_input(dtm, words) for _, words in fitted]
+    assert len(inputs) == len(set(inputs)) and seed_checks._model_input(dtm, twins) not in inputs
+    seeded = table[(table["model"] == "nmf_seeded") & (table["variant"] == "drop")].set_index("words_removed")
+    # dropping either twin leaves the model the full list's terms: scored with the main fit, exactly
+    assert seeded.loc[["ocean", "OCEAN"], "delta"].tolist() == [0.0, 0.0]

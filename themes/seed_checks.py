@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import tables
 from .alignment import auc_matrix
+from .models import resolve_seed_words
 from .rules import RULES, Rules
 from .scoring import KeywordScorer, TopicScorer
 from .sweep import FitTask, fit_seed_word_variants
@@ -101,7 +102,8 @@ def seed_sensitivity(
     For the seed-word counts (``keywords``, ``keywords_vocab``) every variant is scored; the
     seeded models of :data:`SEEDED_FOR_CHECKS` are refitted with ``seed`` for the variants
     that remove a word of the modelling vocabulary (removing any other word leaves their input
-    unchanged); a variant that leaves a theme no seed word in the vocabulary cannot seed it and
+    unchanged), each distinct input once (a variant whose words come to the full list's terms is
+    scored with the main fit); a variant that leaves a theme no seed word in the vocabulary cannot seed it and
     has no AUC (NaN). ``auc_full`` is the same model and seed with every seed word.
     """
     variants = seed_word_variants(seed_words, seed=stat_seed)
@@ -124,23 +126,39 @@ def seed_sensitivity(
     # vocabulary leaves nothing to seed it with (the model refuses): that row has no AUC
     refit = [v for v in variants if _in_vocabulary(dtm, v[2])]
     fittable = [v for v in refit if _in_vocabulary(dtm, v[3][v[0]])]
+    # variants whose words come to the same vocabulary terms (a dropped word whose stem another
+    # seed word keeps) give the model the same input: each input is fitted once, and the full
+    # list's is the main fit
+    full_input = _model_input(dtm, seed_words)
+    inputs = {}
+    for *_, words in fittable:
+        inputs.setdefault(_model_input(dtm, words), words)
+    inputs.pop(full_input, None)
     for name in (m for m in SEEDED_FOR_CHECKS if m in scorers):
         first = next(sc for sc in scorers[name] if sc.seed == seed)
         task = FitTask(name, first.model.k, seed)
         fits = fit_seed_word_variants(
-            [(task, words) for *_, words in fittable], dtm, n_jobs=n_jobs, progress=progress, desc=name
+            [(task, words) for words in inputs.values()], dtm, n_jobs=n_jobs, progress=progress, desc=name
         )
-        fitted = dict(zip((id(v) for v in fittable), fits, strict=True))
-        for variant in refit:
-            theme, kind, removed, words = variant
-            fit = fitted.get(id(variant))
+        scores = {
+            key: TopicScorer.from_model(fit, y, seeded=True).scores
+            for key, fit in zip(inputs, fits, strict=True)
+        }
+        scores[full_input] = first.scores
+        for theme, kind, removed, words in refit:
             got = (
-                auc(TopicScorer.from_model(fit, y, seeded=True).scores, theme) if fit is not None else np.nan
+                auc(scores[_model_input(dtm, words)], theme) if _in_vocabulary(dtm, words[theme]) else np.nan
             )
             rows.append(_row(name, theme, kind, removed, words, seed, got, auc(first.scores, theme)))
     out = pd.DataFrame(rows)
     out["delta"] = out["auc"] - out["auc_full"]
     return out[SENSITIVITY_COLUMNS]
+
+
+def _model_input(dtm: DocumentTermMatrix, words: dict[str, list[str]]) -> tuple:
+    """The seed terms a seeded model is given for ``words``, per theme in order (equal inputs fit equally)."""
+    terms, _ = resolve_seed_words(dtm.vectorizer, words)
+    return tuple((theme, tuple(found)) for theme, found in terms.items())
 
 
 def _row(model, theme, variant, removed, words, seed, auc, auc_full) -> dict:
