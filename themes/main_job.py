@@ -107,7 +107,7 @@ def _run_study(study: Study, out: Path, *, progress: bool) -> dict:
     failures = tables.failures(scorers)
     doc_of = study.kept.set_index("paragraph_id")["doc_id"]
     spread = tables.intervals_and_nulls(
-        scorers, labels, doc_of, n_boot=cfg.n_boot, n_perm=cfg.n_perm, seed=cfg.stat_seed
+        scorers, labels, doc_of, n_boot=cfg.n_boot, n_perm=cfg.n_perm, seed=cfg.stat_seed, n_jobs=cfg.n_jobs
     )
     alignment = tables.alignment_table(
         scorers,

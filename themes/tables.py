@@ -107,34 +107,57 @@ def failures(scorers: Scorers) -> pd.DataFrame:
 
 
 def intervals_and_nulls(
-    scorers: Scorers, labels: pd.DataFrame, doc_of: pd.Series, *, n_boot: int, n_perm: int, seed: int
+    scorers: Scorers,
+    labels: pd.DataFrame,
+    doc_of: pd.Series,
+    *,
+    n_boot: int,
+    n_perm: int,
+    seed: int,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Per model and theme: the seed-averaged AUC's bootstrap intervals (over paragraphs, and over
     source documents with the matching redone), its permutation test over all seeds, and the
-    AUC with the matching made on the other documents only (``auc_lodo``)."""
-    rows = []
-    for name, runs in scorers.items():
-        candidates, match = [sc.candidates for sc in runs], runs[0].matched
-        ci = uncertainty.bootstrap_auc(
+    AUC with the matching made on the other documents only (``auc_lodo``).
+
+    Each model draws from its own generator seeded with ``seed``, so the models are computed in
+    ``n_jobs`` local worker processes with the same result as one after another.
+    """
+    from sklearn.utils.parallel import Parallel, delayed
+
+    parts = Parallel(n_jobs=n_jobs, backend="loky")(
+        delayed(_model_intervals)(
             [sc.scores for sc in runs],
+            [unmatched_themes(sc) for sc in runs],
+            [sc.candidates for sc in runs],
+            runs[0].matched,
             labels,
+            doc_of,
             n_boot=n_boot,
+            n_perm=n_perm,
             seed=seed,
-            unmatched=[unmatched_themes(sc) for sc in runs],
         )
-        cluster = uncertainty.cluster_bootstrap_auc(
-            candidates, labels, doc_of, n_boot=n_boot, seed=seed, match=match
-        )
-        test = uncertainty.permutation_test(candidates, labels, n_perm=n_perm, seed=seed, match=match)
-        test["auc_p_holm"] = uncertainty.holm(test["auc_p"])
-        lodo = held_out.leave_one_document_out_auc(candidates, labels, doc_of, match=match)
-        part = (
-            ci.merge(cluster, on="theme")
-            .merge(test.drop(columns="auc_observed"), on="theme")
-            .merge(lodo, on="theme")
-        )
-        rows.append(part.assign(model=name))
-    return pd.concat(rows, ignore_index=True)
+        for runs in scorers.values()
+    )
+    return pd.concat(
+        [part.assign(model=name) for name, part in zip(scorers, parts, strict=True)], ignore_index=True
+    )
+
+
+def _model_intervals(scores, unmatched, candidates, match, labels, doc_of, *, n_boot, n_perm, seed):
+    """:func:`intervals_and_nulls` for one model's runs (one task)."""
+    ci = uncertainty.bootstrap_auc(scores, labels, n_boot=n_boot, seed=seed, unmatched=unmatched)
+    cluster = uncertainty.cluster_bootstrap_auc(
+        candidates, labels, doc_of, n_boot=n_boot, seed=seed, match=match
+    )
+    test = uncertainty.permutation_test(candidates, labels, n_perm=n_perm, seed=seed, match=match)
+    test["auc_p_holm"] = uncertainty.holm(test["auc_p"])
+    lodo = held_out.leave_one_document_out_auc(candidates, labels, doc_of, match=match)
+    return (
+        ci.merge(cluster, on="theme")
+        .merge(test.drop(columns="auc_observed"), on="theme")
+        .merge(lodo, on="theme")
+    )
 
 
 def theme_terms(
