@@ -79,6 +79,27 @@ def test_keyword_scores_are_shares_of_seed_word_hits(planted):
     assert baselines.keyword_scores(["ocean"], ["z"], vec, words).loc["z"].tolist() == [0, 0]
 
 
+def test_keyword_scores_from_counted_stems_equal_those_from_the_texts(planted):
+    dtm, _ = planted
+    words = {"sea": ["ocean", "wave"], "farm": ["tractor", "ocean"]}  # "ocean" counts for its first theme
+    texts = [*dtm.texts[:20], "", "1 2 3"]  # the last two have no word at all
+    ids = [str(i) for i in range(len(texts))]
+    counted = baselines.stem_counts(texts, dtm.vectorizer)
+    for vocabulary_only in (False, True):
+        a = baselines.keyword_scores(texts, ids, dtm.vectorizer, words, vocabulary_only=vocabulary_only)
+        b = baselines.keyword_scores(
+            texts, ids, dtm.vectorizer, words, vocabulary_only=vocabulary_only, stems=counted
+        )
+        pd.testing.assert_frame_equal(a, b)
+        assert a.iloc[-2:].to_numpy().tolist() == [[0, 0], [0, 0]] and a.to_numpy().max() > 0
+    # counted by hand: every token of the text, as the corpus analysis gives it
+    analyzer = dtm.vectorizer.analyzer_
+    for text, (_, row) in zip(texts, a.iterrows(), strict=True):
+        tokens = analyzer.stems(analyzer.words(text))
+        sea, farm = sum(t in ("ocean", "wave") for t in tokens), sum(t == "tractor" for t in tokens)
+        assert row.tolist() == ([sea / (sea + farm), farm / (sea + farm)] if sea + farm else [0, 0])
+
+
 def test_supervised_scores_leave_each_document_out(planted, monkeypatch):
     dtm, labels = planted
     documents = [f"d{i % 4}" for i in range(len(labels))]  # every theme in every document

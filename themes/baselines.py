@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import LeaveOneGroupOut
 
@@ -22,6 +23,7 @@ def keyword_scores(
     seed_words: dict[str, list[str]],
     *,
     vocabulary_only: bool = False,
+    stems: tuple[sp.csr_matrix, dict[str, int]] | None = None,
 ) -> pd.DataFrame:
     """The seed words alone: each theme's share of a paragraph's seed-word occurrences.
 
@@ -29,6 +31,8 @@ def keyword_scores(
     to the modelling vocabulary, so a seed word too rare for ``min_df`` still counts; with
     ``vocabulary_only`` only the seed words the topic models can use count (the baseline on
     equal terms with the seeded models). A paragraph with no seed word scores 0 on every theme.
+    ``stems`` are the texts' :func:`stem_counts`, when already counted (the seed-word checks
+    score some 200 variants of the seed words on the same paragraphs).
     """
     analyzer = vectorizer.analyzer_
     owner = {}
@@ -37,15 +41,30 @@ def keyword_scores(
             for term in analyzer.stems(analyzer.words(word)):
                 if not vocabulary_only or term in vectorizer.vocabulary_:
                     owner.setdefault(term, theme)
+    X, column = stems if stems is not None else stem_counts(texts, vectorizer)
     counts = np.zeros((len(texts), len(seed_words)))
-    index = {t: j for j, t in enumerate(seed_words)}
-    for i, text in enumerate(texts):
-        for term in analyzer.stems(analyzer.words(text)):
-            if term in owner:
-                counts[i, index[owner[term]]] += 1
+    for j, theme in enumerate(seed_words):
+        columns = [column[t] for t, owned_by in owner.items() if owned_by == theme and t in column]
+        if columns:
+            counts[:, j] = np.asarray(X[:, columns].sum(axis=1), dtype=np.float64).ravel()
     total = counts.sum(axis=1, keepdims=True)
     shares = np.divide(counts, total, out=np.zeros_like(counts), where=total > 0)
     return pd.DataFrame(shares, index=pd.Index(ids, name="paragraph_id"), columns=list(seed_words))
+
+
+def stem_counts(texts: list[str], vectorizer: Vectorizer) -> tuple[sp.csr_matrix, dict[str, int]]:
+    """Every stem of each text (the corpus analysis, no vocabulary limit) counted: the matrix and
+    each stem's column. Counted here, not by ``CountVectorizer``, which refuses texts without any
+    word; their row of zeros is a valid answer (no seed word)."""
+    analyzer = vectorizer.analyzer_
+    column: dict[str, int] = {}
+    rows, cols = [], []
+    for i, text in enumerate(texts):
+        for term in analyzer.stems(analyzer.words(text)):
+            rows.append(i)
+            cols.append(column.setdefault(term, len(column)))
+    ones = np.ones(len(rows), dtype=np.int64)
+    return sp.csr_matrix((ones, (rows, cols)), shape=(len(texts), len(column))), column
 
 
 def supervised_classifier(seed: int) -> LogisticRegression:

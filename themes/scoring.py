@@ -117,6 +117,7 @@ class KeywordScorer:
             dtm.vectorizer,
             seed_words,
             vocabulary_only=vocabulary_only,
+            stems=dtm.stem_counts,
         )
         return cls(dtm.vectorizer, seed_words, scores, rules, vocabulary_only)
 

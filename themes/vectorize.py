@@ -461,6 +461,14 @@ class DocumentTermMatrix:
     def tfidf(self) -> sp.csr_matrix:
         return self.vectorizer.tfidf(self.counts)
 
+    @cached_property
+    def stem_counts(self) -> tuple[sp.csr_matrix, dict[str, int]]:
+        """Every stem of :attr:`texts`, vocabulary or not (:func:`themes.baselines.stem_counts`):
+        what the seed-word counts are scored from, counted once per matrix."""
+        from .baselines import stem_counts
+
+        return stem_counts(list(self.texts), self.vectorizer)
+
     def __repr__(self) -> str:
         n, v = self.shape
         return f"DocumentTermMatrix({n} paragraphs x {v} terms, {int(self.counts.sum())} tokens)"
