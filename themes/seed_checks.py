@@ -28,7 +28,7 @@ from .vectorize import DocumentTermMatrix
 
 SEEDED_FOR_CHECKS = ("lda_seeded", "nmf_seeded")
 """Seeded models the checks refit. keyATM is left out for time (about 5 s a fit here, and the
-sensitivity check needs some 60 fits); its seeding effect is not defined either, as keyATM
+sensitivity check needs some 55 fits); its seeding effect is not defined either, as keyATM
 without keywords is plain LDA under another sampler."""
 N_HALVES = 5
 """Random halves drawn per theme."""
