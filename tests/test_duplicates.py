@@ -147,3 +147,11 @@ def test_shingle_ids_are_exact_word_trigrams():
     assert sets.sizes.tolist() == [len(duplicates.shingles(t, SIZE)) for t in texts] == [4, 4, 0]
     shared = set(sets.row(0).tolist()) & set(sets.row(1).tolist())
     assert len(shared) == len(duplicates.shingles(texts[0], SIZE) & duplicates.shingles(texts[1], SIZE)) == 2
+
+
+def test_word_digest_ignores_case_punctuation_and_spacing_but_not_words():
+    a = duplicates.word_digest("The fighters' morale held, they said.")
+    assert a == duplicates.word_digest("the  FIGHTERS MORALE held -- they said")
+    assert a != duplicates.word_digest("The fighters' morale broke, they said.")
+    assert a != duplicates.word_digest("they said the fighters morale held")  # order counts
+    assert 0 <= a < 2**64

@@ -13,6 +13,7 @@ from helpers import ROOT
 
 from themes import corpus, streaming
 from themes.cli import main
+from themes.duplicates import word_digest
 from themes.errors import CorpusError, ModelError
 from themes.streaming import count_corpus, fit_transform_chunks, read_paragraph_chunks
 from themes.study import read_corpus
@@ -131,15 +132,31 @@ def test_reading_a_table_in_chunks_counts_what_read_corpus_gives(news_table, tmp
     assert pd.read_csv(out, dtype=str, keep_default_na=False)["paragraph_id"].tolist() == list(
         dtm.paragraph_ids
     )
-    # in chunks of 40 documents a near-duplicate is found only within its chunk: the extra
-    # paragraphs are exactly the duplicates whose original lies in an earlier chunk
-    ids = [pid for table in read_paragraph_chunks(news_table, documents=40) for pid in table["paragraph_id"]]
+    # in chunks of 40 documents a near-duplicate is found within its chunk, and across chunks only
+    # a word-for-word copy: the extra paragraphs are exactly the near-duplicates whose original lies
+    # in an earlier chunk and whose words differ from it (the news holds one of each kind)
+    chunks = list(read_paragraph_chunks(news_table, documents=40))
+    ids = [pid for table in chunks for pid in table["paragraph_id"]]
     every = read_corpus(news_table, kept_only=False).set_index("paragraph_id")
     extra = [pid for pid in ids if pid not in set(paragraphs["paragraph_id"])]
     assert extra and (every.loc[extra, "status"] == "duplicate").all()
     chunk_of = {f"lee{i:03d}": i // 40 for i in range(300)}
-    originals = every.loc[extra, "duplicate_of"].str.split("-").str[0]
-    assert all(chunk_of[o] < chunk_of[p.split("-")[0]] for o, p in zip(originals, extra, strict=True))
+    originals = every.loc[extra, "duplicate_of"]
+    assert all(chunk_of[o[:6]] < chunk_of[p[:6]] for o, p in zip(originals, extra, strict=True))
+    assert all(
+        word_digest(every.at[p, "text"]) != word_digest(every.at[o, "text"])
+        for o, p in zip(originals, extra, strict=True)
+    )
+    across = every[
+        (every["status"] == "duplicate")
+        & (every["duplicate_of"].str[:6].map(chunk_of) < every.index.str[:6].map(chunk_of))
+    ]
+    copies = [
+        p
+        for p, o in across["duplicate_of"].items()
+        if word_digest(every.at[p, "text"]) == word_digest(every.at[o, "text"])
+    ]
+    assert copies and not set(copies) & set(ids)  # the word-for-word copy across chunks is left out
     assert [pid for pid in ids if pid not in extra] == paragraphs["paragraph_id"].tolist()
 
 

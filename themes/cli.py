@@ -129,7 +129,8 @@ def _cmd_fit_corpus(args: argparse.Namespace) -> int:
 
     With ``--streaming``, or for a corpus of :data:`themes.streaming.STREAMING_BYTES` (256 MiB)
     or more, the corpus is read and counted in chunks of documents
-    (:func:`themes.streaming.count_corpus`; near-duplicates are then found within a chunk).
+    (:func:`themes.streaming.count_corpus`; near-duplicates are then found within a chunk, and
+    word-for-word copies across chunks).
     """
     from . import files
     from .models import TopicModel

@@ -5,6 +5,7 @@ Scales to hundreds of thousands of texts: LSH proposes candidate documents, the 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,6 +21,14 @@ _APOSTROPHES = str.maketrans("", "", "'\u2018\u2019")
 def _words(text: str) -> list[str]:
     """Words as compared: NFKC-normalised, lower-cased, apostrophes dropped ("don't" is "dont")."""
     return _TOKEN.findall(unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower())
+
+
+def word_digest(text: str) -> int:
+    """A 64-bit BLAKE2b digest of a text's words as compared (:func:`_words`): equal for texts that
+    differ only in case, punctuation, spacing or apostrophes. Kept instead of the texts where many
+    must be remembered; two of a million texts collide with a chance of about 3e-8."""
+    joined = "\x1f".join(_words(text)).encode("utf-8")
+    return int.from_bytes(hashlib.blake2b(joined, digest_size=8).digest(), "little")
 
 
 def shingles(text: str, size: int) -> set[str]:

@@ -279,8 +279,11 @@ def read_paragraph_chunks(path: str | Path, *, documents: int = CHUNK_DOCUMENTS)
 
     Documents are read one at a time (:func:`themes.documents.iter_documents`) and cut,
     cleaned and de-duplicated ``documents`` at a time by
-    :func:`themes.corpus.build_paragraphs`: near-duplicates are found within a chunk, not
-    across chunks (a corpus read whole finds both).
+    :func:`themes.corpus.build_paragraphs`: near-duplicates are found within a chunk. Across
+    chunks only word-for-word copies are (same words in the same order, whatever the case,
+    punctuation or spacing: :func:`themes.duplicates.word_digest`): a paragraph repeating one
+    kept in an earlier chunk is left out. A corpus read whole also finds the near-duplicates
+    whose original lies in another chunk.
 
     Yields
     ------
@@ -294,8 +297,10 @@ def read_paragraph_chunks(path: str | Path, *, documents: int = CHUNK_DOCUMENTS)
     """
     from .corpus import build_paragraphs, kept
     from .documents import iter_documents
+    from .duplicates import word_digest
 
     found, reason = False, None
+    earlier: set[int] = set()  # the word digests of every paragraph kept in an earlier chunk
     documents_left = iter(iter_documents(path))
     while batch := list(islice(documents_left, documents)):
         try:
@@ -303,6 +308,9 @@ def read_paragraph_chunks(path: str | Path, *, documents: int = CHUNK_DOCUMENTS)
         except CorpusError as exc:  # a chunk without paragraphs; an error only if every chunk is
             reason = reason or exc
             continue
+        digests = [word_digest(text) for text in table["text"]]
+        table = table[[d not in earlier for d in digests]]
+        earlier.update(digests)
         if len(table):
             found = True
             yield table
