@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 from filelock import FileLock, Timeout
+from sklearn.utils.parallel import Parallel, delayed
 
 from . import files, outputs, seed_checks, selection, tables
 from .corpus import summarize
@@ -98,10 +99,11 @@ def _run_study(study: Study, out: Path, *, progress: bool) -> dict:
     scorers["keywords_vocab"] = [KeywordScorer.from_matrix(study.dtm, study.seed_words, vocabulary_only=True)]
     scorers["document"] = [ConfoundScorer.from_documents(study.dtm, labels)]
     scorers["length"] = [ConfoundScorer.from_lengths(study.dtm, labels)]
-    scorers["supervised"] = [
-        SupervisedScorer.from_matrix(study.dtm, labels, list(study.dtm.document_ids), seed=s)
+    # one classifier per seed, each in its own local worker (the seed is its only randomness)
+    scorers["supervised"] = Parallel(n_jobs=cfg.n_jobs, backend="loky")(
+        delayed(SupervisedScorer.from_matrix)(study.dtm, labels, list(study.dtm.document_ids), seed=s)
         for s in cfg.seeds
-    ]
+    )
 
     per_seed = tables.per_seed_metrics(scorers, labels)
     failures = tables.failures(scorers)
