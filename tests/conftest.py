@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import shutil
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pytest
 from helpers import ROOT, planted_texts
 
 from themes.project import Project
-from themes.vectorize import DocumentTermMatrix, Vectorizer
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and scikit-learn (through themes.vectorize) are imported in the fixtures, not here: the
+# pytest-xdist controller loads this file too and runs no test, so it need not wait for them
 
 # The two modules that rebuild the whole study (about two minutes each) are collected first, so that
 # with pytest-xdist (scripts/run.sh: --dist loadfile) they start at once on two workers and the short
@@ -28,6 +33,10 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def planted():
     """The planted corpus vectorized without stemming or corpus stop list (every word is distinct)."""
+    import pandas as pd
+
+    from themes.vectorize import DocumentTermMatrix, Vectorizer
+
     texts, ids, groups = planted_texts()
     table = pd.DataFrame({"paragraph_id": ids, "doc_id": groups, "text": texts})
     dtm = DocumentTermMatrix.from_paragraphs(Vectorizer(stem=False, corpus_stop_min_df=None), table, fit=True)
