@@ -159,13 +159,13 @@ def theme_metrics(scores: pd.DataFrame, labels: pd.DataFrame, decided: pd.DataFr
     precision, recall, f1 = precision_recall_f1(truth, pred)
     rows = []
     for j, theme in enumerate(themes):
-        both = truth[:, j].min() != truth[:, j].max()
         rows.append(
             {
                 "theme": theme,
                 "auc": auc[j],
+                # NaN, like the AUC, when the theme lacks positives or negatives
                 "average_precision": average_precision_score(truth[:, j], scores[theme].to_numpy())
-                if both
+                if np.isfinite(auc[j])
                 else np.nan,
                 "precision": precision[j],
                 "recall": recall[j],

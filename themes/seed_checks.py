@@ -125,15 +125,18 @@ def seed_sensitivity(
     # removing words the model never sees changes nothing; removing a theme's last word in the
     # vocabulary leaves nothing to seed it with (the model refuses): that row has no AUC
     refit = [v for v in variants if _in_vocabulary(dtm, v[2])]
-    fittable = [v for v in refit if _in_vocabulary(dtm, v[3][v[0]])]
-    # variants whose words come to the same vocabulary terms (a dropped word whose stem another
-    # seed word keeps) give the model the same input: each input is fitted once, and the full
-    # list's is the main fit
+    # each variant's input to the model: its seed terms (None when a theme is left without one).
+    # Variants whose words come to the same terms (a dropped word whose stem another seed word
+    # keeps) give the model the same input: each input is fitted once, and the full list's is the
+    # main fit.
+    input_of = [
+        _model_input(dtm, words) if _in_vocabulary(dtm, words[theme]) else None for theme, *_, words in refit
+    ]
     full_input = _model_input(dtm, seed_words)
     inputs = {}
-    for *_, words in fittable:
-        inputs.setdefault(_model_input(dtm, words), words)
-    inputs.pop(full_input, None)
+    for key, (*_, words) in zip(input_of, refit, strict=True):
+        if key is not None and key != full_input:
+            inputs.setdefault(key, words)
     for name in (m for m in SEEDED_FOR_CHECKS if m in scorers):
         first = next(sc for sc in scorers[name] if sc.seed == seed)
         task = FitTask(name, first.model.k, seed)
@@ -145,10 +148,8 @@ def seed_sensitivity(
             for key, fit in zip(inputs, fits, strict=True)
         }
         scores[full_input] = first.scores
-        for theme, kind, removed, words in refit:
-            got = (
-                auc(scores[_model_input(dtm, words)], theme) if _in_vocabulary(dtm, words[theme]) else np.nan
-            )
+        for key, (theme, kind, removed, words) in zip(input_of, refit, strict=True):
+            got = auc(scores[key], theme) if key is not None else np.nan
             rows.append(_row(name, theme, kind, removed, words, seed, got, auc(first.scores, theme)))
     out = pd.DataFrame(rows)
     out["delta"] = out["auc"] - out["auc_full"]
