@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 MODELS_CSV_COLUMNS = ["model", "K", "seed", "coherence_npmi", "coherence_cv", "diversity", "stability"]
 """The columns of ``results/models.csv`` promised by the README's output contract."""
+IGNORED = (".themes.lock",)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file below ``folder`` (the lock file aside)."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in IGNORED
+    }
+
 
 # Three groups of words that never share a paragraph: every topic model must find them.
 PLANTED_GROUPS = {

@@ -148,7 +148,9 @@ def test_help_and_an_unknown_model_import_no_numeric_library():
         " main(['score', '--model', 'x', 'f.txt'])]\n"
         "print(codes, sorted(m for m in ('sklearn', 'gensim', 'numba', 'pandas') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[0, 2, 2] []"
 
 

@@ -6,24 +6,19 @@ command line, and checks that the files of the copy are the same bytes after the
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import ROOT, planted_texts
+from helpers import ROOT, planted_texts, snapshot
 
-from themes import main_job, verify
 from themes.cli import main
 from themes.project import Project
-from themes.study import StudyConfig
 
 GOOD = (
     "The fighters who left the front were told that the organisation would welcome them back if they "
@@ -37,16 +32,6 @@ ENV = {
     "MKL_NUM_THREADS": "1",
     "MPLBACKEND": "Agg",
 }
-IGNORED = (".themes.lock",)
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Relative path -> sha256 of every file below ``folder`` (the lock file aside)."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name not in IGNORED
-    }
 
 
 def write(path: Path, data: bytes | str) -> Path:
@@ -530,53 +515,3 @@ def test_a_second_run_stops_while_the_lock_is_held(project, capsys, command):
     assert code == 2 and err.count("\n") == 1
     assert f"another themes run holds {lock}; wait for it to finish" in err
     assert snapshot(root) == before
-
-
-# ---------------------------------------------------------------- kill safety
-
-
-# A small grid: what is checked is what a kill leaves and the clean-up, not the numbers; a run takes
-# some 20 s, so the kills fall early, mid-fit and late.
-SMALL = {"k_range": (3, 4), "seeds": (0, 1), "n_boot": 50, "n_perm": 10, "seed_word_checks": False}
-
-
-@pytest.mark.slow
-def test_a_killed_run_leaves_old_or_new_results_and_the_next_run_cleans_up_and_equals_a_clean_run(
-    project_copy, tmp_path
-):
-    root = project_copy.root
-    results, processed = root / "results", root / "data" / "processed"
-    old = snapshot(results)
-    code = (
-        "import sys; from themes import main_job; from themes.study import StudyConfig; "
-        f"main_job.reproduce(sys.argv[1], config=StudyConfig(**{SMALL!r}), notebooks=False, progress=False)"
-    )
-    killed = []
-    for delay in (2, 6, 12):
-        proc = subprocess.Popen(
-            [sys.executable, "-c", code, str(root)],
-            env=ENV,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        killed.append((delay, snapshot(results), snapshot(processed) if processed.exists() else {}))
-    # what a run killed while staging leaves (made here too, in case no kill fell in that stretch)
-    write(root / ".results-killed00" / "models.csv", "model\nhalf")
-    # the next run, to its end
-    main_job.reproduce(root, config=StudyConfig(**SMALL), notebooks=False, progress=False)
-    assert not [p.name for p in root.iterdir() if p.name.startswith(".results")]
-    new, new_processed = snapshot(results), snapshot(processed)
-    for delay, was, was_processed in killed:
-        assert was in (old, new), f"results/ half replaced after a kill at {delay} s"
-        assert was_processed in ({}, new_processed), f"data/processed/ half written after a kill at {delay} s"
-    assert new_processed == snapshot(ROOT / "data" / "processed")
-    assert "MANIFEST.json" in new and "alignment.csv" in new
-    # a clean run of the same configuration in another folder writes the same bytes: two runs on one
-    # machine agree, even when one of them follows killed runs and their leftovers
-    clean = tmp_path / "clean"
-    verify.copy_inputs(ROOT, clean)
-    main_job.reproduce(clean, config=StudyConfig(**SMALL), notebooks=False, progress=False)
-    assert snapshot(clean / "results") == new

@@ -1,14 +1,25 @@
 """The main job end to end: rebuild from data/ in a temporary folder, with the notebooks
-executed by a real Jupyter kernel, and compare with what is committed."""
+executed by a real Jupyter kernel, and compare with what is committed.
+
+The rebuild follows three runs killed at points in the job and the leftovers of a fourth killed while
+staging, so every check on it is also a check that killed runs leave nothing that changes the next
+run: the run after the kills must write what a clean run wrote (the committed results).
+"""
 
 import hashlib
 import json
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
-from helpers import MODELS_CSV_COLUMNS, ROOT
+from helpers import MODELS_CSV_COLUMNS, ROOT, snapshot
 
 from themes import main_job, verify
 from themes.cli import main
@@ -18,15 +29,61 @@ from themes.registry import CONFOUNDS, model_names
 
 pytestmark = pytest.mark.slow
 THEMES = ["morale", "theology", "territory", "finance", "sleeper_cells"]
+# seconds after the start: importing, reading the corpus, fitting (the whole job takes over a minute)
+KILL_AFTER = (2, 6, 12)
+
+
+@dataclass
+class KilledRuns:
+    project: Path
+    old: dict[str, str]  # the stale results/ the killed runs found, as file -> sha256
+    # after each kill: (its delay in seconds, results/, data/processed/ as file -> sha256)
+    left: list[tuple[int, dict[str, str], dict[str, str]]]
 
 
 @pytest.fixture(scope="session")
-def rebuilt(tmp_path_factory):
-    """`themes reproduce` on a copy of the committed inputs (data/raw, data/reference, notebooks)."""
+def killed_runs(tmp_path_factory) -> KilledRuns:
+    """A copy of the committed inputs with stale results, after `themes reproduce` was killed three
+    times in it, and a staging folder a fourth killed run left behind."""
     target = tmp_path_factory.mktemp("rebuild") / "project"
     verify.copy_inputs(ROOT, target)
-    main_job.reproduce(target, progress=False)
-    return target
+    results, processed = target / "results", target / "data" / "processed"
+    shutil.copytree(ROOT / "results", results)
+    (results / "summary.csv").write_text("stale\n", encoding="utf-8")  # so that old and new differ
+    old = snapshot(results)
+    left = []
+    for delay in KILL_AFTER:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "themes", "--root", str(target), "reproduce"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        left.append((delay, snapshot(results), snapshot(processed) if processed.exists() else {}))
+    staging = target / ".results-killed00"  # what a run killed while staging leaves
+    staging.mkdir()
+    (staging / "models.csv").write_text("model\nhalf\n", encoding="utf-8")
+    return KilledRuns(target, old, left)
+
+
+@pytest.fixture(scope="session")
+def rebuilt(killed_runs):
+    """`themes reproduce`, to its end, where the killed runs were (data/raw, data/reference, notebooks
+    copied from the committed ones)."""
+    main_job.reproduce(killed_runs.project, progress=False)
+    return killed_runs.project
+
+
+def test_killed_runs_leave_the_old_results_or_the_new_and_the_next_run_cleans_up(killed_runs, rebuilt):
+    new, new_processed = snapshot(rebuilt / "results"), snapshot(rebuilt / "data" / "processed")
+    assert new != killed_runs.old and "MANIFEST.json" in new
+    for delay, results, processed in killed_runs.left:
+        assert results in (killed_runs.old, new), f"results/ half replaced after a kill at {delay} s"
+        assert processed in ({}, new_processed), f"data/processed/ half written after a kill at {delay} s"
+    assert not [p.name for p in rebuilt.iterdir() if p.name.startswith(".results")]
+    assert new_processed == snapshot(ROOT / "data" / "processed")
 
 
 def test_the_rebuild_matches_the_committed_results(rebuilt):
