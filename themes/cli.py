@@ -12,6 +12,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from .blas_kernels import unusable_core_message
 from .errors import CorpusWarning, ThemesError
 from .project import Project, project_paths
 from .registry import MODELS
@@ -394,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse's own errors (one line: see _Parser) and --help
         return exc.code
     try:
+        unusable = unusable_core_message()  # before anything calls OpenBLAS
+        if unusable:
+            raise ThemesError(unusable)
         project_paths(args.root)
         return args.func(args)
     except ThemesError as exc:

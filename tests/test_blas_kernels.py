@@ -1,0 +1,60 @@
+"""OPENBLAS_CORETYPE naming kernels this processor cannot run is one sentence and exit 2, not a crash."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from themes import blas_kernels
+from themes.cli import main
+
+CPUINFO = "processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu sse2 avx avx2 fma\n\nprocessor\t: 1\n"
+
+
+def test_flags_are_read_from_the_first_processor(tmp_path):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(CPUINFO)
+    assert blas_kernels.processor_flags(cpuinfo) == {"fpu", "sse2", "avx", "avx2", "fma"}
+    assert blas_kernels.processor_flags(tmp_path / "absent") is None
+
+
+@pytest.mark.parametrize(
+    ("core", "missing"),
+    [
+        ("SkylakeX", ("avx512f",)),
+        ("cooperlake", ("avx512f", "avx512_bf16")),
+        ("Haswell", ()),
+        ("Prescott", ()),  # older families run on every x86-64 processor
+        ("NoSuchCore", ()),  # OpenBLAS ignores names it does not know
+        (None, ()),
+    ],
+)
+def test_missing_flags(core, missing):
+    assert blas_kernels.missing_flags(core, {"fpu", "sse2", "avx", "avx2", "fma"}) == missing
+
+
+def test_the_command_line_names_the_kernels_and_the_missing_instructions(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    monkeypatch.setattr(blas_kernels.platform, "machine", lambda: "x86_64")
+    monkeypatch.setattr(blas_kernels, "processor_flags", lambda: {"sse2", "avx"})
+    assert main(["--root", str(tmp_path), "verify"]) == 2  # refused before the project is read
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "OPENBLAS_CORETYPE=Haswell" in err and "avx2, fma" in err
+
+
+@pytest.mark.slow
+def test_on_this_processor_an_avx512_kernel_is_refused_without_a_crash(tmp_path):
+    flags = blas_kernels.processor_flags()
+    if flags is None or "avx512f" in flags:
+        pytest.skip("needs an x86 processor without AVX-512")
+    env = {"PATH": "/usr/bin:/bin", "OPENBLAS_CORETYPE": "SkylakeX"}
+    done = subprocess.run(
+        [sys.executable, "-m", "themes", "--root", str(tmp_path), "reproduce"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).parents[1],
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == "" and "avx512f" in done.stderr and "Traceback" not in done.stderr
