@@ -188,6 +188,7 @@ def test_the_manifest_is_equivalent_apart_from_its_environment(committed, rebuil
     assert tiers["results/MANIFEST.json"] == "DRIFT"
 
 
+@pytest.mark.slow  # two whole comparisons of the results, about a second
 def test_the_command_exits_1_only_on_drift(committed, findings_hold, tmp_path, monkeypatch, capsys):
     project = tmp_path / "project"
     verify.copy_inputs(ROOT, project)
