@@ -204,6 +204,7 @@ def test_the_command_exits_1_only_on_drift(committed, findings_hold, tmp_path, m
     assert main(["--root", str(project), "verify"]) == 0
     out = capsys.readouterr().out
     assert "holds         1 files" in out and "study holds" in out and "OK: all" in out
+    assert "numbers moved beyond the tolerance, every headline number stays inside its interval" in out
     _edit(altered, "alignment.csv", "lda_gensim", "auc_mean", lambda _: 0.99, theme="morale")
     assert main(["--root", str(project), "verify"]) == 1
     assert "results/alignment.csv lda_gensim/morale auc_mean" in capsys.readouterr().out

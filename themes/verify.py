@@ -500,11 +500,21 @@ def format_report(result: Verification) -> str:
     lines += [f"note: {note}" for note in result.notes]
     if result.tier == "DRIFT":
         lines.append(
-            f"DRIFT: the rebuilt results differ from the committed ones in substance ({TOLERANCE_TEXT})."
+            "DRIFT: the rebuilt results differ from the committed ones in substance; "
+            "the lines marked DRIFT or OUTSIDE above say where."
         )
     else:
+        meaning = _MEANING[result.tier]
         lines.append(
-            f"OK: all {len(result.files)} files agree with the committed results in substance: "
-            f"study {result.tier} ({TOLERANCE_TEXT})."
+            f"OK: all {len(result.files)} files agree with the committed results: "
+            f"study {result.tier} ({meaning})."
         )
     return "\n".join(lines)
+
+
+_MEANING = {
+    "identical": "the same bytes",
+    "equivalent": TOLERANCE_TEXT,
+    "holds": "some numbers moved beyond the tolerance, every headline number stays inside its interval "
+    "and every finding holds",
+}
