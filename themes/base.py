@@ -169,3 +169,18 @@ def normalise_rows(matrix) -> np.ndarray:
     uniform = np.full_like(matrix, 1.0 / matrix.shape[1])
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(sums > 0, matrix / np.where(sums > 0, sums, 1.0), uniform)
+
+
+RANK_DECIMALS = 12
+"""Shares (of a topic's words, of a paragraph's topics) equal to this many decimals rank as ties."""
+
+
+def rank_descending(shares: np.ndarray) -> np.ndarray:
+    """Indices ordering each row of ``shares`` (values in [0, 1]) from largest to smallest.
+
+    Two shares equal to :data:`RANK_DECIMALS` decimals are a tie, kept in index (vocabulary)
+    order. Words with the same counts in every paragraph get shares that differ only in the
+    15th or 16th digit, where BLAS kernels round differently; ranked on the raw values their
+    order, and so a topic's top words, would depend on the processor.
+    """
+    return np.argsort(-np.round(shares, RANK_DECIMALS), axis=-1, kind="stable")

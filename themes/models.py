@@ -20,7 +20,7 @@ from sklearn.decomposition import NMF, MiniBatchNMF
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
-from .base import normalise_rows, plain_topic_names
+from .base import normalise_rows, plain_topic_names, rank_descending
 from .errors import ModelError, SeedWordsWarning
 from .seeded_nmf import SeededNMF
 from .vectorize import DocumentTermMatrix, Vectorizer
@@ -263,8 +263,9 @@ class TopicModel:
         return self.vectorizer.display_words_
 
     def top_term_indices(self, n: int = 10) -> list[list[int]]:
-        """Column indices of each topic's ``n`` most probable terms (ties: vocabulary order)."""
-        order = np.argsort(-self.topic_term, axis=1, kind="stable")
+        """Column indices of each topic's ``n`` most probable terms (ties, to 12 decimals: vocabulary
+        order; see :func:`~themes.base.rank_descending`)."""
+        order = rank_descending(self.topic_term)
         return [row[:n].tolist() for row in order]
 
     def top_word_lists(self, n: int = 10, *, readable: bool = True) -> list[list[str]]:
