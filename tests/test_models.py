@@ -11,6 +11,7 @@ from helpers import PLANTED_GROUPS, planted_texts
 from sklearn.decomposition import NMF
 
 import themes as th
+from themes.base import rank_descending
 from themes.errors import ModelError
 from themes.models import check_k
 from themes.registry import MODELS, get_spec
@@ -166,3 +167,12 @@ def test_missing_seed_words_warn_and_a_theme_without_any_stops(planted):
         th.TopicModel.from_matrix(th.SeededNMF(n_components=3, seed_words=words, random_state=0), dtm)
     with pytest.raises(ModelError, match="needs seed words"):
         get_spec("lda_seeded").make(k=3, seed=0)
+
+
+def test_shares_equal_to_twelve_decimals_rank_in_vocabulary_order():
+    # word 2 beats word 1 only in the 16th digit, as kernels' rounding can make it; word 0 is clearly first
+    shares = np.array([[0.5, 0.25 - 1e-16, 0.25, 0.0], [0.1, 0.2, 0.3, 0.4]])
+    assert rank_descending(shares).tolist() == [[0, 1, 2, 3], [3, 2, 1, 0]]
+    # a difference at the 11th decimal is not a tie
+    assert rank_descending(np.array([0.25 - 1e-11, 0.25])).tolist() == [1, 0]
+    assert np.argsort(-shares[0], kind="stable").tolist() == [0, 2, 1, 3]  # what raw values would give
