@@ -16,10 +16,9 @@ if TYPE_CHECKING:
 # pandas and scikit-learn (through themes.vectorize) are imported in the fixtures, not here: the
 # pytest-xdist controller loads this file too and runs no test, so it need not wait for them
 
-# The two modules that rebuild the whole study (about two minutes each) are collected first, so that
-# with pytest-xdist (scripts/run.sh: --dist loadfile) they start at once on two workers and the short
-# tests fill in.
-REBUILDING_MODULES = ("test_main_job.py", "test_verify.py")
+# The module that rebuilds the whole study (two to three minutes) is collected first, so that with
+# pytest-xdist (scripts/run.sh: --dist loadfile) it starts at once and the short tests fill in.
+REBUILDING_MODULES = ("test_main_job.py",)
 
 
 def pytest_collection_modifyitems(items):
