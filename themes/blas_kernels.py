@@ -45,14 +45,19 @@ def missing_flags(core: str | None, flags: set[str] | None) -> tuple[str, ...]:
     return tuple(f for f in NEEDED_FLAGS.get(core.strip().lower(), ()) if f not in flags)
 
 
+def runs_here(core: str) -> bool | None:
+    """Whether this processor can run kernel family ``core``; None where that cannot be told (a
+    processor other than x86, or no /proc/cpuinfo)."""
+    flags = processor_flags() if platform.machine().lower() in ("x86_64", "amd64") else None
+    return None if flags is None else not missing_flags(core, flags)
+
+
 def unusable_core_message() -> str | None:
     """One sentence when ``OPENBLAS_CORETYPE`` names kernels this x86 processor cannot run, else None."""
     core = os.environ.get("OPENBLAS_CORETYPE")
-    if not core or platform.machine().lower() not in ("x86_64", "amd64"):
+    if not core or runs_here(core) is not False:
         return None
     missing = missing_flags(core, processor_flags())
-    if not missing:
-        return None
     return (
         f"OPENBLAS_CORETYPE={core} asks for kernels that need {', '.join(missing)}, which this processor "
         "lacks (OpenBLAS would stop at its first matrix product with 'Illegal instruction'); unset it "
