@@ -172,7 +172,7 @@ def normalise_rows(matrix) -> np.ndarray:
 
 
 RANK_DECIMALS = 12
-"""Shares (of a topic's words, of a paragraph's topics) equal to this many decimals rank as ties."""
+"""Shares equal to this many decimals rank as ties (see :func:`rank_descending`)."""
 
 
 def rank_descending(shares: np.ndarray) -> np.ndarray:

@@ -39,6 +39,13 @@ RTOL, ATOL = 1e-4, 1e-6
 TIERS = ("identical", "equivalent", "holds", "DRIFT")
 PASSING = TIERS[:3]
 TOLERANCE_TEXT = f"numbers within rtol {RTOL:g} and atol {ATOL:g}, text equal"
+# what a study's tier means, for the report's last line
+TIER_MEANING = {
+    "identical": "the same bytes",
+    "equivalent": TOLERANCE_TEXT,
+    "holds": "some numbers moved beyond the tolerance, every headline number stays inside its interval "
+    "and every finding holds",
+}
 FIGURES = (".png", ".svg")
 HEADLINE_TABLES = ("alignment.csv", "summary.csv", "model_selection.csv", "model_sweep.csv")
 MOVE_COLUMNS = ["file", "model", "theme", "number", "old", "new", "low", "high", "against", "inside"]
@@ -504,17 +511,9 @@ def format_report(result: Verification) -> str:
             "the lines marked DRIFT or OUTSIDE above say where."
         )
     else:
-        meaning = _MEANING[result.tier]
+        meaning = TIER_MEANING[result.tier]
         lines.append(
             f"OK: all {len(result.files)} files agree with the committed results: "
             f"study {result.tier} ({meaning})."
         )
     return "\n".join(lines)
-
-
-_MEANING = {
-    "identical": "the same bytes",
-    "equivalent": TOLERANCE_TEXT,
-    "holds": "some numbers moved beyond the tolerance, every headline number stays inside its interval "
-    "and every finding holds",
-}
