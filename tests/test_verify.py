@@ -209,3 +209,9 @@ def test_other_openblas_kernels_are_noted(monkeypatch):
     assert any("OPENBLAS_CORETYPE is Zen, not Haswell" in n for n in verify.environment_notes(ROOT))
     monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
     assert not any("OPENBLAS_CORETYPE" in n for n in verify.environment_notes(ROOT))
+    monkeypatch.delenv("OPENBLAS_CORETYPE")
+    monkeypatch.setattr(verify, "runs_here", lambda core: False)  # an x86 processor without AVX2
+    assert any("this processor cannot run the Haswell kernels" in n for n in verify.environment_notes(ROOT))
+    monkeypatch.setattr(verify, "runs_here", lambda core: None)  # an ARM processor
+    monkeypatch.setattr(verify.platform, "machine", lambda: "aarch64")
+    assert any("this processor cannot run the Haswell kernels" in n for n in verify.environment_notes(ROOT))

@@ -13,6 +13,8 @@ import os
 import platform
 from pathlib import Path
 
+X86_MACHINES = ("x86_64", "amd64")  # platform.machine() of the processors these kernels are for
+
 # Instruction-set flags (as /proc/cpuinfo names them) that each x86 kernel family needs; the
 # older families (Prescott, Core2, Nehalem, ...) run on every x86-64 processor.
 NEEDED_FLAGS: dict[str, tuple[str, ...]] = {
@@ -48,7 +50,7 @@ def missing_flags(core: str | None, flags: set[str] | None) -> tuple[str, ...]:
 def runs_here(core: str) -> bool | None:
     """Whether this processor can run kernel family ``core``; None where that cannot be told (a
     processor other than x86, or no /proc/cpuinfo)."""
-    flags = processor_flags() if platform.machine().lower() in ("x86_64", "amd64") else None
+    flags = processor_flags() if platform.machine().lower() in X86_MACHINES else None
     return None if flags is None else not missing_flags(core, flags)
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .blas_kernels import X86_MACHINES, runs_here
 from .findings import check_findings
 from .models import installed_version
 from .project import Project
@@ -474,9 +475,13 @@ def environment_notes(root: Path) -> tuple[str, ...]:
         notes.append("environment differs from constraints.txt: " + "; ".join(mismatches[:5]))
     core = os.environ.get("OPENBLAS_CORETYPE")
     if core != PINNED_CORE:
+        why = (
+            f"this processor cannot run the {PINNED_CORE} kernels the committed results were made with"
+            if runs_here(PINNED_CORE) is False or platform.machine().lower() not in X86_MACHINES
+            else f"OPENBLAS_CORETYPE is {core or 'unset'}, not {PINNED_CORE} as in scripts/run.sh"
+        )
         notes.append(
-            f"OPENBLAS_CORETYPE is {core or 'unset'}, not {PINNED_CORE} as in scripts/run.sh: "
-            "other kernels may round differently, leaving files equivalent rather than identical"
+            f"{why}: other kernels may round differently, leaving files equivalent rather than identical"
         )
     return tuple(notes)
 
