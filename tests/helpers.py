@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,16 @@ ROOT = Path(__file__).resolve().parents[1]
 MODELS_CSV_COLUMNS = ["model", "K", "seed", "coherence_npmi", "coherence_cv", "diversity", "stability"]
 """The columns of ``results/models.csv`` promised by the README's output contract."""
 IGNORED = (".themes.lock",)
+RUN_ENV = {
+    **os.environ,
+    "PYTHONHASHSEED": "0",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "MPLBACKEND": "Agg",
+}
+"""The environment of a subprocess running ``themes``: the variables scripts/run.sh sets, in case
+pytest was started without it."""
 
 
 def snapshot(folder: Path) -> dict[str, str]:

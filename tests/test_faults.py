@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import ROOT, planted_texts, snapshot
+from helpers import ROOT, RUN_ENV, planted_texts, snapshot
 
 from themes.cli import main
 from themes.project import Project
@@ -24,14 +24,6 @@ GOOD = (
     "The fighters who left the front were told that the organisation would welcome them back if they "
     "returned before the end of the month and swore their oath of allegiance again."
 )
-ENV = {
-    **os.environ,
-    "PYTHONHASHSEED": "0",
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "MPLBACKEND": "Agg",
-}
 
 
 def write(path: Path, data: bytes | str) -> Path:
@@ -443,7 +435,7 @@ def test_unreadable_files_exit_2(project, scratch, capsys):
 )
 def test_the_program_prints_one_line_and_no_traceback(argv):
     result = subprocess.run(
-        [sys.executable, "-m", "themes", *argv], capture_output=True, text=True, check=False, env=ENV
+        [sys.executable, "-m", "themes", *argv], capture_output=True, text=True, check=False, env=RUN_ENV
     )
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr

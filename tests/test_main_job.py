@@ -10,7 +10,6 @@ leave nothing that changes the next run: the run after the kills must write what
 
 import hashlib
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -22,7 +21,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from helpers import MODELS_CSV_COLUMNS, ROOT, snapshot
+from helpers import MODELS_CSV_COLUMNS, ROOT, RUN_ENV, snapshot
 
 from themes import blas_kernels, main_job, verify
 from themes.cli import main
@@ -38,16 +37,7 @@ KILL_AFTER = (2, 6, 12)
 # keeps the kernels OpenBLAS picks
 OTHER_CORE = "Sandybridge"
 REBUILD_CORE = OTHER_CORE if blas_kernels.runs_here(OTHER_CORE) else None
-# the variables scripts/run.sh sets, in case pytest was started without it
-REBUILD_ENV = {
-    **os.environ,
-    "PYTHONHASHSEED": "0",
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "MPLBACKEND": "Agg",
-    **({"OPENBLAS_CORETYPE": REBUILD_CORE} if REBUILD_CORE else {}),
-}
+REBUILD_ENV = {**RUN_ENV, **({"OPENBLAS_CORETYPE": REBUILD_CORE} if REBUILD_CORE else {})}
 
 
 @dataclass
