@@ -57,9 +57,11 @@ def runs_here(core: str) -> bool | None:
 def unusable_core_message() -> str | None:
     """One sentence when ``OPENBLAS_CORETYPE`` names kernels this x86 processor cannot run, else None."""
     core = os.environ.get("OPENBLAS_CORETYPE")
-    if not core or runs_here(core) is not False:
+    if not core or platform.machine().lower() not in X86_MACHINES:
         return None
     missing = missing_flags(core, processor_flags())
+    if not missing:
+        return None
     return (
         f"OPENBLAS_CORETYPE={core} asks for kernels that need {', '.join(missing)}, which this processor "
         "lacks (OpenBLAS would stop at its first matrix product with 'Illegal instruction'); unset it "
