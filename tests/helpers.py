@@ -12,16 +12,25 @@ ROOT = Path(__file__).resolve().parents[1]
 MODELS_CSV_COLUMNS = ["model", "K", "seed", "coherence_npmi", "coherence_cv", "diversity", "stability"]
 """The columns of ``results/models.csv`` promised by the README's output contract."""
 IGNORED = (".themes.lock",)
-RUN_ENV = {
-    **os.environ,
+RUN_VARIABLES = {
     "PYTHONHASHSEED": "0",
     "OMP_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "MPLBACKEND": "Agg",
 }
+"""The variables scripts/run.sh sets besides the OpenBLAS kernels."""
+RUN_ENV = {**os.environ, **RUN_VARIABLES}
 """The environment of a subprocess running ``themes``: the variables scripts/run.sh sets, in case
 pytest was started without it."""
+DIRECT_ENV = {
+    **{name: value for name, value in os.environ.items() if name not in {*RUN_VARIABLES, "OPENBLAS_CORETYPE"}},
+    "PYTHONHASHSEED": "12345",
+}
+"""The environment of ``themes`` run directly, as a reviewer may run it: none of the variables
+scripts/run.sh sets (every numeric library may use every core outside the fits, OpenBLAS picks its
+kernels for the processor), and a hash seed other than scripts/run.sh's (fixed, so that a failure
+repeats)."""
 
 
 def snapshot(folder: Path) -> dict[str, str]:

@@ -1,9 +1,10 @@
 """The main job end to end: rebuild from data/ in a temporary folder, with the notebooks
 executed by a real Jupyter kernel, and compare with what is committed.
 
-The rebuild runs under other OpenBLAS kernels (Sandybridge) than the committed results were made with
-(Haswell, pinned by scripts/run.sh), so comparing it with them also checks that the kernels move no
-number beyond the stated tolerance. It follows three runs killed at points in the job and the
+The rebuild runs `themes reproduce` directly, as a reviewer may: without the variables scripts/run.sh
+sets, under another hash seed, and under other OpenBLAS kernels (Sandybridge) than the committed results
+were made with (Haswell, pinned by scripts/run.sh). Comparing it with them also checks that none of this
+moves a number beyond the stated tolerance. It follows three runs killed at points in the job and the
 leftovers of a fourth killed while staging, so every check on it is also a check that killed runs
 leave nothing that changes the next run: the run after the kills must write what a clean run wrote.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from helpers import MODELS_CSV_COLUMNS, ROOT, RUN_ENV, snapshot
+from helpers import DIRECT_ENV, MODELS_CSV_COLUMNS, ROOT, snapshot
 
 from themes import blas_kernels, main_job, verify
 from themes.cli import main
@@ -37,7 +38,8 @@ KILL_AFTER = (2, 6, 12)
 # keeps the kernels OpenBLAS picks
 OTHER_CORE = "Sandybridge"
 REBUILD_CORE = OTHER_CORE if blas_kernels.runs_here(OTHER_CORE) else None
-REBUILD_ENV = {**RUN_ENV, **({"OPENBLAS_CORETYPE": REBUILD_CORE} if REBUILD_CORE else {})}
+# run directly (none of the variables scripts/run.sh sets) and under the other kernels
+REBUILD_ENV = {**DIRECT_ENV, **({"OPENBLAS_CORETYPE": REBUILD_CORE} if REBUILD_CORE else {})}
 
 
 @dataclass
