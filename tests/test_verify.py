@@ -204,6 +204,29 @@ def test_the_command_exits_1_only_on_drift(committed, findings_hold, tmp_path, m
     assert "results/alignment.csv lda_gensim/morale auc_mean" in capsys.readouterr().out
 
 
+def test_a_saved_model_with_other_library_versions_is_equivalent(committed, rebuilt, findings_hold):
+    # another numpy and scipy (a conda environment, say), every number of the model the same
+    path = rebuilt / "results" / "models" / "lda_gensim" / "model.json"
+    record = json.loads(path.read_text())
+    record["versions"] = {**record["versions"], "numpy": "2.3.5", "scipy": "1.16.3"}
+    path.write_text(json.dumps(record))
+    files = verify.compare_trees(committed, rebuilt).files.set_index("file")
+    assert files.loc["results/models/lda_gensim/model.json", "tier"] == "equivalent"
+    record["themes_version"] = "0.0.1"  # another themes is not the environment
+    path.write_text(json.dumps(record))
+    tier, detail = verify.compare_file(committed / "results/models/lda_gensim/model.json", path)
+    assert tier == "holds" and "/themes_version" in detail
+
+
+def test_packages_in_other_versions_are_noted_before_those_not_installed(tmp_path):
+    pins = tmp_path / "constraints.txt"
+    pins.write_text("aaa-not-a-package==1.0\nnumpy==0.0.1  # a comment\npandas==" + pd.__version__ + "\n")
+    mismatches = verify.environment_mismatches(pins)
+    assert len(mismatches) == 2
+    assert mismatches[0].startswith("numpy ") and mismatches[0].endswith("(pinned: 0.0.1)")
+    assert mismatches[1] == "aaa-not-a-package not installed (pinned: 1.0)"
+
+
 def test_other_openblas_kernels_are_noted(monkeypatch):
     monkeypatch.setenv("OPENBLAS_CORETYPE", "Zen")
     assert any("OPENBLAS_CORETYPE is Zen, not Haswell" in n for n in verify.environment_notes(ROOT))

@@ -8,7 +8,8 @@ Tiers, per file and for the study, from best to worst:
   are compared on their text outputs, without the run-record cell (it shows the manifest's
   sha256 and the library versions), numbers at the precision they are printed; the manifest
   without its environment section and the output hashes of files that are themselves
-  equivalent; a figure (png/svg) follows the CSV drawn beside it.
+  equivalent; a saved model without the library versions it records; a figure (png/svg)
+  follows the CSV drawn beside it.
 * **holds**: some numbers moved beyond the tolerance, but every headline number stays inside
   its own committed interval (:func:`headline_moves`) and every finding of
   :mod:`themes.findings` is still true of the rebuilt tables.
@@ -37,6 +38,9 @@ from .models import installed_version
 from .project import Project
 
 RTOL, ATOL = 1e-4, 1e-6
+SAVED_ENVIRONMENT = ("versions",)
+"""Keys of a saved model's record (``model.json``, ``scorer.json``) that describe the environment it
+was saved in, not the model: compared like the manifest's environment, that is not at all."""
 TIERS = ("identical", "equivalent", "holds", "DRIFT")
 PASSING = TIERS[:3]
 TOLERANCE_TEXT = f"numbers within rtol {RTOL:g} and atol {ATOL:g}, text equal"
@@ -68,22 +72,25 @@ def worst(tiers) -> str:
 
 
 def environment_mismatches(constraints: str | Path) -> list[str]:
-    """Installed packages whose version differs from the pins of a constraints file."""
+    """Packages whose version differs from the pins of a constraints file: those installed in
+    another version first (they may move numbers), then those not installed (test tools, say)."""
     path = Path(constraints)
     if not path.exists():
         return [f"{path} not found"]
-    out = []
+    other, missing = [], []
     if platform.python_version_tuple()[:2] != ("3", "11"):
-        out.append(f"python {platform.python_version()} (pinned: 3.11)")
+        other.append(f"python {platform.python_version()} (pinned: 3.11)")
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#")[0].strip()
         if "==" not in line:
             continue
         name, pinned = (part.strip() for part in line.split("==", 1))
         installed = installed_version(name)
-        if installed != pinned:
-            out.append(f"{name} {installed} (pinned: {pinned})")
-    return out
+        if installed == "not installed":
+            missing.append(f"{name} not installed (pinned: {pinned})")
+        elif installed != pinned:
+            other.append(f"{name} {installed} (pinned: {pinned})")
+    return other + missing
 
 
 def _close(x, y) -> np.ndarray:
@@ -208,9 +215,14 @@ def _json_moves(a, b, path: str = "") -> tuple[list[str], list[str]]:
 
 
 def compare_json(expected: Path, actual: Path) -> tuple[str, str]:
-    moved, other = _json_moves(json.loads(expected.read_bytes()), json.loads(actual.read_bytes()))
+    """A saved model's record: equal apart from the library versions it was saved with (the
+    environment, as in the manifest) and numbers within tolerance."""
+    a, b = json.loads(expected.read_bytes()), json.loads(actual.read_bytes())
+    if isinstance(a, dict) and isinstance(b, dict):
+        a, b = ({k: v for k, v in x.items() if k not in SAVED_ENVIRONMENT} for x in (a, b))
+    moved, other = _json_moves(a, b)
     if not moved and not other:
-        return "equivalent", ""
+        return "equivalent", "equal apart from the library versions"
     where = (moved + other)[:3]
     return "holds", f"{len(moved) + len(other)} values moved, e.g. {', '.join(where)}"
 
