@@ -69,7 +69,7 @@ def test_a_number_moved_within_tolerance_is_equivalent(tmp_path):
     d = _csv(tmp_path / "d.csv", table.assign(verdict=["recovered", "recovered"]))
     e = _csv(tmp_path / "e.csv", table.rename(columns={"auc": "roc_auc"}))
     assert verify.compare_file(a, a) == ("identical", "")
-    assert verify.compare_file(a, b)[0] == "equivalent"
+    assert verify.compare_file(a, b) == ("equivalent", "largest change 3e-07 (auc)")
     tier, detail = verify.compare_file(a, c)
     assert tier == "holds" and "auc 1 cells" in detail
     tier, detail = verify.compare_file(a, d)
@@ -202,6 +202,14 @@ def test_the_command_exits_1_only_on_drift(committed, findings_hold, tmp_path, m
     _edit(altered, "alignment.csv", "lda_gensim", "auc_mean", lambda _: 0.99, theme="morale")
     assert main(["--root", str(project), "verify"]) == 1
     assert "results/alignment.csv lda_gensim/morale auc_mean" in capsys.readouterr().out
+
+
+def test_the_report_gives_the_largest_change_in_each_equivalent_table(committed, rebuilt, findings_hold):
+    # the tables print six significant digits: a change in the last of them, within the tolerance
+    _edit(rebuilt, "alignment.csv", "lda_gensim", "auc_mean", lambda x: x + 5e-6, theme="morale")
+    report = verify.format_report(verify.compare_trees(committed, rebuilt))
+    assert "equivalent results/alignment.csv: largest change 5e-06 (auc_mean)" in report
+    assert "study equivalent" in report
 
 
 def test_a_saved_model_with_other_library_versions_is_equivalent(committed, rebuilt, findings_hold):

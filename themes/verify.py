@@ -111,14 +111,16 @@ def compare_tables(expected: Path, actual: Path) -> tuple[str, str]:
         )
     if a.shape != b.shape:
         return "holds", f"{len(a)} rows committed, {len(b)} rebuilt"
-    moved = []
+    moved, largest = [], (0.0, "")
     for col in a.columns:
         x, y = a[col], b[col]
         if pd.api.types.is_numeric_dtype(x) and pd.api.types.is_numeric_dtype(y):
             close = _close(x, y)
+            diff = np.abs(x.to_numpy(dtype=float) - y.to_numpy(dtype=float))
             if not close.all():
-                diff = np.abs(x.to_numpy(dtype=float) - y.to_numpy(dtype=float))
                 moved.append(f"{col} {int((~close).sum())} cells (max change {np.nanmax(diff[~close]):.3g})")
+            elif (change := float(np.nan_to_num(diff).max(initial=0.0))) > largest[0]:
+                largest = (change, col)
         else:
             differ = ~((x.astype(str) == y.astype(str)) | (x.isna() & y.isna()))
             if differ.any():
@@ -127,7 +129,7 @@ def compare_tables(expected: Path, actual: Path) -> tuple[str, str]:
                     f"{col} {int(differ.sum())} text cells (row {i + 2}: {x.iloc[i]!r} -> {y.iloc[i]!r})"
                 )
     if not moved:
-        return "equivalent", ""
+        return "equivalent", f"largest change {largest[0]:.2g} ({largest[1]})" if largest[1] else ""
     return "holds", "beyond tolerance: " + "; ".join(moved[:4]) + ("; ..." if len(moved) > 4 else "")
 
 
@@ -257,7 +259,8 @@ def compare_arrays(expected: Path, actual: Path) -> tuple[str, str]:
         return "holds", f"shape {a.shape} committed, {b.shape} rebuilt"
     close = _close(a, b)
     if close.all():
-        return "equivalent", ""
+        diff = np.abs(a.astype(float) - b.astype(float))
+        return "equivalent", f"largest change {np.nan_to_num(diff).max(initial=0.0):.2g}"
     return "holds", f"{int((~close).sum())} of {close.size} values beyond tolerance"
 
 
@@ -504,11 +507,17 @@ def _number(x) -> str:
 
 def format_report(result: Verification) -> str:
     """The short report ``themes verify`` prints: counts per tier, the files that are neither
-    identical nor equivalent, every headline number that moved, the findings that failed."""
+    identical nor equivalent, the largest change in each equivalent table, every headline number
+    that moved, the findings that failed."""
     counts = result.files["tier"].value_counts()
     lines = [f"{tier:<10} {int(counts.get(tier, 0)):>4} files" for tier in TIERS]
     for row in result.files[~result.files["tier"].isin(("identical", "equivalent"))].itertuples():
         lines.append(f"{row.tier:<10} {row.file}: {row.detail}")
+    # the tables a reader quotes: how far "equivalent" is from identical
+    tables = result.files[(result.files["tier"] == "equivalent") & result.files["file"].str.endswith(".csv")]
+    for row in tables.itertuples():
+        if row.detail:
+            lines.append(f"equivalent {row.file}: {row.detail}")
     for m in result.moves.itertuples():
         where = f"{m.model}/{m.theme}" if m.theme else m.model
         state = "inside" if m.inside else "OUTSIDE"
