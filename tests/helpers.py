@@ -23,11 +23,11 @@ RUN_VARIABLES = {
 RUN_ENV = {**os.environ, **RUN_VARIABLES}
 """The environment of a subprocess running ``themes``: the variables scripts/run.sh sets, in case
 pytest was started without it."""
+_SET_BY_RUN_SH = {*RUN_VARIABLES, "OPENBLAS_CORETYPE"}
 DIRECT_ENV = {
-    **{name: value for name, value in os.environ.items() if name not in RUN_VARIABLES},
+    **{name: value for name, value in os.environ.items() if name not in _SET_BY_RUN_SH},
     "PYTHONHASHSEED": "12345",
 }
-DIRECT_ENV.pop("OPENBLAS_CORETYPE", None)
 """The environment of ``themes`` run directly, as a reviewer may run it: none of the variables
 scripts/run.sh sets (every numeric library may use every core outside the fits, OpenBLAS picks its
 kernels for the processor), and a hash seed other than scripts/run.sh's (fixed, so that a failure

@@ -220,11 +220,13 @@ def compare_json(expected: Path, actual: Path) -> tuple[str, str]:
     """A saved model's record: equal apart from the library versions it was saved with (the
     environment, as in the manifest) and numbers within tolerance."""
     a, b = json.loads(expected.read_bytes()), json.loads(actual.read_bytes())
+    environment_differs = False
     if isinstance(a, dict) and isinstance(b, dict):
+        environment_differs = any(a.get(k) != b.get(k) for k in SAVED_ENVIRONMENT)
         a, b = ({k: v for k, v in x.items() if k not in SAVED_ENVIRONMENT} for x in (a, b))
     moved, other = _json_moves(a, b)
     if not moved and not other:
-        return "equivalent", "equal apart from the library versions"
+        return "equivalent", "other library versions recorded" if environment_differs else ""
     where = (moved + other)[:3]
     return "holds", f"{len(moved) + len(other)} values moved, e.g. {', '.join(where)}"
 
