@@ -13,6 +13,7 @@ from helpers import planted_texts
 from scipy.spatial.distance import jensenshannon, pdist
 from sklearn.decomposition import NMF
 
+from themes import explore
 from themes.alignment import compare
 from themes.errors import ThemesError
 from themes.explorer import LAMBDAS, intertopic_map, relevant_words, write_explorer
@@ -125,3 +126,14 @@ def test_without_labels_there_is_no_overlay(model, explorer_html):
 def test_bad_settings_are_one_clear_error(model, bad, explorer_html):
     with pytest.raises(ThemesError, match="must"):
         explorer_html(model, **bad)
+
+
+def test_example_paragraphs_whose_shares_are_equal_to_twelve_decimals_come_in_paragraph_order(model, texts):
+    theta = model.doc_topic.copy()
+    theta[:, 0] = 0.0
+    theta[0, 0], theta[1, 0] = 0.5 - 1e-16, 0.5  # the second ahead only in the 16th digit, as kernels round
+    tied = replace(model, doc_topic=theta)
+    paragraphs = pd.DataFrame({"paragraph_id": texts.index, "text": texts.to_numpy()})
+    examples = explore.example_paragraphs(tied, paragraphs, n=2)
+    first_topic = examples[examples["topic"] == tied.topic_names[0]]
+    assert first_topic["paragraph_id"].tolist() == list(tied.paragraph_ids[:2])

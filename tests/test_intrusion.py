@@ -8,9 +8,10 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import PLANTED_GROUPS
+from helpers import PLANTED_GROUPS, ROOT
 from sklearn.decomposition import NMF
 
+from themes.cli import main
 from themes.errors import ThemesError
 from themes.intrusion import (
     IntrusionError,
@@ -303,3 +304,23 @@ def test_two_files_of_one_coder_and_missing_files_are_refused(written, tmp_path)
         read_answers(tmp_path / "nobody.csv", key)
     with pytest.raises(IntrusionError, match="no intrusion test"):
         score_intrusion_test(tmp_path, word_answers=[a])
+
+
+COMMITTED_TESTS = sorted(p.name for p in (ROOT / "data" / "reference" / "intrusion").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("name", COMMITTED_TESTS)
+def test_the_committed_tests_are_what_create_gives_from_the_committed_models(name, tmp_path, capsys):
+    # coders answered these forms: creating them again from the saved model with the recorded
+    # settings must give the same items, or their provenance (intrusion.json) would not hold
+    committed = ROOT / "data" / "reference" / "intrusion" / name
+    settings = json.loads((committed / "intrusion.json").read_text(encoding="utf-8"))
+    topic = settings["tasks"]["topic"]
+    argv = ["--root", str(ROOT), "intrusion", "create", "--model", name, "--out", str(tmp_path / name)]
+    argv += ["--seed", str(settings["seed"]), "--paragraphs", str(topic["n_paragraphs"])]
+    argv += ["--topics", str(topic["n_topics"])]
+    assert main(argv) == 0, capsys.readouterr().err
+    created = [committed / "intrusion.json", *(committed / "form").iterdir(), *(committed / "key").iterdir()]
+    assert len(created) > 3
+    for path in created:
+        assert (tmp_path / name / path.relative_to(committed)).read_bytes() == path.read_bytes(), path.name

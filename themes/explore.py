@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import alignment, corpus, reference
+from .base import rank_descending
 from .models import TopicModel
 from .registry import MODELS, seeded_models
 from .scoring import KeywordScorer, TopicScorer
@@ -26,12 +27,13 @@ def shorten(text: str, chars: int) -> str:
 def example_paragraphs(
     model: TopicModel, paragraphs: pd.DataFrame, *, n: int = 1, chars: int = 160
 ) -> pd.DataFrame:
-    """For each topic, the ``n`` paragraphs with the largest share of it (text shortened)."""
+    """For each topic, the ``n`` paragraphs with the largest share of it (text shortened; shares
+    equal to 12 decimals in paragraph order, as :func:`~themes.base.rank_descending` ranks them)."""
     text_of = paragraphs.set_index("paragraph_id")["text"]
     shares = model.document_topics
     rows = []
     for topic in model.topic_names:
-        for pid in shares[topic].sort_values(ascending=False, kind="stable").index[:n]:
+        for pid in shares.index[rank_descending(shares[topic].to_numpy())[:n]]:
             rows.append(
                 {
                     "topic": topic,

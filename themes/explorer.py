@@ -19,6 +19,7 @@ from sklearn.manifold import ClassicalMDS
 
 from . import files
 from .alignment import Comparison, compare
+from .base import rank_descending
 from .errors import ThemesError
 from .models import TopicModel
 
@@ -241,7 +242,7 @@ def _panel(model, i, *, texts, assoc, matched, labels, n_examples) -> str:
     head = ["#", "paragraph", "document", "share"] + (["hand labels"] if labels is not None else [])
     head += ["text"] if texts is not None else []
     rows = []
-    for rank, j in enumerate(np.argsort(-shares, kind="stable")[:n_examples], start=1):
+    for rank, j in enumerate(rank_descending(shares)[:n_examples], start=1):
         pid = model.paragraph_ids[j]
         doc = model.document_ids[j] if model.document_ids is not None else "–"
         cells = f"<td>{rank}</td><td>{html.escape(pid)}</td><td>{html.escape(str(doc))}</td>"
