@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from helpers import ROOT, RUN_ENV, planted_texts, snapshot
 
+from themes import notebooks
 from themes.cli import main
 from themes.project import Project
 
@@ -400,6 +401,18 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(case, project, scrat
     for needle in needles:
         assert needle in err, (case, needle, err)
     assert snapshot(root.parent) == before, case  # nothing written, raw data untouched
+
+
+@pytest.mark.parametrize("command", ["reproduce", "verify"])
+def test_notebooks_without_their_executor_are_refused_before_any_work(command, project, monkeypatch, capsys):
+    # a core install (no notebooks extra) has no nbclient or ipykernel; stand-in: a module that is nowhere
+    monkeypatch.setattr(notebooks, "EXECUTION_TOOLS", ("nbclient", "themes_no_such_kernel"))
+    before = snapshot(project.root.parent)
+    assert main(["--root", str(project.root), command]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "themes_no_such_kernel (not installed here)" in err and "--no-notebooks" in err
+    assert snapshot(project.root.parent) == before
 
 
 def test_unreadable_files_exit_2(project, scratch, capsys):

@@ -330,6 +330,10 @@ def reproduce(
     """
     from .cluster import connect, dask_backend
 
+    if notebooks:
+        from .notebooks import check_execution_tools
+
+        check_execution_tools()
     project = project_paths(root)
     # the cluster first, so that an unreachable scheduler fails before anything is written
     with project_lock(project.root), connect(scheduler=scheduler, n_workers=dask_workers) as client:

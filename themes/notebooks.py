@@ -8,6 +8,7 @@ same environment leaves its file byte for byte unchanged.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import subprocess
 from pathlib import Path
@@ -19,6 +20,22 @@ from .errors import ThemesError
 
 NOTEBOOK_TIMEOUT = 600
 KERNEL = "python3"
+EXECUTION_TOOLS = ("nbclient", "ipykernel")
+"""What executing a notebook needs beyond the core install (the ``notebooks`` extra)."""
+
+
+def check_execution_tools() -> None:
+    """Refuse, before any work, to execute notebooks when :data:`EXECUTION_TOOLS` are not installed.
+
+    Without this check a core install (``pip install themes``) would run the whole study and then
+    stop with a traceback at the first notebook.
+    """
+    missing = [name for name in EXECUTION_TOOLS if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ThemesError(
+            f"executing the notebooks needs {' and '.join(missing)} (not installed here); install the "
+            "notebooks extra (pip install -e '.[notebooks]') or pass --no-notebooks."
+        )
 
 
 def notebook_paths(folder: str | Path) -> list[Path]:
