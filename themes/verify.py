@@ -71,12 +71,13 @@ def worst(tiers) -> str:
     return max(tiers, key=TIERS.index, default="identical")
 
 
-def environment_mismatches(constraints: str | Path) -> list[str]:
-    """Packages whose version differs from the pins of a constraints file: those installed in
-    another version first (they may move numbers), then those not installed (test tools, say)."""
+def environment_mismatches(constraints: str | Path) -> tuple[list[str], list[str]]:
+    """How the environment differs from the pins of a constraints file: (packages installed in
+    another version, which may move numbers; pinned packages not installed, such as the
+    notebook and test tools of an install without extras)."""
     path = Path(constraints)
     if not path.exists():
-        return [f"{path} not found"]
+        return [f"{path} not found"], []
     other, missing = [], []
     if platform.python_version_tuple()[:2] != ("3", "11"):
         other.append(f"python {platform.python_version()} (pinned: 3.11)")
@@ -87,10 +88,10 @@ def environment_mismatches(constraints: str | Path) -> list[str]:
         name, pinned = (part.strip() for part in line.split("==", 1))
         installed = installed_version(name)
         if installed == "not installed":
-            missing.append(f"{name} not installed (pinned: {pinned})")
+            missing.append(name)
         elif installed != pinned:
             other.append(f"{name} {installed} (pinned: {pinned})")
-    return other + missing
+    return other, missing
 
 
 def _close(x, y) -> np.ndarray:
@@ -487,9 +488,16 @@ def verify(
 def environment_notes(root: Path) -> tuple[str, ...]:
     """Why bytes may differ here: packages other than the pins, OpenBLAS kernels other than Haswell."""
     notes = []
-    mismatches = environment_mismatches(root / "constraints.txt")
-    if mismatches:
-        notes.append("environment differs from constraints.txt: " + "; ".join(mismatches[:5]))
+    other, missing = environment_mismatches(root / "constraints.txt")
+    if other:
+        more = f"; and {len(other) - 5} more" if len(other) > 5 else ""
+        notes.append("environment differs from constraints.txt: " + "; ".join(other[:5]) + more)
+    if missing:
+        several = len(missing) > 1
+        notes.append(
+            f"{len(missing)} package{'s' if several else ''} of constraints.txt {'are' if several else 'is'} "
+            f"not installed ({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''})"
+        )
     core = os.environ.get("OPENBLAS_CORETYPE")
     if core != PINNED_CORE:
         why = (
