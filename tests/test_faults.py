@@ -308,6 +308,8 @@ CASES = {
     ),
     "verify: --jobs 0": lambda r, s: (["verify", "--jobs", "0"], ["--jobs", "not 0"]),
     "verify: --root a file": lambda r, s: (["--root", str(write(s / "f", "x")), "verify"], ["is a file"]),
+    "verify: a folder without data": lambda r, s: (["--root", str(s), "verify"], ["data/raw does not exist"]),
+    "verify: no committed results": lambda r, s: (["verify"], ["no committed results", "themes reproduce"]),
     # --------------------------------------------------------------- intrusion
     "intrusion create: unknown model": lambda r, s: (
         ["intrusion", "create", "--model", "bert", "--out", str(s / "o")],
@@ -407,6 +409,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(case, project, scrat
 def test_notebooks_without_their_executor_are_refused_before_any_work(command, project, monkeypatch, capsys):
     # a core install (no notebooks extra) has no nbclient or ipykernel; stand-in: a module that is nowhere
     monkeypatch.setattr(notebooks, "EXECUTION_TOOLS", ("nbclient", "themes_no_such_kernel"))
+    shutil.copy(ROOT / "results" / "MANIFEST.json", project.results / "MANIFEST.json")  # results to verify
     before = snapshot(project.root.parent)
     assert main(["--root", str(project.root), command]) == 2
     err = capsys.readouterr().err

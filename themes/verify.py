@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .blas_kernels import X86_MACHINES, runs_here
+from .errors import ThemesError
 from .findings import check_findings
 from .models import installed_version
 from .project import Project
@@ -469,6 +470,21 @@ def compare_trees(expected_root: Path, actual_root: Path, *, skip_notebooks: boo
     return Verification(tier=tier, files=files, moves=moves, findings=found)
 
 
+def check_verifiable(project: Project, *, notebooks: bool) -> None:
+    """Refuse, before the rebuild, a project that has nothing to rebuild from or to compare with."""
+    if not project.raw.is_dir():
+        raise ThemesError(f"{project.raw} does not exist; verify rebuilds the study from data/ and compares.")
+    if not (project.results / "MANIFEST.json").is_file():
+        raise ThemesError(
+            f"{project.results} holds no committed results (no MANIFEST.json) to compare with; "
+            "run themes reproduce first."
+        )
+    if notebooks:
+        from .notebooks import check_execution_tools
+
+        check_execution_tools()
+
+
 def verify(
     root: str | Path = ".", *, n_jobs: int = 1, progress: bool = False, notebooks: bool = True
 ) -> Verification:
@@ -477,6 +493,7 @@ def verify(
     from .study import StudyConfig
 
     root = Path(root).resolve()
+    check_verifiable(Project(root), notebooks=notebooks)
     with tempfile.TemporaryDirectory(prefix="themes-verify-") as tmp:
         rebuilt = Path(tmp) / "project"
         copy_inputs(root, rebuilt)
