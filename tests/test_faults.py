@@ -418,6 +418,15 @@ def test_notebooks_without_their_executor_are_refused_before_any_work(command, p
     assert snapshot(project.root.parent) == before
 
 
+@pytest.mark.parametrize("command", ["reproduce", "verify"])
+def test_a_folder_that_is_not_a_project_is_left_as_it_was(command, scratch, capsys):
+    # not even the lock file: it would make the folder unfit for themes init
+    assert main(["--root", str(scratch), command]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "data/raw does not exist" in err
+    assert list(scratch.iterdir()) == []
+
+
 def test_unreadable_files_exit_2(project, scratch, capsys):
     if os.geteuid() == 0:
         pytest.skip("running as root: chmod 000 does not stop root from reading a file")
