@@ -4,7 +4,9 @@ import dask
 import pandas as pd
 import pytest
 from distributed import LocalCluster, get_task_stream
+from helpers import ROOT, snapshot
 
+from themes import verify
 from themes.cli import main
 from themes.cluster import connect, dask_active, dask_backend
 from themes.errors import ThemesError
@@ -40,13 +42,15 @@ def test_sweep_on_two_dask_workers_equals_the_serial_sweep(real_study):
 
 
 def test_reproduce_with_an_unreachable_scheduler_is_one_line_and_exit_2(capsys, tmp_path):
-    # nothing listens on port 1; the project folder is empty, so nothing could be written anyway
+    # nothing listens on port 1; the cluster is reached first, so nothing is written
+    verify.copy_inputs(ROOT, tmp_path)
+    before = snapshot(tmp_path)
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         code = main(["--root", str(tmp_path), "reproduce", "--scheduler", "tcp://127.0.0.1:1"])
+    assert snapshot(tmp_path) == before
     err = capsys.readouterr().err
     assert code == 2
     assert "no Dask scheduler answered at 'tcp://127.0.0.1:1'" in err and err.count("\n") == 1
-    assert [p.name for p in tmp_path.iterdir()] in ([], [".themes.lock"])  # only the run's lock file
 
 
 def test_connect_refuses_a_scheduler_and_local_workers_together():
