@@ -219,5 +219,6 @@ def test_a_failing_notebook_cell_fails(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")])
     path = tmp_path / "01_broken.ipynb"
     nbformat.write(nb, path)
-    with pytest.raises(NotebookError, match="ZeroDivisionError"):
+    with pytest.raises(NotebookError, match="ZeroDivisionError") as failed:
         execute_notebook(path)
+    assert "\x1b" not in str(failed.value)  # IPython's terminal colours are taken out of the message

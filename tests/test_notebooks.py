@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from helpers import ROOT
 
-from themes.notebooks import notebook_paths
+from themes.notebooks import needs_labels, notebook_paths, run_notebooks
 
 NOTEBOOKS = notebook_paths(ROOT / "notebooks")
 
@@ -73,3 +73,21 @@ def test_figures_are_visible_without_running_anything():
     ):
         nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
         assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])), name
+
+
+def test_only_the_corpus_and_your_own_corpus_notebooks_run_without_labels():
+    # what themes init's README promises a study without hand labels yet
+    assert [p.stem for p in NOTEBOOKS if not needs_labels(p)] == ["01_corpus", "06_your_own_corpus"]
+
+
+@pytest.mark.slow  # starts a Jupyter kernel
+def test_without_labels_the_notebooks_needing_them_are_left_as_they_are(tmp_path):
+    plain = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    labelled = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")])  # would fail if run
+    labelled.metadata["themes"] = {"needs_labels": True}
+    nbformat.write(plain, tmp_path / "01_plain.ipynb")
+    nbformat.write(labelled, tmp_path / "02_labelled.ipynb")
+    before = (tmp_path / "02_labelled.ipynb").read_bytes()
+    assert run_notebooks(tmp_path, labelled=False) == [tmp_path / "01_plain.ipynb"]
+    assert (tmp_path / "02_labelled.ipynb").read_bytes() == before
+    assert nbformat.read(tmp_path / "01_plain.ipynb", as_version=4).cells[0].outputs  # executed

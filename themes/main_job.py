@@ -353,7 +353,10 @@ def reproduce(
             if staged.exists():
                 shutil.rmtree(staged)
     if notebooks:
-        from .notebooks import run_notebooks
+        from .notebooks import notebook_paths, run_notebooks
 
-        run_notebooks(project.notebooks, progress=progress)
+        executed = run_notebooks(project.notebooks, progress=progress, labelled=study.labels is not None)
+        skipped = [p.stem for p in notebook_paths(project.notebooks) if p not in executed]
+        if skipped:
+            say(f"themes: no hand labels: left unexecuted the notebooks needing them: {', '.join(skipped)}.")
     return manifest

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from .errors import ThemesError
 
 NOTEBOOK_TIMEOUT = 600
 KERNEL = "python3"
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+"""Terminal colour codes, which IPython puts in a failed cell's traceback."""
 EXECUTION_TOOLS = ("nbclient", "ipykernel")
 """What executing a notebook needs beyond the core install (the ``notebooks`` extra)."""
 
@@ -106,7 +109,7 @@ def execute_notebook(
         # errors reach us as messages and raise below.
         asyncio.run(client.async_execute(env=env, cwd=str(path.parent), stderr=subprocess.DEVNULL))
     except CellExecutionError as exc:
-        last = [line for line in str(exc).strip().splitlines() if line.strip()]
+        last = [line for line in ANSI_ESCAPE.sub("", str(exc)).strip().splitlines() if line.strip()]
         raise NotebookError(f"{path}: a cell failed ({last[-1] if last else 'unknown error'}).") from None
     nb = scrub(nb)
     if write:
@@ -114,17 +117,26 @@ def execute_notebook(
     return nb
 
 
-def run_notebooks(folder: str | Path, *, progress: bool = False, workers: int = 2) -> list[Path]:
-    """Execute every numbered notebook of ``folder``, writing each back.
+def needs_labels(path: str | Path) -> bool:
+    """Whether a notebook reads the hand labels: its metadata says ``"themes": {"needs_labels": true}``."""
+    return bool(nbformat.read(Path(path), as_version=4).metadata.get("themes", {}).get("needs_labels", False))
+
+
+def run_notebooks(
+    folder: str | Path, *, progress: bool = False, workers: int = 2, labelled: bool = True
+) -> list[Path]:
+    """Execute the numbered notebooks of ``folder``, writing each back; the executed ones.
 
     Notebooks only read the results and do not depend on each other, so ``workers`` of them
     run at once, each in its own kernel (two by default: one per core of a small machine).
+    A study without hand labels (``labelled=False``) executes only the notebooks that do not
+    need them (:func:`needs_labels`); the others are left as they are.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     from tqdm import tqdm
 
-    paths = notebook_paths(folder)
+    paths = [p for p in notebook_paths(folder) if labelled or not needs_labels(p)]
     with (
         ThreadPoolExecutor(max_workers=max(1, workers)) as pool,
         tqdm(total=len(paths), desc="notebooks", disable=None if progress else True, leave=False) as bar,

@@ -124,9 +124,9 @@ A thematic topic-modelling study made with `themes init`, for the themes
    `data/reference/labels_template.csv` saved as `data/reference/labels.csv`; two coders can work
    in `labels_coder1.csv` and `labels_coder2.csv` and settle disagreements into `labels.csv`.
 6. **Comparison.** `themes --root {name} reproduce` now also writes the alignment, the summary, the
-   paragraph scores and the baselines, and executes the notebooks in `notebooks/` (all but
-   `01_corpus` and `06_your_own_corpus` need the labels: until then, use `--no-notebooks` and open
-   those two in Jupyter).
+   paragraph scores and the baselines, and executes the notebooks in `notebooks/`. All but
+   `01_corpus` and `06_your_own_corpus` need the labels (their metadata says so): until the labels
+   exist, `reproduce` executes only those two and says which it left.
 
 The layout and every output are described in the `themes` README (Output contract).
 """
