@@ -154,6 +154,19 @@ def test_a_finding_made_false_is_drift_naming_the_claim(committed, rebuilt):
     assert f"finding no longer holds: {claim}" in report
 
 
+def test_claims_false_on_the_committed_results_are_not_this_studys_findings(committed, tmp_path):
+    # a study of one's own: the seed study's claims do not hold on its results, committed or rebuilt
+    own, rebuilt = tmp_path / "own", tmp_path / "rebuilt"
+    shutil.copytree(committed / "results", own / "results")
+    (own / "results" / "seeding_effect.csv").unlink()  # the claims on the seeding effect cannot be checked
+    shutil.copytree(own / "results", rebuilt / "results")
+    result = verify.compare_trees(own, rebuilt)
+    assert result.tier == "identical" and not result.findings["applies"].all()
+    report = verify.format_report(result)
+    assert "claims of themes.findings do not hold on the committed results either" in report
+    assert "finding no longer holds" not in report
+
+
 def test_a_figure_follows_the_csv_drawn_beside_it(committed, rebuilt, findings_hold):
     figure = rebuilt / "results" / "figures" / "k_sweep.svg"
     figure.write_bytes(figure.read_bytes().replace(b"<svg", b"<svg data-x='1'", 1))
@@ -239,6 +252,12 @@ def test_packages_in_other_versions_are_noted_apart_from_those_not_installed(tmp
     notes = verify.environment_notes(tmp_path)
     assert notes[0].startswith("environment differs from constraints.txt: numpy ")
     assert notes[1] == "1 package of constraints.txt is not installed (aaa-not-a-package)"
+
+
+def test_a_study_of_ones_own_is_held_against_the_pins_of_the_themes_it_runs_on(tmp_path):
+    # themes init makes no constraints.txt: the themes source tree's pins stand in
+    assert verify.pins_for(tmp_path) == ROOT / "constraints.txt"
+    assert not any("not found" in note for note in verify.environment_notes(tmp_path))
 
 
 def test_other_openblas_kernels_are_noted(monkeypatch):

@@ -409,7 +409,9 @@ class Verification:
     moves : DataFrame
         The headline numbers that moved (:func:`headline_moves`).
     findings : DataFrame
-        The findings on the rebuilt results (:func:`themes.findings.check_findings`).
+        The findings on the rebuilt results (:func:`themes.findings.check_findings`), with
+        ``applies``: whether the claim held on the committed results. Only those are the study's
+        findings; the others (the seed study's claims, on a study of one's own) are not checked.
     notes : tuple of str
         Context for the reader (an environment that differs from the pins).
     """
@@ -461,12 +463,15 @@ def compare_trees(expected_root: Path, actual_root: Path, *, skip_notebooks: boo
         else:
             tiers[rel], details[rel] = compare_manifests(a, b, tiers)
 
-    found = check_findings(actual_root / "results")
+    # a claim that does not hold on the committed results is not a finding of this study (one of
+    # the seed study's, checked on a study of one's own): it cannot drift
+    applies = check_findings(expected_root / "results")["holds"].to_numpy()
+    found = check_findings(actual_root / "results").assign(applies=applies)
     files = pd.DataFrame(
         [{"file": f, "tier": tiers[f], "detail": details[f].strip("; ")} for f in sorted(tiers)],
         columns=["file", "tier", "detail"],
     )
-    tier = worst([*files["tier"], *(["DRIFT"] if not found["holds"].all() else [])])
+    tier = worst([*files["tier"], *(["DRIFT"] if not found.loc[found["applies"], "holds"].all() else [])])
     return Verification(tier=tier, files=files, moves=moves, findings=found)
 
 
@@ -502,10 +507,20 @@ def verify(
     return dataclasses.replace(result, notes=environment_notes(root))
 
 
+def pins_for(root: Path) -> Path | None:
+    """The constraints file a project's results were made with: the project's own (this
+    repository), else that of the themes source tree (a study made by ``themes init``), else None."""
+    for path in (root / "constraints.txt", Path(__file__).resolve().parents[1] / "constraints.txt"):
+        if path.is_file():
+            return path
+    return None
+
+
 def environment_notes(root: Path) -> tuple[str, ...]:
     """Why bytes may differ here: packages other than the pins, OpenBLAS kernels other than Haswell."""
     notes = []
-    other, missing = environment_mismatches(root / "constraints.txt")
+    pins = pins_for(root)
+    other, missing = environment_mismatches(pins) if pins else ([], [])
     if other:
         more = f"; and {len(other) - 5} more" if len(other) > 5 else ""
         notes.append("environment differs from constraints.txt: " + "; ".join(other[:5]) + more)
@@ -552,9 +567,16 @@ def format_report(result: Verification) -> str:
             f"  moved     {m.file} {where} {m.number}: {_number(m.old)} -> {_number(m.new)}, "
             f"{state} [{_number(m.low)}, {_number(m.high)}] ({m.against})"
         )
-    failed = result.findings[~result.findings["holds"]]
-    n = len(result.findings)
-    lines.append(f"findings   {n - len(failed)} of {n} hold on the rebuilt results")
+    findings = result.findings[result.findings["applies"]]
+    failed = findings[~findings["holds"]]
+    n = len(findings)
+    line = f"findings   {n - len(failed)} of {n} hold on the rebuilt results"
+    if len(result.findings) > n:
+        line += (
+            f" ({len(result.findings) - n} claims of themes.findings do not hold on the committed "
+            "results either: not this study's findings)"
+        )
+    lines.append(line)
     for row in failed.itertuples():
         lines.append(f"DRIFT      finding no longer holds: {row.claim} ({row.detail})")
     lines += [f"note: {note}" for note in result.notes]
