@@ -89,20 +89,31 @@ def test_init_refuses_bad_input_in_one_line(tmp_path, capsys, argv, needle):
     assert not study.exists() or [p.name for p in study.iterdir()] == ["notes.txt"]
 
 
+def _executed(path: Path) -> bool:
+    return any(c.get("outputs") for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+
+
 @pytest.mark.slow
 def test_main_job_without_labels_on_an_unseen_corpus(tmp_path, lee_folder, capsys):
     study = tmp_path / "study"
     assert main(["init", str(study), "--themes", "fire,conflict", "--corpus", str(lee_folder)]) == 0
     (study / "data" / "reference" / "seed_words.yml").write_text(SEED_WORDS, encoding="utf-8")
     config = StudyConfig(seeds=(0,), k_range=(3, 4), n_boot=10, n_perm=10)
-    manifest = reproduce(study, config=config, notebooks=False, progress=False)
+    manifest = reproduce(study, config=config, progress=False)
 
     err = capsys.readouterr().err
     assert "no hand labels" in err and "intrusion create --model" in err
-    assert manifest["labels"]["present"] is False and manifest["labels"]["intrusion_tests_to_create"]
+    assert manifest["labels"]["present"] is False
+    assert "lda_gensim" in manifest["labels"]["intrusion_tests_to_create"]
     results = study / "results"
     on_disk = json.loads((results / "MANIFEST.json").read_text(encoding="utf-8"))
     assert on_disk["labels"] == manifest["labels"]
+    # the same manifest wherever the study folder is (verify rebuilds it in a temporary folder)
+    assert str(tmp_path) not in (results / "MANIFEST.json").read_text(encoding="utf-8")
+    # the notebooks that need no labels ran on the new study; the others were named and left
+    ran = [p.stem for p in sorted((study / "notebooks").glob("*.ipynb")) if _executed(p)]
+    assert ran == ["01_corpus", "06_your_own_corpus"]
+    assert "left unexecuted the notebooks needing them: 02_reference_set" in err
     assert not (results / "alignment.csv").exists() and not (results / "summary.csv").exists()
     # the README's output contract, for the files that need no labels
     models = pd.read_csv(results / "models.csv")

@@ -254,13 +254,16 @@ def run_without_labels(
     if intrusion is not None and not intrusion.empty:
         outputs.write_tables(out, {"intrusion.csv": intrusion})
     root = study.project.root
-    offer = [f"themes --root {root} intrusion create --model {n}" for n in k_of if not (tests / n).is_dir()]
-    note = f"no hand labels ({study.project.labels} does not exist): skipped {LABELLED_OUTPUTS}."
-    say(f"themes: {note}")
-    if offer:
-        say(f"themes: check the topics with intrusion tests instead, e.g. {offer[0]}")
+    to_create = [n for n in k_of if not (tests / n).is_dir()]
+    missing = study.project.labels.relative_to(root).as_posix()
+    note = f"no hand labels ({missing} does not exist): skipped {LABELLED_OUTPUTS}."
+    say(f"themes: no hand labels ({study.project.labels} does not exist): skipped {LABELLED_OUTPUTS}.")
+    if to_create:
+        example = f"themes --root {root} intrusion create --model {to_create[0]}"
+        say(f"themes: check the topics with intrusion tests instead, e.g. {example}")
     manifest = build_manifest(study, out, sweep.chosen, fits_by_model)
-    manifest["labels"] = {"present": False, "note": note, "intrusion_tests_to_create": offer}
+    # relative paths and model names only: the manifest is the same wherever the study folder is
+    manifest["labels"] = {"present": False, "note": note, "intrusion_tests_to_create": to_create}
     files.write_json(out / "MANIFEST.json", manifest)
     return manifest
 
