@@ -191,3 +191,15 @@ def test_the_generated_discussion_quotes_the_tables(tables):
     for row in alignment[alignment["verdict"] == "recovered"].itertuples():
         if row.model not in (*BASELINES, "lda_naive"):  # baselines are quoted per theme without backticks
             assert f"`{row.model}` {row.auc_mean:.2f} [{row.auc_ci_low:.2f}, {row.auc_ci_high:.2f}]" in text
+
+
+def test_the_models_alpha_is_held_against_the_coders_or_said_to_have_no_coders(tables):
+    from themes import report
+
+    alignment = tables["alignment"]
+    gap = alignment["alpha_human"] - alignment["alpha_model_mean"]
+    text = report.alpha_against_coders(alignment)
+    assert f"in {int((gap > 0).sum())} of {int(gap.notna().sum())} model-theme rows" in text
+    assert f"the smallest gap is {gap.min():.2f}" in text
+    one_coder = report.alpha_against_coders(alignment.assign(alpha_human=float("nan")))
+    assert one_coder.startswith("There is no coders' alpha") and "nan" not in one_coder

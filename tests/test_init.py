@@ -113,7 +113,7 @@ def test_main_job_without_labels_on_an_unseen_corpus(tmp_path, lee_folder, capsy
     # the notebooks that need no labels ran on the new study; the others were named and left
     ran = [p.stem for p in sorted((study / "notebooks").glob("*.ipynb")) if _executed(p)]
     assert ran == ["01_corpus", "06_your_own_corpus"]
-    assert "left unexecuted the notebooks needing them: 02_reference_set" in err
+    assert "left 02_reference_set.ipynb unexecuted: it needs hand labels" in err
     assert not (results / "alignment.csv").exists() and not (results / "summary.csv").exists()
     # the README's output contract, for the files that need no labels
     models = pd.read_csv(results / "models.csv")

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from helpers import ROOT
 
-from themes.notebooks import needs_labels, notebook_paths, run_notebooks
+from themes.notebooks import NEEDS, needs, notebook_paths, run_notebooks
 
 NOTEBOOKS = notebook_paths(ROOT / "notebooks")
 
@@ -77,17 +77,32 @@ def test_figures_are_visible_without_running_anything():
 
 def test_only_the_corpus_and_your_own_corpus_notebooks_run_without_labels():
     # what themes init's README promises a study without hand labels yet
-    assert [p.stem for p in NOTEBOOKS if not needs_labels(p)] == ["01_corpus", "06_your_own_corpus"]
+    assert [p.stem for p in NOTEBOOKS if "labels" not in needs(p)] == ["01_corpus", "06_your_own_corpus"]
+    assert all(set(needs(p)) <= set(NEEDS) for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize(
+    ("path", "need", "reads"),
+    [
+        (ROOT / "notebooks" / "02_reference_set.ipynb", "coders", "agreement.csv"),
+        (ROOT / "notebooks" / "07_keyatm_and_intrusion.ipynb", "intrusion", "intrusion.csv"),
+    ],
+    ids=lambda x: getattr(x, "stem", x),
+)
+def test_a_notebook_reading_what_a_study_may_lack_says_it_needs_it(path, need, reads):
+    # one coder, or no intrusion tests answered: the main job leaves these notebooks instead of failing
+    assert reads in "".join(c.source for c in nbformat.read(path, as_version=4).cells)
+    assert need in needs(path)
 
 
 @pytest.mark.slow  # starts a Jupyter kernel
 def test_without_labels_the_notebooks_needing_them_are_left_as_they_are(tmp_path):
     plain = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
     labelled = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")])  # would fail if run
-    labelled.metadata["themes"] = {"needs_labels": True}
+    labelled.metadata["themes"] = {"needs": ["labels"]}
     nbformat.write(plain, tmp_path / "01_plain.ipynb")
     nbformat.write(labelled, tmp_path / "02_labelled.ipynb")
     before = (tmp_path / "02_labelled.ipynb").read_bytes()
-    assert run_notebooks(tmp_path, labelled=False) == [tmp_path / "01_plain.ipynb"]
+    assert run_notebooks(tmp_path, available=["coders"]) == [tmp_path / "01_plain.ipynb"]
     assert (tmp_path / "02_labelled.ipynb").read_bytes() == before
     assert nbformat.read(tmp_path / "01_plain.ipynb", as_version=4).cells[0].outputs  # executed

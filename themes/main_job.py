@@ -356,10 +356,17 @@ def reproduce(
             if staged.exists():
                 shutil.rmtree(staged)
     if notebooks:
-        from .notebooks import notebook_paths, run_notebooks
+        from .notebooks import NEEDS, needs, notebook_paths, run_notebooks
 
-        executed = run_notebooks(project.notebooks, progress=progress, labelled=study.labels is not None)
-        skipped = [p.stem for p in notebook_paths(project.notebooks) if p not in executed]
-        if skipped:
-            say(f"themes: no hand labels: left unexecuted the notebooks needing them: {', '.join(skipped)}.")
+        present = {
+            "labels": study.labels is not None,
+            "coders": study.coders is not None,
+            "intrusion": (project.results / "intrusion.csv").is_file(),
+        }
+        available = [name for name, there in present.items() if there]
+        executed = run_notebooks(project.notebooks, progress=progress, available=available)
+        for path in notebook_paths(project.notebooks):
+            if path not in executed:
+                missing = [NEEDS[n] for n in needs(path) if n not in available]
+                say(f"themes: left {path.name} unexecuted: it needs {'; '.join(missing)}.")
     return manifest

@@ -117,26 +117,34 @@ def execute_notebook(
     return nb
 
 
-def needs_labels(path: str | Path) -> bool:
-    """Whether a notebook reads the hand labels: its metadata says ``"themes": {"needs_labels": true}``."""
-    return bool(nbformat.read(Path(path), as_version=4).metadata.get("themes", {}).get("needs_labels", False))
+NEEDS = {
+    "labels": "hand labels (data/reference/labels.csv)",
+    "coders": "two independent codings (labels_coder1.csv, labels_coder2.csv)",
+    "intrusion": "answered intrusion tests (results/intrusion.csv)",
+}
+"""What a notebook may need beyond the corpus and the results, named in its metadata."""
+
+
+def needs(path: str | Path) -> tuple[str, ...]:
+    """What a notebook needs of :data:`NEEDS`: its metadata's ``"themes": {"needs": [...]}``."""
+    return tuple(nbformat.read(Path(path), as_version=4).metadata.get("themes", {}).get("needs", ()))
 
 
 def run_notebooks(
-    folder: str | Path, *, progress: bool = False, workers: int = 2, labelled: bool = True
+    folder: str | Path, *, progress: bool = False, workers: int = 2, available=tuple(NEEDS)
 ) -> list[Path]:
     """Execute the numbered notebooks of ``folder``, writing each back; the executed ones.
 
     Notebooks only read the results and do not depend on each other, so ``workers`` of them
     run at once, each in its own kernel (two by default: one per core of a small machine).
-    A study without hand labels (``labelled=False``) executes only the notebooks that do not
-    need them (:func:`needs_labels`); the others are left as they are.
+    A notebook that needs something of :data:`NEEDS` missing from ``available`` (a study
+    without hand labels yet, say) is left as it is.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     from tqdm import tqdm
 
-    paths = [p for p in notebook_paths(folder) if labelled or not needs_labels(p)]
+    paths = [p for p in notebook_paths(folder) if set(needs(p)) <= set(available)]
     with (
         ThreadPoolExecutor(max_workers=max(1, workers)) as pool,
         tqdm(total=len(paths), desc="notebooks", disable=None if progress else True, leave=False) as bar,

@@ -135,6 +135,24 @@ def _match_note(row, theme: str) -> str:
     return f" ({'; '.join(notes)})" if notes else ""
 
 
+def alpha_against_coders(alignment: pd.DataFrame) -> str:
+    """One sentence: how each model's alpha with the reference compares with the coders' alpha
+    with each other (``alignment.csv``); a reference coded once has no coders' alpha."""
+    gap = alignment["alpha_human"] - alignment["alpha_model_mean"]
+    if gap.isna().all():
+        return (
+            "There is no coders' alpha to hold the models' alpha against: the reference was coded by "
+            "one coder (two independent codings give it, see the codebook)."
+        )
+    low = alignment.loc[gap.idxmin()]
+    return (
+        f"Alpha between a model's decisions and the reference is below the coders' alpha with each other in "
+        f"{int((gap > 0).sum())} of {int(gap.notna().sum())} model-theme rows; "
+        f"the smallest gap is {gap.min():.2f} (`{low['model']}`, {low['theme']}: "
+        f"{low['alpha_model_mean']:.2f} against {low['alpha_human']:.2f})."
+    )
+
+
 def seeding_effect_text(effect: pd.DataFrame) -> str:
     """What the seed words add, per seeded model: the same estimator, K and seeds without them."""
     lines = []

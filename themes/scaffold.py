@@ -125,8 +125,9 @@ A thematic topic-modelling study made with `themes init`, for the themes
    in `labels_coder1.csv` and `labels_coder2.csv` and settle disagreements into `labels.csv`.
 6. **Comparison.** `themes --root {name} reproduce` now also writes the alignment, the summary, the
    paragraph scores and the baselines, and executes the notebooks in `notebooks/`. All but
-   `01_corpus` and `06_your_own_corpus` need the labels (their metadata says so): until the labels
-   exist, `reproduce` executes only those two and says which it left.
+   `01_corpus` and `06_your_own_corpus` need the labels, `02_reference_set` two independent codings
+   and `07_keyatm_and_intrusion` answered intrusion tests (each notebook's metadata says what it
+   needs): `reproduce` executes those it can and names the others with what they wait for.
 
 The layout and every output are described in the `themes` README (Output contract).
 """
