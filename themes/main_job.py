@@ -367,6 +367,6 @@ def reproduce(
         executed = run_notebooks(project.notebooks, progress=progress, available=available)
         for path in notebook_paths(project.notebooks):
             if path not in executed:
-                missing = [NEEDS[n] for n in needs(path) if n not in available]
+                missing = [NEEDS.get(n, n) for n in needs(path) if n not in available]
                 say(f"themes: left {path.name} unexecuted: it needs {'; '.join(missing)}.")
     return manifest
