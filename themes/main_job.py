@@ -356,17 +356,28 @@ def reproduce(
             if staged.exists():
                 shutil.rmtree(staged)
     if notebooks:
-        from .notebooks import NEEDS, needs, notebook_paths, run_notebooks
-
-        present = {
-            "labels": study.labels is not None,
-            "coders": study.coders is not None,
-            "intrusion": (project.results / "intrusion.csv").is_file(),
-        }
-        available = [name for name, there in present.items() if there]
-        executed = run_notebooks(project.notebooks, progress=progress, available=available)
-        for path in notebook_paths(project.notebooks):
-            if path not in executed:
-                missing = [NEEDS.get(n, n) for n in needs(path) if n not in available]
-                say(f"themes: left {path.name} unexecuted: it needs {'; '.join(missing)}.")
+        execute_notebooks(study, progress=progress)
     return manifest
+
+
+def execute_notebooks(study: Study, *, progress: bool = False) -> list[Path]:
+    """Execute the study's notebooks that it can feed (after its results are written); the executed ones.
+
+    Each notebook left, because the study lacks what its metadata says it needs (labels, two
+    codings, answered intrusion tests: :data:`themes.notebooks.NEEDS`), is named with what it waits for.
+    """
+    from .notebooks import NEEDS, needs, notebook_paths, run_notebooks
+
+    project = study.project
+    present = {
+        "labels": study.labels is not None,
+        "coders": study.coders is not None,
+        "intrusion": (project.results / "intrusion.csv").is_file(),
+    }
+    available = [name for name, there in present.items() if there]
+    executed = run_notebooks(project.notebooks, progress=progress, available=available)
+    for path in notebook_paths(project.notebooks):
+        if path not in executed:
+            missing = [NEEDS.get(n, n) for n in needs(path) if n not in available]
+            say(f"themes: left {path.name} unexecuted: it needs {'; '.join(missing)}.")
+    return executed
