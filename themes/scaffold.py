@@ -115,10 +115,11 @@ A thematic topic-modelling study made with `themes init`, for the themes
    boundary cases and anchors for each theme. Its `### name` headings are the themes.
 3. **Seed words.** Give each theme a few words in `data/reference/seed_words.yml`, chosen from the
    codebook before seeing any model.
-4. **Topics without labels.** `themes --root {name} reproduce --no-notebooks` fits the K sweep and
-   every topic model and writes `results/`: `topics.csv`, the top words per model in
-   `results/figures/`, a topic explorer per model in `results/explorer/` and the saved models. The
-   comparison with hand labels is skipped and said so. Check the topics with people instead:
+4. **Topics without labels.** `themes --root {name} reproduce` fits the K sweep and every topic
+   model and writes `results/`: `topics.csv`, the top words per model in `results/figures/`, a
+   topic explorer per model in `results/explorer/` and the saved models, and executes
+   `01_corpus` and `06_your_own_corpus` (`--no-notebooks` skips them). The comparison with hand
+   labels is skipped and said so. Check the topics with people instead:
    `themes --root {name} intrusion create --model MODEL` writes word- and topic-intrusion forms.
 5. **Labels.** Code every kept paragraph against the codebook (0 or 1 per theme) in a copy of
    `data/reference/labels_template.csv` saved as `data/reference/labels.csv`; two coders can work
