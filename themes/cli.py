@@ -47,10 +47,6 @@ def _one_run_at_a_time(command):
     def locked(args: argparse.Namespace) -> int:
         from .main_job import project_lock
 
-        # checked before the lock, which would leave its file in a folder that is not a project
-        raw = Project(Path(args.root)).raw
-        if not raw.is_dir():
-            raise ThemesError(f"{raw} does not exist; give --root a project folder (themes init makes one).")
         with project_lock(args.root):
             return command(args)
 

@@ -22,6 +22,7 @@ from .corpus import summarize
 from .errors import ThemesError
 from .intrusion_scores import score_study_intrusion
 from .manifest import build_manifest
+from .project import Project
 from .registry import MODELS
 from .scoring import ConfoundScorer, KeywordScorer, SupervisedScorer, TopicScorer
 from .study import Study, StudyConfig, build_corpus, load_study, project_paths, write_agreement
@@ -288,8 +289,10 @@ def project_lock(root: str | Path):
     Raises
     ------
     ThemesError
-        At once, when another run holds the lock.
+        At once, when another run holds the lock, or when ``root`` is not a project (no ``data/raw``).
     """
+    # checked first: the lock would leave its file in a folder that is not a project
+    Project(Path(root)).require_corpus()
     path = Path(root).resolve() / LOCK_FILE
     lock = FileLock(path, timeout=0, is_singleton=True)  # a singleton is re-entrant in one process
     try:

@@ -59,6 +59,13 @@ class Project:
     def notebooks(self) -> Path:
         return self.root / "notebooks"
 
+    def require_corpus(self) -> None:
+        """Refuse a folder without ``data/raw``: reproducing and verifying start from it."""
+        if not self.raw.is_dir():
+            raise ThemesError(
+                f"{self.raw} does not exist; a project keeps its corpus there (themes init makes one)."
+            )
+
 
 def project_paths(root: str | Path) -> Project:
     """The project folder, checked to exist and to be a folder."""

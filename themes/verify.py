@@ -270,8 +270,7 @@ def compare_trees(expected_root: Path, actual_root: Path, *, skip_notebooks: boo
 
 def check_verifiable(project: Project, *, notebooks: bool) -> None:
     """Refuse, before the rebuild, a project that has nothing to rebuild from or to compare with."""
-    if not project.raw.is_dir():
-        raise ThemesError(f"{project.raw} does not exist; verify rebuilds the study from data/ and compares.")
+    project.require_corpus()
     if not (project.results / "MANIFEST.json").is_file():
         raise ThemesError(
             f"{project.results} holds no committed results (no MANIFEST.json) to compare with; "
