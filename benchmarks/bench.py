@@ -16,9 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from themes import main_job, verify
-from themes.study import Study, load_study
-from themes.sweep import run_sweep
+from themes.selection.sweep import run_sweep
+from themes.study import run as main_job
+from themes.study.inputs import Study, load_study
+from themes.verify import verdict as verify
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def time_sweep(study: Study, n_jobs: int) -> tuple[float, int]:
     """Seconds to fit and score every (model, K, seed) of the study's sweep; number of fits.
 
-    The same :func:`themes.sweep.run_sweep` the main job runs.
+    The same :func:`themes.selection.sweep.run_sweep` the main job runs.
     """
     cfg = study.config
     start = time.perf_counter()

@@ -2,7 +2,7 @@
 
 The paragraphs are ``benchmarks/data/paragraphs.txt`` (real English text from gensim's test
 data; ``benchmarks/scale.py prepare`` writes it) resampled with replacement to ``--paragraphs``,
-for timing only. The fits go through :func:`themes.sweep.fit_models`, as in the sweep::
+for timing only. The fits go through :func:`themes.selection.sweep.fit_models`, as in the sweep::
 
     .venv/bin/python benchmarks/dask_sweep.py                    # 10,000 paragraphs, 2 workers
     .venv/bin/python benchmarks/dask_sweep.py --workers 4 --k 5 10 15
@@ -21,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from themes.cluster import connect, dask_backend
-from themes.sweep import FitTask, fit_models, fit_task
-from themes.vectorize import DocumentTermMatrix, Vectorizer
+from themes.selection.dask_cluster import connect, dask_backend
+from themes.selection.sweep import FitTask, fit_models, fit_task
+from themes.text.matrix import DocumentTermMatrix
+from themes.text.vectorizer import Vectorizer
 
 DATA = Path(__file__).resolve().parent / "data" / "paragraphs.txt"
 RESULT = Path(__file__).resolve().parent / "results" / "dask_sweep.md"

@@ -38,9 +38,9 @@ MIN_WORDS = 8  # shorter blocks are headings, list items and signatures, not par
 
 # step name -> (what it measures, how it is reported)
 STEPS = {
-    "vectorize_themes": "themes.vectorize.Vectorizer().fit_transform(texts)",
+    "vectorize_themes": "themes.text.vectorizer.Vectorizer().fit_transform(texts)",
     "vectorize_sklearn": 'CountVectorizer(stop_words="english", min_df=2).fit_transform(texts)',
-    "vectorize_streaming": "themes.streaming.fit_transform_chunks(Vectorizer(), chunks of 10,000 texts)",
+    "vectorize_streaming": "themes.text.streaming.fit_transform_chunks(Vectorizer(), chunks of 10,000 texts)",
     "lda_themes_tomotopy": "themes TomotopyLDA(K, n_iter, workers=1).fit(X)",
     "lda_tomotopy_own": "tomotopy LDAModel: add_doc + train(n_iter, workers=1) + topic-word dists",
     "lda_sklearn_online": 'sklearn LatentDirichletAllocation(learning_method="online").fit(X)',
@@ -153,12 +153,12 @@ def run_step(name: str, args) -> dict:
         texts = _texts(args.data, args.size, args.seed)
         start, cpu = time.perf_counter(), _cpu_seconds()
         if name == "vectorize_themes":
-            from themes.vectorize import Vectorizer
+            from themes.text.vectorizer import Vectorizer
 
             X = Vectorizer().fit_transform(texts)
         elif name == "vectorize_streaming":
-            from themes.streaming import fit_transform_chunks
-            from themes.vectorize import Vectorizer
+            from themes.text.streaming import fit_transform_chunks
+            from themes.text.vectorizer import Vectorizer
 
             X = fit_transform_chunks(
                 Vectorizer(), (texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK))
@@ -180,14 +180,14 @@ def run_step(name: str, args) -> dict:
     X, vocab = _counts(args.work, args.size)
     k, n_iter = args.k, args.n_iter
     if name == "lda_themes_tomotopy":
-        from themes.tomotopy_lda import TomotopyLDA
+        from themes.models.tomotopy_lda import TomotopyLDA
 
         start, cpu = time.perf_counter(), _cpu_seconds()
         model = TomotopyLDA(n_components=k, n_iter=n_iter, workers=1, random_state=0).fit(X)
         seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
         info = {"ll_per_word": round(model.log_likelihood_, 4)}
     elif name == "lda_tomotopy_own":
-        from themes.tomotopy_lda import _import_tomotopy
+        from themes.models.tomotopy_lda import _import_tomotopy
 
         tp = _import_tomotopy()
         # tomotopy's natural input, token lists of words, is built before the clock starts
@@ -290,8 +290,8 @@ def run_pipeline(args) -> dict:
         }  # fmt: skip
 
     start, cpu = time.perf_counter(), _cpu_seconds()
-    from themes.streaming import fit_transform_chunks
-    from themes.vectorize import Vectorizer
+    from themes.text.streaming import fit_transform_chunks
+    from themes.text.vectorizer import Vectorizer
 
     vectorizer = Vectorizer()
     counts = fit_transform_chunks(vectorizer, _line_chunks(args.work / f"paragraphs_{args.size}.txt"))
@@ -322,7 +322,7 @@ def run_pipeline(args) -> dict:
     clock("nmf_minibatch", start, cpu, n_iter=nmf.n_iter_, n_steps=nmf.n_steps_)
 
     start, cpu = time.perf_counter(), _cpu_seconds()
-    from themes.online_lda import OnlineLDA
+    from themes.models.online_lda import OnlineLDA
 
     lda = OnlineLDA(n_components=args.k, batch_size=4096, max_iter=1, random_state=0).fit(X)
     clock("lda_online", start, cpu, n_iter=lda.n_iter_, updates=lda.n_batch_iter_)
@@ -580,7 +580,7 @@ def write_tables(rows: list[dict], args, *, quiet: bool = False) -> None:
 
 
 def _tomotopy_isa() -> str:
-    from themes.tomotopy_lda import _import_tomotopy
+    from themes.models.tomotopy_lda import _import_tomotopy
 
     return _import_tomotopy().isa
 

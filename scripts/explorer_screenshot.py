@@ -20,11 +20,11 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from themes.alignment import compare
-from themes.explorer import write_explorer
-from themes.registry import MODELS
-from themes.study import load_study, read_selection
-from themes.sweep import FitTask, fit_models
+from themes.comparison.matching import compare
+from themes.models.registry import MODELS
+from themes.report.explorer import write_explorer
+from themes.selection.sweep import FitTask, fit_models
+from themes.study.inputs import load_study, read_selection
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from helpers import ROOT, planted_texts
 
-from themes.project import Project
+from themes.study.project import Project
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,7 +34,8 @@ def planted():
     """The planted corpus vectorized without stemming or corpus stop list (every word is distinct)."""
     import pandas as pd
 
-    from themes.vectorize import DocumentTermMatrix, Vectorizer
+    from themes.text.matrix import DocumentTermMatrix
+    from themes.text.vectorizer import Vectorizer
 
     texts, ids, groups = planted_texts()
     table = pd.DataFrame({"paragraph_id": ids, "doc_id": groups, "text": texts})
@@ -56,7 +57,7 @@ def real_paragraphs() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def real_study(real_paragraphs):
     """The real study's validated inputs (nothing is written)."""
-    from themes.study import load_study
+    from themes.study.inputs import load_study
 
     return load_study(Project(ROOT), paragraphs=real_paragraphs)
 

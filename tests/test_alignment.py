@@ -7,7 +7,9 @@ from sklearn.decomposition import NMF
 from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
 
 import themes as th
-from themes import alignment, baselines, uncertainty
+from themes.comparison import baselines
+from themes.comparison import intervals as uncertainty
+from themes.comparison import matching as alignment
 
 
 def test_auc_matrix_equals_scikit_learn():
@@ -240,7 +242,7 @@ def test_keyword_baseline_on_the_models_vocabulary_counts_only_words_the_models_
 
 
 def test_confound_baselines_match_documents_and_score_length(planted):
-    from themes.scoring import ConfoundScorer
+    from themes.comparison.scorers import ConfoundScorer
 
     dtm, labels = planted  # each planted group is its own document: the document baseline is perfect
     document = ConfoundScorer.from_documents(dtm, labels)

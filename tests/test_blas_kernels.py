@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from themes import blas_kernels
+from themes import environment as blas_kernels
 from themes.cli import main
 
 CPUINFO = "processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu sse2 avx avx2 fma\n\nprocessor\t: 1\n"

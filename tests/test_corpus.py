@@ -8,14 +8,9 @@ import pytest
 from helpers import ROOT
 
 from themes import corpus, files
-from themes.corpus import (
-    CleaningRules,
-    Document,
-    build_paragraphs,
-    classify_block,
-    merge_blocks,
-    split_blocks,
-)
+from themes.corpus.cleaning import CleaningRules, classify_block
+from themes.corpus.documents import Document
+from themes.corpus.paragraphs import build_paragraphs, merge_blocks, split_blocks
 from themes.errors import CorpusError, CorpusWarning
 
 SENTENCE = (

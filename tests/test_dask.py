@@ -6,11 +6,11 @@ import pytest
 from distributed import LocalCluster, get_task_stream
 from helpers import ROOT, snapshot
 
-from themes import verify
 from themes.cli import main
-from themes.cluster import connect, dask_active, dask_backend
 from themes.errors import ThemesError
-from themes.sweep import run_sweep
+from themes.selection.dask_cluster import connect, dask_active, dask_backend
+from themes.selection.sweep import run_sweep
+from themes.verify import verdict as verify
 
 pytestmark = pytest.mark.slow  # starts a Dask cluster of worker processes
 

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from themes import documents
+from themes.corpus import documents
 from themes.errors import CorpusError
 
 TEXT = "The fighters who left the front were told that the organisation would welcome them back."

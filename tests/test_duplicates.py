@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
-from themes import duplicates
+from themes.corpus import duplicates
 
 SIZE, CONTAINMENT, MIN_SHINGLES = 3, 0.5, 3
 LEE = Path(gensim.__file__).parent / "test" / "test_data" / "lee_background.cor"

@@ -13,11 +13,11 @@ from helpers import planted_texts
 from scipy.spatial.distance import jensenshannon, pdist
 from sklearn.decomposition import NMF
 
-from themes import explore
-from themes.alignment import compare
+from themes.comparison.matching import compare
 from themes.errors import ThemesError
-from themes.explorer import LAMBDAS, intertopic_map, relevant_words, write_explorer
-from themes.models import TopicModel
+from themes.models.topic_model import TopicModel
+from themes.report import examples as explore
+from themes.report.explorer import LAMBDAS, intertopic_map, relevant_words, write_explorer
 
 HOSTILE = "</script><b>bold</b><!--"
 

@@ -21,9 +21,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from sklearn.decomposition import NMF
 
-from themes.alignment import compare
-from themes.explorer import relevant_words, write_explorer
-from themes.models import TopicModel
+from themes.comparison.matching import compare
+from themes.models.topic_model import TopicModel
+from themes.report.explorer import relevant_words, write_explorer
 
 pytestmark = pytest.mark.slow  # starts a browser
 

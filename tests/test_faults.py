@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 from helpers import ROOT, RUN_ENV, planted_texts, snapshot
 
-from themes import notebooks
 from themes.cli import main
-from themes.project import Project
+from themes.study import notebooks
+from themes.study.project import Project
 
 GOOD = (
     "The fighters who left the front were told that the organisation would welcome them back if they "

@@ -3,7 +3,7 @@
 import nbformat
 import pandas as pd
 
-from themes.file_tiers import compare_file
+from themes.verify.file_tiers import compare_file
 
 
 def _csv(path, table):

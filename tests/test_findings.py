@@ -7,8 +7,8 @@ revised, never the labels or the thresholds.
 import pytest
 from helpers import ROOT
 
-from themes import findings
-from themes.registry import BASELINES
+from themes.models.registry import BASELINES
+from themes.study import claims as findings
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +182,7 @@ def test_a_claim_made_false_does_not_hold(tables, check, change):
 
 
 def test_the_generated_discussion_quotes_the_tables(tables):
-    from themes import report
+    from themes.report import prose as report
 
     alignment, summary = tables["alignment"], tables["summary"].set_index("model")
     text = report.discussion(alignment, summary.reset_index())
@@ -194,7 +194,7 @@ def test_the_generated_discussion_quotes_the_tables(tables):
 
 
 def test_the_models_alpha_is_held_against_the_coders_or_said_to_have_no_coders(tables):
-    from themes import report
+    from themes.report import prose as report
 
     alignment = tables["alignment"]
     gap = alignment["alpha_human"] - alignment["alpha_model_mean"]

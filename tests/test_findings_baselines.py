@@ -71,11 +71,11 @@ def test_every_number_in_the_findings_section_is_one_the_checks_report(readme):
     computes from the tables, or it is prose no test stands behind."""
     import re
 
-    from themes import findings
+    from themes.study import claims as findings
 
     section = readme.split("## What the study finds", 1)[1].split("## Reproducibility", 1)[0]
     details = " ".join(findings.check_findings(ROOT / "results")["detail"])
-    from themes.rules import RULES
+    from themes.comparison.rules import RULES
 
     reported = [float(x) for x in re.findall(r"[+-]?\d+\.\d+", details)]
     reported += [RULES.significance, RULES.capture_auc]  # the rule's thresholds, quoted with it

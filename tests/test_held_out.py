@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from themes import held_out
+from themes.comparison import held_out
 
 
 def _design(seed=0, n_docs=4, per_doc=20):

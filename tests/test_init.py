@@ -11,11 +11,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from themes import documents, reference
+from themes import corpus, files, reference
 from themes.cli import main
-from themes.main_job import reproduce
-from themes.scaffold import LABELS_TEMPLATE, init_study
-from themes.study import StudyConfig, load_study
+from themes.study.inputs import StudyConfig, load_study
+from themes.study.run import reproduce
+from themes.study.scaffold import LABELS_TEMPLATE, init_study
 
 LEE = Path(gensim.__file__).parent / "test" / "test_data" / "lee_background.cor"
 SEED_WORDS = "fire: [bushfire, firefighters, blaze]\nconflict: [israeli, palestinian, attack]\n"
@@ -40,10 +40,10 @@ def test_init_writes_a_study_that_reads_back(tmp_path, lee_folder, capsys):
     ref = study / "data" / "reference"
     assert reference.read_themes(ref / "codebook.md") == ["fire", "conflict"]
     assert "**Definition.**" in (ref / "codebook.md").read_text(encoding="utf-8")
-    provenance = documents.read_provenance(study / "data" / "raw")
+    provenance = corpus.read_provenance(study / "data" / "raw")
     assert len(provenance) == 60
     copied = study / "data" / "raw" / provenance["file"].iloc[7]
-    assert documents.sha256_file(copied) == provenance["sha256"].iloc[7]
+    assert files.sha256_file(copied) == provenance["sha256"].iloc[7]
     assert copied.read_bytes() == (lee_folder / copied.name).read_bytes()
     template = pd.read_csv(ref / LABELS_TEMPLATE, dtype=str, keep_default_na=False)
     kept = pd.read_csv(study / "data" / "processed" / "paragraphs.csv").query("status == 'kept'")
@@ -64,7 +64,7 @@ def test_init_copies_a_table_corpus(tmp_path):
     # (an id holding "/" or ".." is refused by the corpus reader, tests/test_faults.py)
     pd.DataFrame({"id": ["a:1", "b 2", "c"], "text": lee_articles(3)}).to_csv(table, index=False)
     project = init_study(tmp_path / "study", ["fire", "conflict"], corpus=table)
-    provenance = documents.read_provenance(project.raw)
+    provenance = corpus.read_provenance(project.raw)
     assert provenance["doc_id"].tolist() == ["a:1", "b 2", "c"]
     assert provenance["file"].tolist() == ["a_1.txt", "b_2.txt", "c.txt"]
     assert (project.raw / "c.txt").read_text(encoding="utf-8") == lee_articles(3)[2]

@@ -13,14 +13,17 @@ from sklearn.decomposition import NMF
 
 from themes.cli import main
 from themes.errors import ThemesError
-from themes.intrusion import (
+from themes.models.topic_model import TopicModel
+from themes.text.matrix import DocumentTermMatrix
+from themes.text.vectorizer import Vectorizer
+from themes.validate.intrusion import (
     IntrusionError,
     intruder_pool,
     topic_intrusion_items,
     word_intrusion_items,
     write_intrusion_test,
 )
-from themes.intrusion_scores import (
+from themes.validate.intrusion_scores import (
     combine_answers,
     read_answers,
     read_key,
@@ -28,8 +31,6 @@ from themes.intrusion_scores import (
     score_topic_intrusion,
     score_word_intrusion,
 )
-from themes.models import TopicModel
-from themes.vectorize import DocumentTermMatrix, Vectorizer
 
 # Four exclusive word groups; each paragraph mixes two of them (two thirds / one third), so a
 # paragraph has two clear topics and two that make clear intruders.

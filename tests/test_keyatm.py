@@ -8,8 +8,8 @@ import scipy.sparse as sp
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from themes.errors import ModelError, SeedWordsWarning
-from themes.keyatm import KeyATM
-from themes.persist import estimator_record
+from themes.models.keyatm import KeyATM
+from themes.models.persist import estimator_record
 
 BLOCK = 10  # words of each topic's general distribution
 N_KEY = 5  # keywords of each keyword topic

@@ -24,11 +24,13 @@ import pandas as pd
 import pytest
 from helpers import DIRECT_ENV, MODELS_CSV_COLUMNS, ROOT, snapshot
 
-from themes import blas_kernels, main_job, verify
+from themes import environment as blas_kernels
 from themes.cli import main
-from themes.notebooks import NotebookError, execute_notebook, notebook_paths
-from themes.project import Project
-from themes.registry import CONFOUNDS, model_names
+from themes.models.registry import CONFOUNDS, model_names
+from themes.study import run as main_job
+from themes.study.notebooks import NotebookError, execute_notebook, notebook_paths
+from themes.study.project import Project
+from themes.verify import verdict as verify
 
 pytestmark = pytest.mark.slow
 THEMES = ["morale", "theology", "territory", "finance", "sleeper_cells"]

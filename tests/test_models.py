@@ -11,10 +11,10 @@ from helpers import PLANTED_GROUPS, planted_texts
 from sklearn.decomposition import NMF
 
 import themes as th
-from themes.base import rank_descending
 from themes.errors import ModelError
-from themes.models import check_k
-from themes.registry import MODELS, get_spec
+from themes.models.base import rank_descending
+from themes.models.registry import MODELS, get_spec
+from themes.models.topic_model import check_k
 
 SEED_WORDS = {name: words[:2] for name, words in PLANTED_GROUPS.items()}
 SEEDED = [name for name, spec in MODELS.items() if spec.seeded]

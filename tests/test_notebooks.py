@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from helpers import ROOT
 
-from themes.notebooks import NEEDS, needs, notebook_paths, run_notebooks
+from themes.study.notebooks import NEEDS, needs, notebook_paths, run_notebooks
 
 NOTEBOOKS = notebook_paths(ROOT / "notebooks")
 

@@ -10,9 +10,10 @@ from test_streaming import in_chunks, lee_sentences
 
 import themes as th
 from themes.errors import ModelError
-from themes.online_lda import OnlineLDA
-from themes.streaming import fit_transform_chunks
-from themes.vectorize import DocumentTermMatrix, Vectorizer
+from themes.models.online_lda import OnlineLDA
+from themes.text.matrix import DocumentTermMatrix
+from themes.text.streaming import fit_transform_chunks
+from themes.text.vectorizer import Vectorizer
 
 N_GROUPS = 4
 WORDS_PER_GROUP = 8

@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
 
-from themes import files, plotting
+from themes import files
+from themes.report import plots as plotting
 
 
 def bar_widths(ax) -> list[float]:

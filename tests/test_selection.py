@@ -7,8 +7,8 @@ from helpers import MODELS_CSV_COLUMNS
 from sklearn.decomposition import NMF
 
 import themes as th
-from themes import selection
-from themes.sweep import FitTask, fit_models
+from themes.selection import measures as selection
+from themes.selection.sweep import FitTask, fit_models
 
 
 def nmf(dtm, k, seed):

@@ -11,13 +11,15 @@ import pandas as pd
 import pytest
 from helpers import ROOT
 
-from themes import corpus, streaming
+from themes import corpus
 from themes.cli import main
-from themes.duplicates import word_digest
+from themes.corpus.chunks import read_paragraph_chunks
+from themes.corpus.duplicates import word_digest
+from themes.corpus.paragraphs import read_corpus
 from themes.errors import CorpusError, ModelError
-from themes.streaming import count_corpus, fit_transform_chunks, read_paragraph_chunks
-from themes.study import read_corpus
-from themes.vectorize import Vectorizer
+from themes.text import streaming
+from themes.text.streaming import count_corpus, fit_transform_chunks
+from themes.text.vectorizer import Vectorizer
 
 GENSIM_DATA = Path(gensim.__file__).parent / "test" / "test_data"
 

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from themes.errors import ModelError, SeedWordsWarning
-from themes.tomotopy_lda import TomotopyLDA
+from themes.models.tomotopy_lda import TomotopyLDA
 
 N_GROUPS = 4
 WORDS_PER_GROUP = 8

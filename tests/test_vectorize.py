@@ -7,7 +7,8 @@ from sklearn.base import clone
 
 import themes as th
 from themes.errors import ModelError
-from themes.vectorize import NAIVE_VECTORIZER, Analyzer, settings_effect
+from themes.text.analyzer import Analyzer
+from themes.text.vectorizer import NAIVE_VECTORIZER, settings_effect
 
 
 def analyze(text, **settings):

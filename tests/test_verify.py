@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 from helpers import ROOT
 
-from themes import findings, main_job, verify
 from themes.cli import main
+from themes.study import claims as findings
+from themes.study import run as main_job
+from themes.verify import verdict as verify
 
 
 @pytest.fixture(scope="module")

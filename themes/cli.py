@@ -12,10 +12,10 @@ import sys
 import warnings
 from pathlib import Path
 
-from .blas_kernels import unusable_core_message
+from .environment import unusable_core_message
 from .errors import CorpusWarning, ThemesError
-from .project import Project, project_paths
-from .registry import MODELS
+from .models.registry import MODELS
+from .study.project import Project, project_paths
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,14 +38,14 @@ def _check_out(out: Path, root: str | Path) -> Path:
 def _one_run_at_a_time(command):
     """Hold ``<root>/.themes.lock`` while ``command`` runs; a second run stops at once.
 
-    :func:`themes.main_job.reproduce` takes the same (re-entrant) lock; here it also covers
+    :func:`themes.study.run.reproduce` takes the same (re-entrant) lock; here it also covers
     the notebooks, which run after the results are swapped in.
     """
     import functools
 
     @functools.wraps(command)
     def locked(args: argparse.Namespace) -> int:
-        from .main_job import project_lock
+        from .study.run import project_lock
 
         with project_lock(args.root):
             return command(args)
@@ -76,7 +76,7 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
 
 
 def _cmd_reference(args: argparse.Namespace) -> int:
-    from .study import load_study, write_agreement
+    from .study.inputs import load_study, write_agreement
 
     study = load_study(project_paths(args.root), labels_required=True)
     table = write_agreement(study)
@@ -91,7 +91,7 @@ def _cmd_reference(args: argparse.Namespace) -> int:
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
-    from .registry import get_spec
+    from .models.registry import get_spec
 
     if args.corpus:
         if not args.out:
@@ -99,9 +99,9 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         return _cmd_fit_corpus(args)
     spec = get_spec(args.model)
 
-    from . import selection
-    from .models import TopicModel
-    from .study import load_study
+    from .models.topic_model import TopicModel
+    from .selection import measures as selection
+    from .study.inputs import load_study
 
     study = load_study(project_paths(args.root), labels_required=False)
     with warnings.catch_warnings(record=True) as caught:
@@ -128,18 +128,19 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 def _cmd_fit_corpus(args: argparse.Namespace) -> int:
     """``themes fit --corpus PATH``: any corpus, no study folder; topics, shares and the model to --out.
 
-    With ``--streaming``, or for a corpus of :data:`themes.streaming.STREAMING_BYTES` (256 MiB)
+    With ``--streaming``, or for a corpus of :data:`themes.text.streaming.STREAMING_BYTES` (256 MiB)
     or more, the corpus is read and counted in chunks of documents
-    (:func:`themes.streaming.count_corpus`; near-duplicates are then found within a chunk, and
+    (:func:`themes.text.streaming.count_corpus`; near-duplicates are then found within a chunk, and
     word-for-word copies across chunks).
     """
     from . import files
-    from .models import TopicModel
-    from .reference import read_seed_words
-    from .registry import get_corpus_spec
-    from .streaming import count_corpus, needs_streaming
-    from .study import read_corpus
-    from .vectorize import Vectorizer
+    from .corpus.chunks import needs_streaming
+    from .corpus.paragraphs import read_corpus
+    from .models.registry import get_corpus_spec
+    from .models.topic_model import TopicModel
+    from .reference.seed_words import read_seed_words
+    from .text.streaming import count_corpus
+    from .text.vectorizer import Vectorizer
 
     spec = get_corpus_spec(args.model)
     if spec.vectorizer != "study":
@@ -178,9 +179,9 @@ def _cmd_fit_corpus(args: argparse.Namespace) -> int:
 
 
 def _cmd_intrusion_create(args: argparse.Namespace) -> int:
-    from .intrusion import write_intrusion_test
-    from .models import TopicModel
-    from .study import build_corpus
+    from .models.topic_model import TopicModel
+    from .study.inputs import build_corpus
+    from .validate.intrusion import write_intrusion_test
 
     project = project_paths(args.root)
     out = _check_out(Path(args.out), args.root) if args.out else None
@@ -204,7 +205,7 @@ def _cmd_intrusion_create(args: argparse.Namespace) -> int:
 
 def _cmd_intrusion_score(args: argparse.Namespace) -> int:
     from . import files
-    from .intrusion_scores import score_intrusion_test
+    from .validate.intrusion_scores import score_intrusion_test
 
     out = _check_out(Path(args.out) if args.out else Path(args.folder) / "scores", args.root)
     scores = score_intrusion_test(args.folder, word_answers=args.word, topic_answers=args.topic)
@@ -218,7 +219,7 @@ def _cmd_intrusion_score(args: argparse.Namespace) -> int:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from .errors import ModelError
-    from .registry import CONFOUNDS, model_names
+    from .models.registry import CONFOUNDS, model_names
 
     project = project_paths(args.root)
     if args.model not in model_names():
@@ -234,7 +235,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
             "run 'themes reproduce' to fit and save it."
         )
     from . import corpus, files
-    from .persist import load_scorer
+    from .models.persist import load_scorer
 
     scorer = load_scorer(saved)
     docs = [doc for path in args.files for doc in corpus.load_documents(Path(path))]
@@ -247,7 +248,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from .scaffold import init_study
+    from .study.scaffold import init_study
 
     project = init_study(args.folder, args.themes, corpus=args.corpus)
     print(f"wrote a new study to {project.root}; its README.md lists the next steps")
@@ -256,8 +257,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 @_one_run_at_a_time
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    from .main_job import reproduce
-    from .study import StudyConfig
+    from .study.inputs import StudyConfig
+    from .study.run import reproduce
 
     manifest = reproduce(
         args.root,
@@ -274,7 +275,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 
 @_one_run_at_a_time
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from . import verify
+    from .verify import verdict as verify
 
     result = verify.verify(
         args.root, n_jobs=args.jobs, progress=sys.stderr.isatty(), notebooks=not args.no_notebooks

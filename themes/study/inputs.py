@@ -1,0 +1,267 @@
+"""A study's inputs: its settings, the paragraphs, the reference set, the seed words, the matrices.
+
+:func:`load_study` reads and validates everything under ``data/`` of a project folder and
+vectorizes the kept paragraphs; the main job (``themes.main_job``) takes it from there.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import corpus, files, reference
+from ..errors import SeedWordsWarning, ThemesError
+from ..models.registry import MODELS, ModelSpec
+from ..models.topic_model import TopicModel
+from ..reference.seed_words import seed_words_empty
+from ..text.matrix import DocumentTermMatrix
+from ..text.vectorizer import NAIVE_VECTORIZER, Vectorizer
+from .project import Project, project_paths
+
+
+@dataclass(frozen=True)
+class StudyConfig:
+    """Every setting of a study run; all of it is written to the manifest.
+
+    Parameters
+    ----------
+    seeds : tuple of int
+        Random seeds; every model is fitted once per seed. The first is the reference seed
+        whose fits give ``paragraph_scores.csv``, the topic tables and the saved models.
+    k_range : tuple of int
+        The K sweep of the plain models. On about fifty paragraphs a K above twelve leaves
+        fewer than four paragraphs per topic, so the sweep stops there.
+    sweep_models : tuple of str
+        Plain models whose K is chosen by the sweep.
+    n_free : int
+        Free topics of a seeded model besides one topic per theme.
+    naive_k : int
+        K of the naive baseline (the number of themes, as a newcomer would pick it).
+    n_boot, n_perm : int
+        Bootstrap resamples for the confidence intervals; label permutations for the null.
+    stat_seed : int
+        Seed of the bootstrap and permutation draws.
+    n_jobs : int, default -1
+        joblib worker processes for the fits (-1: one per core); results do not depend on it,
+        as every fit is seeded on its own and runs on one thread.
+    seed_word_checks : bool, default True
+        Run the seeding-effect and seed-word sensitivity checks (``themes.seed_checks``; about
+        130 extra fits) when the study has seed words.
+    vectorizer : dict
+        Settings of the study's :class:`~themes.text.vectorizer.Vectorizer` that differ from its defaults.
+    cleaning : CleaningRules
+    """
+
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
+    k_range: tuple[int, ...] = tuple(range(3, 13))
+    sweep_models: tuple[str, ...] = ("lda_gensim", "lda_sklearn", "nmf_sklearn", "nmf_minibatch")
+    n_free: int = 2
+    naive_k: int = 5
+    n_boot: int = 1000
+    n_perm: int = 200
+    stat_seed: int = 0
+    n_jobs: int = -1
+    seed_word_checks: bool = True
+    vectorizer: dict = field(default_factory=dict)
+    cleaning: corpus.CleaningRules = corpus.CleaningRules()
+
+    def __post_init__(self):
+        if (
+            isinstance(self.n_jobs, bool)
+            or not isinstance(self.n_jobs, int)
+            or self.n_jobs == 0
+            or self.n_jobs < -1
+        ):
+            raise ThemesError(
+                f"the number of jobs must be a positive whole number or -1 (all cores), not {self.n_jobs!r}."
+            )
+
+    def make_vectorizer(self) -> Vectorizer:
+        """A new, unfitted vectorizer with the study's settings."""
+        return Vectorizer(**self.vectorizer)
+
+    def as_dict(self) -> dict:
+        out = asdict(self)
+        out["seeds"], out["k_range"], out["sweep_models"] = (
+            list(self.seeds),
+            list(self.k_range),
+            list(self.sweep_models),
+        )
+        out["vectorizer"] = {
+            k: list(v) if isinstance(v, tuple) else v for k, v in self.make_vectorizer().get_params().items()
+        }
+        return out
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Study:
+    """Validated inputs of a study: paragraphs, reference set, seed words, matrices.
+
+    Attributes
+    ----------
+    project : Project
+    config : StudyConfig
+    paragraphs : pandas.DataFrame
+        Every block of the corpus with its status (``corpus.PARAGRAPH_COLUMNS``).
+    themes : list of str
+        From the codebook.
+    labels : pandas.DataFrame or None
+        Final hand labels, kept paragraphs x themes, indexed by paragraph id.
+    coders : tuple of two DataFrames or None
+        The two independent codings.
+    seed_words : dict of str to list of str
+    dtm, naive_dtm : DocumentTermMatrix
+        The kept paragraphs under the study's analysis and under the naive baseline's.
+    """
+
+    project: Project
+    config: StudyConfig
+    paragraphs: pd.DataFrame
+    themes: list[str]
+    labels: pd.DataFrame | None
+    coders: tuple[pd.DataFrame, pd.DataFrame] | None
+    seed_words: dict[str, list[str]]
+    dtm: DocumentTermMatrix
+    naive_dtm: DocumentTermMatrix
+
+    @property
+    def kept(self) -> pd.DataFrame:
+        return corpus.kept(self.paragraphs)
+
+    def matrix(self, spec: ModelSpec) -> DocumentTermMatrix:
+        """The matrix a model is fitted on."""
+        return self.naive_dtm if spec.vectorizer == "naive" else self.dtm
+
+    @property
+    def matrices(self) -> dict[str, DocumentTermMatrix]:
+        return {"study": self.dtm, "naive": self.naive_dtm}
+
+    def model_k(self, name: str, selected: dict[str, int]) -> int:
+        """K of a named model: chosen by the sweep, themes plus free topics, or the naive K."""
+        spec = MODELS[name]
+        if spec.vectorizer == "naive":
+            return self.config.naive_k
+        if spec.seeded:
+            return len(self.themes) + self.config.n_free
+        if name not in selected:
+            raise ThemesError(f"no K was chosen for {name!r}; run the sweep first.")
+        return selected[name]
+
+    def fit_model(self, name: str, *, seed: int, selected: dict[str, int]) -> TopicModel:
+        """One model of :data:`~themes.models.registry.MODELS`, at its K, fitted on its matrix.
+
+        Seed words missing from the vocabulary are not warned about here: the model's
+        ``params["seed_words_missing"]`` lists them.
+        """
+        spec = MODELS[name]
+        seed_words = self.seed_words if spec.seeded else None
+        est = spec.make(k=self.model_k(name, selected), seed=seed, seed_words=seed_words)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SeedWordsWarning)
+            return TopicModel.from_matrix(est, self.matrix(spec), name=name)
+
+    def __repr__(self) -> str:
+        labelled = "no labels" if self.labels is None else f"{len(self.labels)} labelled"
+        n, themes = self.dtm.shape[0], ", ".join(self.themes)
+        return f"Study({self.project.root}, {n} kept paragraphs, {labelled}, themes {themes})"
+
+
+
+
+def build_corpus(
+    project: Project, *, rules: corpus.CleaningRules = corpus.CleaningRules(), write: bool = True
+) -> pd.DataFrame:
+    """Read ``data/raw`` (checksums verified), build the paragraph table, and write it."""
+    table = corpus.build_paragraphs(corpus.load_documents(project.raw), rules=rules)
+    if write:
+        files.write_csv(project.paragraphs, table)
+        files.write_csv(project.processed / "paragraph_summary.csv", corpus.summarize(table))
+    return table
+
+
+def make_study(
+    paragraphs: pd.DataFrame,
+    *,
+    themes: list[str],
+    seed_words: dict[str, list[str]],
+    labels: pd.DataFrame | None = None,
+    coders: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    config: StudyConfig = StudyConfig(),
+    project: Project | None = None,
+) -> Study:
+    """A study from inputs already in memory: vectorizes the kept paragraphs."""
+    kept = corpus.kept(paragraphs)
+    dtm = DocumentTermMatrix.from_paragraphs(config.make_vectorizer(), kept, fit=True)
+    naive = DocumentTermMatrix.from_paragraphs(Vectorizer(**NAIVE_VECTORIZER), kept, fit=True)
+    return Study(
+        project or Project(),
+        config,
+        paragraphs,
+        list(themes),
+        labels,
+        coders,
+        seed_words,
+        dtm,
+        naive,
+    )
+
+
+def load_study(
+    project: Project | str | Path,
+    *,
+    config: StudyConfig = StudyConfig(),
+    paragraphs: pd.DataFrame | None = None,
+    labels_required: bool = False,
+) -> Study:
+    """Read and validate every input of a project's study and vectorize the kept paragraphs.
+
+    ``project`` is a project folder (``data/raw``, ``data/reference``) or its :class:`Project`.
+    A study without ``labels.csv`` (one just made by ``themes init``) has ``labels`` None unless
+    ``labels_required``; a seed-word file whose every list is empty gives no seed words (``{}``).
+    """
+    if not isinstance(project, Project):
+        project = project_paths(project)
+    table = build_corpus(project, rules=config.cleaning, write=False) if paragraphs is None else paragraphs
+    ids = corpus.kept(table)["paragraph_id"].tolist()
+    themes = reference.read_themes(project.codebook)
+    labels = coders = None
+    if labels_required or project.labels.exists():
+        labels = reference.load_labels(project.labels, themes=themes, paragraph_ids=ids)
+    c1, c2 = project.reference / "labels_coder1.csv", project.reference / "labels_coder2.csv"
+    if c1.exists() and c2.exists():
+        coders = tuple(reference.load_labels(c, themes=themes, paragraph_ids=ids) for c in (c1, c2))
+    seed_words = {}
+    if not seed_words_empty(project.seed_words):
+        seed_words = reference.read_seed_words(project.seed_words, themes=themes)
+    return make_study(
+        table,
+        themes=themes,
+        seed_words=seed_words,
+        labels=labels,
+        coders=coders,
+        config=config,
+        project=project,
+    )
+
+
+def write_agreement(study: Study) -> pd.DataFrame | None:
+    """Write ``data/reference/agreement.csv`` and check the adjudication log."""
+    if study.coders is None:
+        return None
+    coder1, coder2 = study.coders
+    table = reference.agreement_table(coder1, coder2)
+    reference.check_adjudication(coder1, coder2, study.labels, study.project.reference / "adjudication.csv")
+    files.write_csv(study.project.reference / "agreement.csv", table)
+    return table
+
+
+def read_selection(project: Project) -> dict[str, int]:
+    """The K chosen for each swept model, from ``results/model_selection.csv``."""
+    path = project.results / "model_selection.csv"
+    if not path.exists():
+        raise ThemesError(f"{path} does not exist: no K has been chosen yet in this project.")
+    table = pd.read_csv(path)
+    return dict(zip(table["model"], table["K"].astype(int), strict=True))

@@ -1,0 +1,77 @@
+"""Where a project's inputs and outputs live.
+
+The layout follows cookiecutter-data-science: ``data/raw`` (read-only
+texts), ``data/reference`` (codebook, labels, seed words), ``data/processed``
+(the paragraph table), ``results`` (tables, figures, manifest) and
+``notebooks``. A student's project uses the same layout in its own folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ThemesError
+
+
+@dataclass(frozen=True)
+class Project:
+    """Paths of one project, all below ``root``."""
+
+    root: Path = Path(".")
+
+    def __post_init__(self):
+        object.__setattr__(self, "root", Path(self.root))
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def reference(self) -> Path:
+        return self.root / "data" / "reference"
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def paragraphs(self) -> Path:
+        return self.processed / "paragraphs.csv"
+
+    @property
+    def codebook(self) -> Path:
+        return self.reference / "codebook.md"
+
+    @property
+    def labels(self) -> Path:
+        return self.reference / "labels.csv"
+
+    @property
+    def seed_words(self) -> Path:
+        return self.reference / "seed_words.yml"
+
+    @property
+    def results(self) -> Path:
+        return self.root / "results"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    def require_corpus(self) -> None:
+        """Refuse a folder without ``data/raw``: reproducing and verifying start from it."""
+        if not self.raw.is_dir():
+            raise ThemesError(
+                f"{self.raw} does not exist; a project keeps its corpus there (themes init makes one)."
+            )
+
+
+def project_paths(root: str | Path) -> Project:
+    """The project folder, checked to exist and to be a folder."""
+    path = Path(root)
+    if not path.exists():
+        raise ThemesError(f"the project folder {path} does not exist.")
+    if not path.is_dir():
+        raise ThemesError(f"the project folder {path} is a file, not a folder.")
+    return Project(path)

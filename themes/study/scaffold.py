@@ -1,0 +1,234 @@
+"""A new study of one's own: the folder layout of this repository, filled in for given themes.
+
+:func:`init_study` (``themes init DIR --themes a,b --corpus PATH``) writes ``data/raw`` with a
+checksummed copy of the texts, a codebook and seed-word file to fill in, a labels template, a README
+and the package's notebooks; the other functions build the text of each file.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from .. import corpus, files
+from ..corpus.documents import PROVENANCE_COLUMNS, PROVENANCE_FILE, TABLE_SUFFIXES, Document, load_documents
+from ..errors import ThemesError
+from ..reference.labels import THEME_NAME
+from .project import Project
+
+LABELS_TEMPLATE = "labels_template.csv"
+PACKAGE_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+"""The numbered notebooks copied into a new study (present in a checkout of the repository)."""
+
+
+def parse_themes(text: str) -> list[str]:
+    """Theme names from a comma-separated list (``"morale,theology"``), checked as label columns."""
+    names = [t.strip() for t in str(text).split(",") if t.strip()]
+    bad = [n for n in names if not THEME_NAME.match(n)]
+    if bad:
+        raise ThemesError(
+            f"theme name(s) {', '.join(map(repr, bad))} are not lower-case names such as 'sleeper_cells'; "
+            "they become label columns, so use letters, digits and underscores."
+        )
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ThemesError(f"the theme(s) {', '.join(repeated)} are named more than once.")
+    if not names:
+        raise ThemesError("give at least one theme, e.g. --themes fire,conflict.")
+    return names
+
+
+def codebook_text(themes: list[str]) -> str:
+    """A codebook to fill in: the decision rule, and one ``### theme`` section per theme."""
+    parts = [
+        "# Codebook\n",
+        "Version 0 (draft). Write it before fitting any topic model, and do not change it to suit a model.\n",
+        "## Unit and decision rule\n",
+        "- **Unit**: one kept paragraph of `data/processed/paragraphs.csv` (status `kept`).",
+        "- **Multi-label**: each theme is decided on its own, 1 (present) or 0 (absent).",
+        "- **Present** means the paragraph says something about the theme; a word alone is not enough.\n",
+        "## Themes\n",
+    ]
+    for theme in themes:
+        parts += [
+            f"### {theme}\n",
+            "**Definition.** TODO: one paragraph saying what the theme is.\n",
+            "**Include.** TODO: what counts as the theme.\n",
+            "**Exclude.** TODO: what looks like it but is not (and which theme it is instead).\n",
+            "**Boundary cases.**\n- TODO: a hard case and how it is decided.\n",
+            "**Anchors.** TODO: ids of paragraphs that show the theme clearly.\n",
+        ]
+    parts += [
+        "## Method\n",
+        "TODO: who coded, what they saw, how disagreements were settled.",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def seed_words_text(themes: list[str]) -> str:
+    """A seed-word file with an empty list per theme (seeded models are skipped until filled)."""
+    head = [
+        "# Seed words per theme for the seeded models and the keyword baseline.",
+        "# Give each theme a few words a reader would expect in it, chosen from the codebook",
+        "# before any model is fitted, e.g.  theme: [word, word, word]",
+        "# While every list is empty the seeded models and the keyword baseline are skipped.",
+    ]
+    return "\n".join([*head, *(f"{theme}: []" for theme in themes)]) + "\n"
+
+
+
+
+def readme_text(name: str, themes: list[str], *, has_corpus: bool) -> str:
+    """The study folder's README: what is where and the steps in order."""
+    corpus_step = (
+        "Your texts are in `data/raw/`, with their sha256 in `provenance.csv` (fill in title, author, "
+        "date, rights); they are read-only from now on."
+        if has_corpus
+        else "Put one UTF-8 `.txt` file per document in `data/raw/`, then run "
+        f"`themes --root {name} corpus` and copy the `paragraph_id` column of "
+        "`data/processed/paragraphs.csv` into `data/reference/labels_template.csv`."
+    )
+    return f"""# {name}
+
+A thematic topic-modelling study made with `themes init`, for the themes
+{", ".join(f"**{t}**" for t in themes)}.
+
+## Steps
+
+1. **Corpus.** {corpus_step} `themes --root {name} corpus` rebuilds the paragraphs
+   (`data/processed/paragraphs.csv`).
+2. **Codebook.** Fill in `data/reference/codebook.md`: a definition, include and exclude lists,
+   boundary cases and anchors for each theme. Its `### name` headings are the themes.
+3. **Seed words.** Give each theme a few words in `data/reference/seed_words.yml`, chosen from the
+   codebook before seeing any model.
+4. **Topics without labels.** `themes --root {name} reproduce` fits the K sweep and every topic
+   model and writes `results/`: `topics.csv`, the top words per model in `results/figures/`, a
+   topic explorer per model in `results/explorer/` and the saved models, and executes
+   `01_corpus` and `06_your_own_corpus` (`--no-notebooks` skips them). The comparison with hand
+   labels is skipped and said so. Check the topics with people instead:
+   `themes --root {name} intrusion create --model MODEL` writes word- and topic-intrusion forms.
+5. **Labels.** Code every kept paragraph against the codebook (0 or 1 per theme) in a copy of
+   `data/reference/labels_template.csv` saved as `data/reference/labels.csv`; two coders can work
+   in `labels_coder1.csv` and `labels_coder2.csv` and settle disagreements into `labels.csv`.
+6. **Comparison.** `themes --root {name} reproduce` now also writes the alignment, the summary, the
+   paragraph scores and the baselines, and executes the notebooks in `notebooks/`. All but
+   `01_corpus` and `06_your_own_corpus` need the labels, `02_reference_set` two independent codings
+   and `07_keyatm_and_intrusion` answered intrusion tests (each notebook's metadata says what it
+   needs): `reproduce` executes those it can and names the others with what they wait for.
+
+The layout and every output are described in the `themes` README (Output contract).
+"""
+
+
+def _file_name(doc_id: str, taken: set[str]) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", doc_id).strip("._")[:60] or "doc"
+    name, n = f"{stem}.txt", 1
+    while name.lower() in taken:
+        n += 1
+        name = f"{stem}_{n}.txt"
+    taken.add(name.lower())
+    return name
+
+
+def copy_corpus(source: str | Path, raw: str | Path) -> pd.DataFrame:
+    """Copy a corpus into ``raw`` as ``.txt`` files and write their ``provenance.csv``.
+
+    A folder's ``.txt`` files (or one ``.txt`` file) are copied byte for byte; each row of a
+    ``.csv`` / ``.jsonl`` / ``.parquet`` table with ``id`` and ``text`` becomes one file. Returns
+    the provenance table (doc id, file, sha256; title, author and the rest left to fill in).
+    """
+    source, raw = Path(source), Path(raw)
+    docs: list[Document] = load_documents(source)  # checks encoding, checksums and columns first
+    is_table = source.is_file() and source.suffix.lower() in TABLE_SUFFIXES
+    rows, taken = [], set()
+    for doc in docs:
+        name = _file_name(doc.doc_id, taken)
+        data = doc.text.encode("utf-8") if is_table else Path(doc.source).read_bytes()
+        files.write_bytes(raw / name, data)
+        row = dict.fromkeys(PROVENANCE_COLUMNS, "") | {k: str(v) for k, v in doc.meta.items()}
+        row |= {"doc_id": doc.doc_id, "file": name, "sha256": files.sha256_file(raw / name)}
+        row["date"] = row["date"] or doc.date
+        row["notes"] = row["notes"] or f"copied by themes init from {source.name}"
+        rows.append(row)
+    table = pd.DataFrame(rows)[PROVENANCE_COLUMNS]
+    files.write_csv(raw / PROVENANCE_FILE, table)
+    return table
+
+
+def labels_template(paragraphs: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
+    """One row per kept paragraph with an empty column per theme, to be filled with 0 or 1."""
+    kept = corpus.kept(paragraphs)
+    return pd.DataFrame({"paragraph_id": kept["paragraph_id"].to_numpy(), **dict.fromkeys(themes, "")})
+
+
+def copy_notebooks(source: Path, target: Path) -> list[Path]:
+    """The numbered notebooks of ``source`` into ``target``, without their outputs.
+
+    Their ``parameters`` cell already points at ``..``, the study folder.
+    """
+    import nbformat
+
+    from .notebooks import notebook_paths, scrub
+
+    written = []
+    for path in notebook_paths(source):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        written.append(files.write_text(target / path.name, nbformat.writes(scrub(nb)) + "\n"))
+    return written
+
+
+def init_study(folder: str | Path, themes: list[str] | str, *, corpus: str | Path | None = None) -> Project:
+    """Write a new study folder for ``themes``, with the texts of ``corpus`` if given.
+
+    Parameters
+    ----------
+    folder : path
+        A folder that does not exist yet or is empty.
+    themes : list of str or str
+        Theme names (or one comma-separated string); they become the codebook's headings, the
+        seed-word keys and the label columns.
+    corpus : path, optional
+        A folder of ``.txt`` files, one ``.txt`` file, or a table with ``id`` and ``text``; copied
+        into ``data/raw`` and cut into paragraphs for the labels template.
+
+    Returns
+    -------
+    Project
+        The new study's paths.
+    """
+    from .inputs import build_corpus
+
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ThemesError(f"{folder} already exists and is not empty; give a new folder for the study.")
+    names = parse_themes(themes) if isinstance(themes, str) else parse_themes(",".join(themes))
+    if corpus is not None and not Path(corpus).exists():
+        raise ThemesError(f"the corpus {corpus} does not exist; give a folder of .txt files or a table.")
+    project, created = Project(folder), not folder.exists()
+    try:
+        project.raw.mkdir(parents=True, exist_ok=True)
+        if corpus is not None:
+            copy_corpus(corpus, project.raw)
+            table = build_corpus(project)
+            files.write_csv(project.reference / LABELS_TEMPLATE, labels_template(table, names))
+        files.write_text(project.codebook, codebook_text(names))
+        files.write_text(project.seed_words, seed_words_text(names))
+        readme = readme_text(folder.name, names, has_corpus=corpus is not None)
+        files.write_text(project.root / "README.md", readme)
+        if PACKAGE_NOTEBOOKS.is_dir():
+            copy_notebooks(PACKAGE_NOTEBOOKS, project.notebooks)
+    except BaseException:
+        # the folder was empty before: leave it so, or the next `themes init` would refuse it
+        if folder.exists():
+            for child in folder.iterdir():
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+            if created:
+                folder.rmdir()
+        raise
+    return project
