@@ -19,9 +19,9 @@ import pandas as pd
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+from themes.models.registry import MODELS
 
 from themes.comparison.matching import compare
-from themes.models.registry import MODELS
 from themes.report.explorer import write_explorer
 from themes.selection.sweep import FitTask, fit_models
 from themes.study.inputs import load_study, read_selection

@@ -6,8 +6,8 @@ revised, never the labels or the thresholds.
 
 import pytest
 from helpers import ROOT
-
 from themes.models.registry import BASELINES
+
 from themes.study import claims as findings
 
 

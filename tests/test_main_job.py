@@ -23,10 +23,10 @@ import nbformat
 import pandas as pd
 import pytest
 from helpers import DIRECT_ENV, MODELS_CSV_COLUMNS, ROOT, snapshot
+from themes.models.registry import CONFOUNDS, model_names
 
 from themes import environment as blas_kernels
 from themes.cli import main
-from themes.models.registry import CONFOUNDS, model_names
 from themes.study import run as main_job
 from themes.study.notebooks import NotebookError, execute_notebook, notebook_paths
 from themes.study.project import Project

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from helpers import PLANTED_GROUPS, planted_texts
 from sklearn.decomposition import NMF
+from themes.models.registry import MODELS, get_spec
 
 import themes as th
 from themes.errors import ModelError
 from themes.models.base import rank_descending
-from themes.models.registry import MODELS, get_spec
 from themes.models.topic_model import check_k
 
 SEED_WORDS = {name: words[:2] for name, words in PLANTED_GROUPS.items()}

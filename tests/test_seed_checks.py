@@ -2,12 +2,12 @@
 
 import pandas as pd
 import pytest
+from themes.models.registry import get_spec
 
 from themes.comparison import robustness as seed_checks
 from themes.comparison import tables
 from themes.comparison.scorers import KeywordScorer, TopicScorer
 from themes.errors import SeedWordsWarning
-from themes.models.registry import get_spec
 from themes.models.topic_model import TopicModel
 
 SEEDS = {"sea": ["ocean", "wave"], "farm": ["tractor"], "code": ["compiler", "python", "nowhere"]}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .environment import unusable_core_message
 from .errors import CorpusWarning, ThemesError
-from .models.registry import MODELS
+from .study.design import DEFAULT_MODELS
 from .study.project import Project, project_paths
 
 
@@ -91,90 +91,58 @@ def _cmd_reference(args: argparse.Namespace) -> int:
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
-    from .models.registry import get_spec
+    from .study.inputs import load_study
+    from .study.single import fit_study_model
 
     if args.corpus:
         if not args.out:
             raise ThemesError("with --corpus, give --out DIR for the topics and the saved model.")
         return _cmd_fit_corpus(args)
-    spec = get_spec(args.model)
-
-    from .models.topic_model import TopicModel
-    from .selection import measures as selection
-    from .study.inputs import load_study
-
     study = load_study(project_paths(args.root), labels_required=False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        model = TopicModel.from_matrix(
-            spec.make(k=args.k, seed=args.seed, seed_words=study.seed_words),
-            study.matrix(spec),
-            name=spec.name,
-        )
+        model, npmi = fit_study_model(study, args.model, k=args.k, seed=args.seed)
     for w in caught:
         print(f"themes fit: warning: {w.message}", file=sys.stderr)
-    top = model.top_word_lists(selection.TOP_N, readable=False)
-    npmi = selection.coherence(top, selection.coherence_texts(study.matrix(spec)), measure="c_npmi")
     n, v = model.doc_topic.shape[0], model.topic_term.shape[1]
+    from .selection.measures import TOP_N, diversity
+
     print(
         f"{model.name}: K={model.k}, seed={model.seed}, {n} paragraphs, {v} terms; "
-        f"diversity {selection.diversity(model.top_term_indices(selection.TOP_N)):.2f}"
+        f"diversity {diversity(model.top_term_indices(TOP_N)):.2f}"
     )
-    for name, words, score in zip(model.topic_names, model.top_word_lists(args.top), npmi, strict=True):
+    for name, words, score in zip(
+        model.topic_names, model.top_word_lists(args.top), npmi["npmi"], strict=True
+    ):
         print(f"{name:>14}  NPMI {score:+.3f}  {' '.join(words)}")
     return 0
 
 
 def _cmd_fit_corpus(args: argparse.Namespace) -> int:
-    """``themes fit --corpus PATH``: any corpus, no study folder; topics, shares and the model to --out.
+    """``themes fit --corpus PATH``: any corpus, no study folder; topics, shares and the model to --out."""
+    from .study.single import fit_corpus
 
-    With ``--streaming``, or for a corpus of :data:`themes.text.streaming.STREAMING_BYTES` (256 MiB)
-    or more, the corpus is read and counted in chunks of documents
-    (:func:`themes.text.streaming.count_corpus`; near-duplicates are then found within a chunk, and
-    word-for-word copies across chunks).
-    """
-    from . import files
-    from .corpus.chunks import needs_streaming
-    from .corpus.paragraphs import read_corpus
-    from .models.registry import get_corpus_spec
-    from .models.topic_model import TopicModel
-    from .reference.seed_words import read_seed_words
-    from .text.streaming import count_corpus
-    from .text.vectorizer import Vectorizer
-
-    spec = get_corpus_spec(args.model)
-    if spec.vectorizer != "study":
-        raise ThemesError(f"{args.model!r} is the study's naive baseline; choose another model.")
-    if spec.seeded and not args.seed_words:
-        raise ThemesError(f"{args.model!r} is seeded: give --seed-words FILE (YAML, theme: [words]).")
     out = _check_out(Path(args.out), args.root)
     corpus_folder = Path(args.corpus)
     if corpus_folder.is_dir() and out.resolve().is_relative_to(corpus_folder.resolve()):
         raise ThemesError(f"refusing to write into the corpus folder {corpus_folder}; choose another --out.")
-    seed_words = read_seed_words(args.seed_words) if spec.seeded else None
-    estimator = spec.make(k=args.k, seed=args.seed, seed_words=seed_words)
-    # a corpus of STREAMING_BYTES or more is counted in chunks: its texts are never all in memory
-    streaming = args.streaming or needs_streaming(corpus_folder)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        if streaming:
-            dtm = count_corpus(
-                corpus_folder, Vectorizer(min_df=args.min_df), paragraphs_csv=out / "paragraphs.csv"
-            )
-            model = TopicModel.from_matrix(estimator, dtm, name=spec.name)
-        else:
-            paragraphs = read_corpus(args.corpus)
-            vectorizer = Vectorizer(min_df=args.min_df).fit(paragraphs)
-            model = TopicModel.fit(estimator, vectorizer, paragraphs, name=spec.name)
+        fitted = fit_corpus(
+            corpus_folder,
+            args.model,
+            k=args.k,
+            seed=args.seed,
+            min_df=args.min_df,
+            seed_words=args.seed_words,
+            streaming=args.streaming,
+            paragraphs_csv=out / "paragraphs.csv",
+        )
     for w in caught:
         print(f"themes fit: warning: {w.message}", file=sys.stderr)
-    files.write_csv(out / "topics.csv", model.top_words(args.top).reset_index())
-    files.write_csv(out / "document_topics.csv", model.document_topics.reset_index())
-    if not streaming:
-        files.write_csv(out / "paragraphs.csv", paragraphs)
-    model.save(out / "model")
-    print(model.top_words(args.top).to_string())
-    print(f"wrote topics.csv, document_topics.csv, paragraphs.csv and model/ to {out}")
+    written = fitted.write(out, top=args.top)
+    print(fitted.model.top_words(args.top).to_string())
+    print(f"wrote {', '.join(written[:-1])} and {written[-1]} to {out}")
     return 0
 
 
@@ -218,31 +186,10 @@ def _cmd_intrusion_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from .errors import ModelError
-    from .models.registry import CONFOUNDS, model_names
+    from . import files
+    from .study.single import score_texts
 
-    project = project_paths(args.root)
-    if args.model not in model_names():
-        raise ModelError(f"unknown model {args.model!r}; choose one of {', '.join(model_names())}.")
-    if args.model in CONFOUNDS:
-        raise ModelError(
-            f"the {args.model} baseline describes the study's paragraphs only; it scores no new text."
-        )
-    saved = project.results / "models" / args.model
-    if not saved.is_dir():
-        raise ModelError(
-            f"there is no saved model {args.model!r} in {saved.parent}; "
-            "run 'themes reproduce' to fit and save it."
-        )
-    from . import corpus, files
-    from .models.persist import load_scorer
-
-    scorer = load_scorer(saved)
-    docs = [doc for path in args.files for doc in corpus.load_documents(Path(path))]
-    table = corpus.kept(corpus.build_paragraphs(docs))
-    scores = scorer.predict(table[["paragraph_id", "text"]]).reset_index()
-    scores.insert(1, "model", args.model)
-    scores["text"] = table["text"].to_numpy()
+    scores = score_texts(project_paths(args.root), args.model, args.files)
     sys.stdout.write(files.csv_text(scores))
     return 0
 
@@ -257,7 +204,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 @_one_run_at_a_time
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    from .study.inputs import StudyConfig
+    from .study.config import StudyConfig
     from .study.run import reproduce
 
     manifest = reproduce(
@@ -310,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--model",
         required=True,
         help="a topic model of the study ("
-        + ", ".join(MODELS)
+        + ", ".join(DEFAULT_MODELS)
         + "); with --corpus also lda_tomotopy, lda_tomotopy_seeded, lda_online",
     )
     p.add_argument("--k", type=int, required=True, help="number of topics")

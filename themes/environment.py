@@ -123,5 +123,3 @@ def thread_settings() -> dict:
                 }
             ),
         }
-
-

@@ -53,8 +53,6 @@ def keyword_scores(
     return pd.DataFrame(shares, index=pd.Index(ids, name="paragraph_id"), columns=list(seed_words))
 
 
-
-
 def supervised_classifier(seed: int) -> LogisticRegression:
     """The supervised reference point: L2 logistic regression with balanced class weights."""
     return LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000, random_state=seed)

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
 
-from .intervals import _fixed_columns, _nanmean, _rank_auc
+from .intervals import nanmean, rank_auc
+from .matching import assign, fixed_columns
 
 
 def held_out_scores(values: np.ndarray, y: np.ndarray, documents: np.ndarray, *, fixed) -> np.ndarray:
     """Paragraphs x themes scores, each document's taken from the columns matched without it.
 
     ``values`` holds the candidates (paragraphs x topics); for every document, themes are
-    matched to columns on the other documents' paragraphs (Hungarian on ROC AUC, as
-    :func:`themes.comparison.matching.match_themes`), and the document's paragraphs get the matched
+    matched to columns on the other documents' paragraphs (:func:`themes.comparison.matching.assign`, the
+    study's one matching rule), and the document's paragraphs get the matched
     column's values. A theme matched to no column in a fold scores 0 there, as an unmatched
     theme does in the study; so does a theme the other documents hold in one class only
     (nothing to choose its topic on: any choice would be a guess, and a tie broken by column
@@ -41,8 +41,8 @@ def held_out_scores(values: np.ndarray, y: np.ndarray, documents: np.ndarray, *,
         learnable = np.flatnonzero((positives > 0) & (positives < (~test).sum()))
         if not len(learnable):
             continue
-        auc = _rank_auc(values[~test], y[~test][:, learnable])
-        rows, picked = linear_sum_assignment(auc, maximize=True)
+        auc = rank_auc(values[~test], y[~test][:, learnable])
+        rows, picked = assign(auc)
         out[np.ix_(test, learnable[picked])] = values[np.ix_(test, rows)]
     return out
 
@@ -63,7 +63,7 @@ def within_document_auc(scores: np.ndarray, y: np.ndarray, documents: np.ndarray
         rows = documents == doc
         n_pos = y[rows].sum(axis=0)
         n_pairs = n_pos * (rows.sum() - n_pos)
-        wins += np.diag(_rank_auc(scores[rows], y[rows])) * n_pairs
+        wins += np.diag(rank_auc(scores[rows], y[rows])) * n_pairs
         pairs += n_pairs
     return np.divide(wins, pairs, out=np.full(len(pairs), np.nan), where=pairs > 0)
 
@@ -83,10 +83,10 @@ def leave_one_document_out_auc(
     themes = list(labels.columns)
     per_seed = []
     for candidates in candidates_by_seed:
-        fixed = _fixed_columns(list(candidates.columns), themes, match)
+        fixed = fixed_columns(list(candidates.columns), themes, match)
         scores = held_out_scores(candidates.loc[index].to_numpy(dtype=np.float64), y, docs, fixed=fixed)
         auc = within_document_auc(scores, y, docs)
         if fixed is not None:
             auc[fixed < 0] = np.nan
         per_seed.append(auc)
-    return pd.DataFrame({"theme": themes, "auc_lodo": _nanmean(np.array(per_seed))})
+    return pd.DataFrame({"theme": themes, "auc_lodo": nanmean(np.array(per_seed))})

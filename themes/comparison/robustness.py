@@ -15,16 +15,20 @@ words and the study's seeds alone, before any score is seen.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 
-from ..models.topic_model import resolve_seed_words
-from ..selection.sweep import FitTask, fit_seed_word_variants
+from ..models.fitting import resolve_seed_words
+from ..models.topic_model import TopicModel
+from ..selection.sweep import FitTask, fit_models
 from ..text.matrix import DocumentTermMatrix
-from . import tables
+from .compare import Inference, theme_table
 from .matching import auc_matrix
 from .rules import RULES, Rules
-from .scorers import KeywordScorer, TopicScorer
+from .scorers import KeywordScorer, ModelRuns, TopicScorer
 
 SEEDED_FOR_CHECKS = ("lda_seeded", "nmf_seeded")
 """Seeded models the checks refit. keyATM is left out for time (about 5 s a fit here, and the
@@ -32,6 +36,13 @@ sensitivity check needs some 55 fits); its seeding effect is not defined either,
 without keywords is plain LDA under another sampler."""
 N_HALVES = 5
 """Random halves drawn per theme."""
+
+
+def with_seed_words(model: TopicModel, seed_words: dict | None) -> FitTask:
+    """A fit of the same estimator, K, seed and settings as ``model`` with other seed words; None
+    (or ``{}``) fits it without any seed word (its topics are then matched like a plain model's)."""
+    return FitTask(model.name, clone(model.estimator).set_params(seed_words=seed_words or {}))
+
 
 SEEDING_EFFECT_COLUMNS = [
     "model",
@@ -90,7 +101,7 @@ def seed_sensitivity(
     dtm: DocumentTermMatrix,
     labels: pd.DataFrame,
     seed_words: dict[str, list[str]],
-    scorers: dict,
+    runs: Mapping[str, ModelRuns],
     *,
     seed: int,
     stat_seed: int,
@@ -115,7 +126,7 @@ def seed_sensitivity(
 
     for vocabulary_only in (False, True):
         name = "keywords_vocab" if vocabulary_only else "keywords"
-        full = scorers[name][0].scores
+        full = runs[name].first.scores
         for theme, variant, removed, words in variants:
             scores = KeywordScorer.from_matrix(dtm, words, vocabulary_only=vocabulary_only).scores
             rows.append(
@@ -137,12 +148,10 @@ def seed_sensitivity(
     for key, (*_, words) in zip(input_of, refit, strict=True):
         if key is not None and key != full_input:
             inputs.setdefault(key, words)
-    for name in (m for m in SEEDED_FOR_CHECKS if m in scorers):
-        first = next(sc for sc in scorers[name] if sc.seed == seed)
-        task = FitTask(name, first.model.k, seed)
-        fits = fit_seed_word_variants(
-            [(task, words) for words in inputs.values()], dtm, n_jobs=n_jobs, progress=progress, desc=name
-        )
+    for name in (m for m in SEEDED_FOR_CHECKS if m in runs):
+        first = next(sc for sc in runs[name] if sc.seed == seed)
+        tasks = [with_seed_words(first.model, words) for words in inputs.values()]
+        fits = fit_models(tasks, {"study": dtm}, n_jobs=n_jobs, progress=progress, desc=name)
         scores = {
             key: TopicScorer.from_model(fit, y, seeded=True).scores
             for key, fit in zip(inputs, fits, strict=True)
@@ -178,13 +187,11 @@ def _row(model, theme, variant, removed, words, seed, auc, auc_full) -> dict:
 def seeding_effect(
     dtm: DocumentTermMatrix,
     labels: pd.DataFrame,
-    scorers: dict,
+    runs: Mapping[str, ModelRuns],
     alignment: pd.DataFrame,
     doc_of: pd.Series,
     *,
-    n_boot: int,
-    n_perm: int,
-    stat_seed: int,
+    inference: Inference,
     n_jobs: int = 1,
     progress: bool = False,
     rules: Rules = RULES,
@@ -197,38 +204,30 @@ def seeding_effect(
     """
     rows = []
     y = labels.loc[list(dtm.paragraph_ids)]
-    for name in (m for m in SEEDED_FOR_CHECKS if m in scorers):
-        seeded = scorers[name]
-        tasks = [(FitTask(name, sc.model.k, sc.seed), None) for sc in seeded]
-        fits = fit_seed_word_variants(tasks, dtm, n_jobs=n_jobs, progress=progress, desc=f"{name} unseeded")
-        plain = [TopicScorer.from_model(f, y, seeded=False) for f in fits]
-        per_seed = tables.per_seed_metrics({name: plain}, y)
-        spread = tables.intervals_and_nulls(
-            {name: plain}, y, doc_of, n_boot=n_boot, n_perm=n_perm, seed=stat_seed
-        ).set_index("theme")
-        mean = per_seed.groupby("theme")["auc"].mean()
-        n_matched = per_seed.groupby("theme")["auc"].count()
+    for name in (m for m in SEEDED_FOR_CHECKS if m in runs):
+        seeded = runs[name]
+        tasks = [with_seed_words(sc.model, None) for sc in seeded]
+        fits = fit_models(tasks, {"study": dtm}, n_jobs=n_jobs, progress=progress, desc=f"{name} unseeded")
+        plain = ModelRuns.of_models(fits, y, seeded=False, rules=rules)
+        unseeded = theme_table(plain, y, doc_of, inference=inference, rules=rules).table.set_index("theme")
         ours = alignment[alignment["model"] == name].set_index("theme")
         for theme in labels.columns:
-            unseeded_verdict = rules.verdict(
-                mean[theme], spread.at[theme, "auc_p_holm"], matched=n_matched[theme] > 0
-            )
             rows.append(
                 {
                     "model": name,
                     "theme": theme,
-                    "K": seeded[0].model.k,
+                    "K": seeded.model.k,
                     "n_seeds": len(seeded),
                     "auc_seeded": ours.at[theme, "auc_mean"],
                     "auc_p_holm_seeded": ours.at[theme, "auc_p_holm"],
                     "verdict_seeded": ours.at[theme, "verdict"],
-                    "auc_unseeded": mean[theme],
-                    "auc_null_95_unseeded": spread.at[theme, "auc_null_95"],
-                    "auc_p_holm_unseeded": spread.at[theme, "auc_p_holm"],
-                    "verdict_unseeded": unseeded_verdict,
-                    "auc_difference": ours.at[theme, "auc_mean"] - mean[theme],
+                    "auc_unseeded": unseeded.at[theme, "auc_mean"],
+                    "auc_null_95_unseeded": unseeded.at[theme, "auc_null_95"],
+                    "auc_p_holm_unseeded": unseeded.at[theme, "auc_p_holm"],
+                    "verdict_unseeded": unseeded.at[theme, "verdict"],
+                    "auc_difference": ours.at[theme, "auc_mean"] - unseeded.at[theme, "auc_mean"],
                     "auc_lodo_seeded": ours.at[theme, "auc_lodo"],
-                    "auc_lodo_unseeded": spread.at[theme, "auc_lodo"],
+                    "auc_lodo_unseeded": unseeded.at[theme, "auc_lodo"],
                 }
             )
     return pd.DataFrame(rows, columns=SEEDING_EFFECT_COLUMNS)

@@ -1,8 +1,11 @@
-"""Theme scorers: a topic model, the seed words or a classifier turned into theme scores.
+"""Theme scorers: a topic model, the seed words, a classifier or a confound turned into theme scores.
 
-Every scorer gives each paragraph a score per theme (``scores``), decides "theme present"
-by its own rule (``decide``), names that rule (``decision_rule``), and scores new text
-(``predict``). The comparison treats all of them alike.
+Every scorer gives each paragraph a score per theme (``scores``), says what the themes are
+matched from (``candidates``, and whether they are matched on the labels: ``matched``), decides
+"theme present" by its own rule (``decide``), names that rule (``decision_rule``), and scores new
+text (``predict``). Those of a topic model also carry the ``model``, its topic-theme
+``association`` and the ``matching``; the others have None there. :class:`ModelRuns` holds one
+model's scorers over seeds: the unit the comparison (:mod:`themes.comparison.compare`) works on.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..errors import ModelError
 from ..models.topic_model import TopicModel
 from ..text.matrix import DocumentTermMatrix
 from ..text.vectorizer import Vectorizer
 from . import baselines
-from . import matching as alignment
+from .matching import association, auc_matrix, match_themes, topic_theme_scores
+from .metrics import decisions
 from .rules import RULES, Rules
 
 
@@ -50,18 +55,22 @@ class TopicScorer:
 
     @property
     def matched(self) -> bool:
+        """Plain models' themes are matched on the labels; seeded models keep their own topics."""
         return not self.seeded
-
-    """Seeded models keep their own theme topics; plain ones are matched on the labels."""
 
     @classmethod
     def from_model(
-        cls, model: TopicModel, labels: pd.DataFrame, *, seeded: bool, rules: Rules = RULES
+        cls, model: TopicModel, labels: pd.DataFrame, *, seeded: bool | None = None, rules: Rules = RULES
     ) -> TopicScorer:
-        """Match themes to topics on the labels (seeded models keep their own topics)."""
-        assoc = alignment.association(model, labels)
-        matching = alignment.match_themes(assoc, seeded=seeded)
-        return cls(model, assoc, matching, alignment.topic_theme_scores(model, matching), seeded, rules)
+        """Match themes to topics on the labels (a seeded model keeps its own topics).
+
+        ``seeded`` defaults to the model's own (:attr:`themes.models.TopicModel.seeded`); False
+        matches a seeded model's topics like a plain model's.
+        """
+        seeded = model.seeded if seeded is None else seeded
+        assoc = association(model, labels)
+        matching = match_themes(assoc, seeded=seeded)
+        return cls(model, assoc, matching, topic_theme_scores(model, matching), seeded, rules)
 
     @property
     def name(self) -> str:
@@ -76,7 +85,7 @@ class TopicScorer:
         return self.rules.topic_rule
 
     def decide(self, scores: pd.DataFrame) -> pd.DataFrame:
-        return alignment.decisions(scores, self.rules.topic_threshold(self.model.k))
+        return decisions(scores, self.rules.topic_threshold(self.model.k))
 
     def predict(self, texts) -> pd.DataFrame:
         """Theme scores of new texts: the matched topics' shares (0 for an unmatched theme)."""
@@ -99,6 +108,7 @@ class KeywordScorer:
     kind = "keywords"
     seed = None
     matched = False
+    model = association = matching = None
 
     @property
     def name(self) -> str:
@@ -128,7 +138,7 @@ class KeywordScorer:
         return self.rules.keyword_rule
 
     def decide(self, scores: pd.DataFrame) -> pd.DataFrame:
-        return alignment.decisions(scores, self.rules.keyword_min_share, strict=True)
+        return decisions(scores, self.rules.keyword_min_share, strict=True)
 
     def predict(self, texts) -> pd.DataFrame:
         dtm = DocumentTermMatrix.from_paragraphs(self.vectorizer, texts)
@@ -154,6 +164,7 @@ class SupervisedScorer:
     name = "supervised"
     kind = "supervised"
     matched = False
+    model = association = matching = None
 
     @property
     def candidates(self) -> pd.DataFrame:
@@ -187,7 +198,7 @@ class SupervisedScorer:
         return self.rules.supervised_rule
 
     def decide(self, scores: pd.DataFrame) -> pd.DataFrame:
-        return alignment.decisions(scores, self.rules.supervised_threshold)
+        return decisions(scores, self.rules.supervised_threshold)
 
     def predict(self, texts) -> pd.DataFrame:
         dtm = DocumentTermMatrix.from_paragraphs(self.vectorizer, texts)
@@ -215,6 +226,7 @@ class ConfoundScorer:
     rules: Rules = field(default=RULES, repr=False)
     kind = "confound"
     seed = None
+    model = association = None
 
     @classmethod
     def from_documents(cls, dtm: DocumentTermMatrix, labels: pd.DataFrame, *, rules: Rules = RULES):
@@ -222,11 +234,11 @@ class ConfoundScorer:
         indicators = baselines.document_indicators(list(dtm.paragraph_ids), list(dtm.document_ids))
         y = labels.loc[indicators.index]
         assoc = pd.DataFrame(
-            alignment.auc_matrix(indicators.to_numpy(), y.to_numpy()),
+            auc_matrix(indicators.to_numpy(), y.to_numpy()),
             index=indicators.columns,
             columns=labels.columns,
         )
-        matching = alignment.match_themes(assoc)
+        matching = match_themes(assoc)
         scores = pd.DataFrame(
             {t: indicators[d] if d is not None else 0.0 for t, d in matching.items()}, index=indicators.index
         )
@@ -252,14 +264,60 @@ class ConfoundScorer:
         return self.rules.document_rule if self.name == "document" else self.rules.length_rule
 
     def decide(self, scores: pd.DataFrame) -> pd.DataFrame:
-        return alignment.decisions(scores, self.threshold)
+        return decisions(scores, self.threshold)
 
     def predict(self, texts) -> pd.DataFrame:
-        from ..errors import ModelError
-
         raise ModelError(
             f"the {self.name} baseline describes the study's paragraphs only; it scores no new text."
         )
 
 
 ThemeScorer = TopicScorer | KeywordScorer | SupervisedScorer | ConfoundScorer
+
+
+@dataclass(frozen=True, eq=False)
+class ModelRuns:
+    """One model's theme scorers, one per seed; the first is the reference seed's.
+
+    Attributes
+    ----------
+    name : str
+    runs : tuple of ThemeScorer
+    """
+
+    name: str
+    runs: tuple
+
+    def __post_init__(self):
+        if not self.runs:
+            raise ModelError(f"the model {self.name!r} has no runs to compare.")
+        object.__setattr__(self, "runs", tuple(self.runs))
+
+    @property
+    def first(self) -> ThemeScorer:
+        return self.runs[0]
+
+    @property
+    def model(self) -> TopicModel | None:
+        """The reference seed's topic model (None for a baseline)."""
+        return self.first.model
+
+    @property
+    def matched(self) -> bool:
+        """Whether the themes are matched to candidates on the labels (plain models, the document)."""
+        return self.first.matched
+
+    def __len__(self) -> int:
+        return len(self.runs)
+
+    def __iter__(self):
+        return iter(self.runs)
+
+    @classmethod
+    def of_models(cls, models, labels: pd.DataFrame, *, seeded: bool | None = None, rules: Rules = RULES):
+        """A topic model's fits (one per seed, or one) as runs, their themes matched on ``labels``."""
+        models = [models] if isinstance(models, TopicModel) else list(models)
+        if not models:
+            raise ModelError("give at least one fitted topic model to compare.")
+        scorers = [TopicScorer.from_model(m, labels, seeded=seeded, rules=rules) for m in models]
+        return cls(models[0].name, tuple(scorers))

@@ -78,5 +78,3 @@ def read_paragraph_chunks(path: str | Path, *, documents: int = CHUNK_DOCUMENTS)
             yield table
     if not found:
         raise reason or CorpusError(f"{path} holds no documents; give at least one text.")
-
-

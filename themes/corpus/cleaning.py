@@ -207,5 +207,3 @@ def _reason(raw: str, text: str, words: list[str], gap_before: int, rules: Clean
 def rules_dict(rules: CleaningRules = CleaningRules()) -> dict:
     """The rules as a plain dict for manifests."""
     return asdict(rules)
-
-

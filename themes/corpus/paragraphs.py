@@ -33,8 +33,6 @@ PARAGRAPH_COLUMNS = [
 KEPT, DROPPED, DUPLICATE = "kept", "dropped", "duplicate"
 
 
-
-
 @dataclass
 class _Block:
     doc_id: str
@@ -70,14 +68,6 @@ def split_blocks(doc: Document) -> list[_Block]:
             gap = sep.count("\n") - 1 + (2 if "\xa0" in sep else 0)
             pos = match.end()
     return blocks
-
-
-
-
-
-
-
-
 
 
 def _is_verse(block: _Block, rules: CleaningRules) -> bool:
@@ -119,20 +109,6 @@ def merge_blocks(blocks: list[_Block], rules: CleaningRules) -> list[_Block]:
                 continue
         out.append(_Block(**{**block.__dict__, "merged": list(block.merged)}))
     return out
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # ----------------------------------------------------------- duplicates
@@ -294,8 +270,6 @@ def kept(table: pd.DataFrame) -> pd.DataFrame:
     return table[table["status"] == KEPT].reset_index(drop=True)
 
 
-
-
 def duplicate_pairs(table: pd.DataFrame, *, rules: CleaningRules = CleaningRules()) -> pd.DataFrame:
     """Each near-duplicate beside the paragraph it repeats, with the containment share.
 
@@ -334,5 +308,3 @@ def read_corpus(
     """
     table = build_paragraphs(load_documents(path), rules=rules)
     return kept(table) if kept_only else table
-
-

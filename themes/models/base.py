@@ -184,3 +184,10 @@ def rank_descending(shares: np.ndarray) -> np.ndarray:
     order, and so a topic's top words, would depend on the processor.
     """
     return np.argsort(-np.round(shares, RANK_DECIMALS), axis=-1, kind="stable")
+
+
+def nmf_shares(W, H) -> tuple[np.ndarray, np.ndarray]:
+    """Scale NMF factors so that topics are distributions and paragraphs get topic shares."""
+    scale = np.asarray(H, dtype=np.float64).sum(axis=1)
+    scale[scale == 0] = 1.0
+    return normalise_rows(np.asarray(W) * scale), np.asarray(H) / scale[:, None]

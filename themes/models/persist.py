@@ -22,22 +22,10 @@ import pandas as pd
 from .. import __version__, files
 from ..environment import library_versions
 from ..errors import ModelError
+from ..text.vectorizer import Vectorizer
+from .backends import available_backends
 
-FORMAT = "themes.TopicModel"
 FORMAT_VERSION = 1
-ALLOWED_ESTIMATORS = (
-    "sklearn.decomposition._lda.LatentDirichletAllocation",
-    "sklearn.decomposition._nmf.NMF",
-    "sklearn.decomposition._nmf.MiniBatchNMF",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "themes.models.gensim_lda.GensimLDA",
-    "themes.models.gensim_lda.SeededLDA",
-    "themes.models.seeded_nmf.SeededNMF",
-    "themes.models.keyatm.KeyATM",
-    "themes.models.tomotopy_lda.TomotopyLDA",
-    "themes.models.online_lda.OnlineLDA",
-)
-"""The only classes :func:`load_estimator` will construct."""
 CHECKED_LIBRARIES = ("numpy", "scipy", "scikit-learn", "gensim", "PyStemmer", "numba", "tomotopy")
 """Libraries whose version must match for a loaded model to score text as it did when saved."""
 
@@ -88,7 +76,7 @@ def _npy(array: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def _load_npy(folder: Path, name: str) -> np.ndarray:
+def load_npy(folder: Path, name: str) -> np.ndarray:
     path = folder / f"{name}.npy"
     if not path.is_file():
         raise ModelError(f"the saved model in {folder} lacks {path.name}; save it again.")
@@ -98,18 +86,32 @@ def _load_npy(folder: Path, name: str) -> np.ndarray:
 # -------------------------------------------------------------- estimators
 
 
-def estimator_record(estimator, prefix: str) -> tuple[dict, dict[str, np.ndarray]]:
-    """An estimator as (JSON record, arrays): class, parameters, fitted attributes."""
+def allowed_classes(*extra: str) -> frozenset[str]:
+    """The classes a saved file may name: every backend's (``module.Class``) and ``extra``."""
+    return frozenset({b.class_path for b in available_backends().values()} | set(extra))
+
+
+def estimator_record(
+    estimator, prefix: str, *, allowed: frozenset[str]
+) -> tuple[dict, dict[str, np.ndarray]]:
+    """An estimator as (JSON record, arrays): class, parameters, fitted attributes.
+
+    ``allowed`` are the classes that may be saved (:func:`allowed_classes`): what cannot be
+    loaded again is refused here, before anything is written.
+    """
     cls = f"{type(estimator).__module__}.{type(estimator).__qualname__}"
-    if cls not in ALLOWED_ESTIMATORS:
-        raise ModelError(f"cannot save an estimator of class {cls}; only {', '.join(ALLOWED_ESTIMATORS)}.")
+    if cls not in allowed:
+        raise ModelError(
+            f"cannot save an estimator of class {cls}: it is not a backend of themes "
+            "(describe it with a themes.models.Backend)."
+        )
     params = estimator.get_params(deep=False)
     attributes, arrays = {}, {}
     for name, value in sorted(vars(estimator).items()):
         if name in params or isinstance(value, np.random.RandomState):
             continue  # parameters are stored above; a random generator is not needed to score
         if hasattr(value, "get_params") and hasattr(value, "fit"):  # a fitted estimator it wraps
-            inner, inner_arrays = estimator_record(value, f"{prefix}.{name}")
+            inner, inner_arrays = estimator_record(value, f"{prefix}.{name}", allowed=allowed)
             attributes[name] = {"__estimator__": inner}
             arrays.update(inner_arrays)
             continue
@@ -122,10 +124,10 @@ def estimator_record(estimator, prefix: str) -> tuple[dict, dict[str, np.ndarray
     return {"class": cls, "params": _encode(params, "params"), "attributes": attributes}, arrays
 
 
-def load_estimator(record: dict, folder: Path):
-    """Rebuild an estimator from :func:`estimator_record` (allow-listed classes only)."""
+def load_estimator(record: dict, folder: Path, *, allowed: frozenset[str]):
+    """Rebuild an estimator from :func:`estimator_record` (classes of ``allowed`` only)."""
     cls_name = record.get("class", "")
-    if cls_name not in ALLOWED_ESTIMATORS:
+    if cls_name not in allowed:
         raise ModelError(
             f"{folder} names the estimator class {cls_name!r}, which is not allowed to be loaded."
         )
@@ -134,9 +136,9 @@ def load_estimator(record: dict, folder: Path):
     estimator = cls(**_decode(record["params"]))
     for name, value in record["attributes"].items():
         if isinstance(value, dict) and "__npy__" in value:
-            setattr(estimator, name, _load_npy(folder, value["__npy__"]))
+            setattr(estimator, name, load_npy(folder, value["__npy__"]))
         elif isinstance(value, dict) and "__estimator__" in value:
-            setattr(estimator, name, load_estimator(value["__estimator__"], folder))
+            setattr(estimator, name, load_estimator(value["__estimator__"], folder, allowed=allowed))
         else:
             setattr(estimator, name, _decode(value))
     return estimator
@@ -162,8 +164,6 @@ def vectorizer_record(vectorizer) -> tuple[dict, dict[str, np.ndarray]]:
 
 def load_vectorizer(record: dict, folder: Path):
 
-    from ..text.vectorizer import Vectorizer
-
     vectorizer = Vectorizer(**_decode(record["params"]))
     phrases = None
     if record["phrasegrams"] is not None:
@@ -180,7 +180,7 @@ def load_vectorizer(record: dict, folder: Path):
         display_words=record["display_words"],
         corpus_stop_words=record["corpus_stop_words"],
         n_documents=record["n_documents"],
-        idf=_load_npy(folder, "vectorizer.idf"),
+        idf=load_npy(folder, "vectorizer.idf"),
         phrases=phrases,
     )
 
@@ -240,118 +240,11 @@ def read_record(path: Path, *, kind: str, filename: str = "model.json") -> dict:
     return record
 
 
-def _header(kind: str, versions: dict) -> dict:
+def record_header(kind: str, versions: dict) -> dict:
+    """The first fields of every saved record: its format and the versions it was made with."""
     return {
         "format": kind,
         "format_version": FORMAT_VERSION,
         "themes_version": __version__,
         "versions": versions,
     }
-
-
-def topic_model_record(model) -> tuple[dict, dict[str, np.ndarray]]:
-    """A :class:`~themes.models.topic_model.TopicModel` as (JSON record, arrays)."""
-    est_record, arrays = estimator_record(model.estimator, "estimator")
-    vec_record, vec_arrays = vectorizer_record(model.vectorizer)
-    record = {
-        **_header(FORMAT, model.versions),
-        "name": model.name,
-        "topic_names": list(model.topic_names),
-        "paragraph_ids": list(model.paragraph_ids),
-        "document_ids": None if model.document_ids is None else list(model.document_ids),
-        "params": model.params,
-        "seed": model.seed,
-        "estimator": est_record,
-        "vectorizer": vec_record,
-    }
-    return record, {**arrays, **vec_arrays, "topic_term": model.topic_term, "doc_topic": model.doc_topic}
-
-
-def save_topic_model(model, path) -> Path:
-    """Save a :class:`~themes.models.topic_model.TopicModel` to a folder."""
-    record, arrays = topic_model_record(model)
-    return write_folder(path, {"model.json": record}, arrays)
-
-
-def load_topic_model(path):
-    """Load a folder written by :func:`save_topic_model`."""
-    from .topic_model import TopicModel
-
-    path = Path(path)
-    record = read_record(path, kind=FORMAT)
-    return TopicModel(
-        name=record["name"],
-        estimator=load_estimator(record["estimator"], path),
-        vectorizer=load_vectorizer(record["vectorizer"], path),
-        topic_term=_load_npy(path, "topic_term"),
-        doc_topic=_load_npy(path, "doc_topic"),
-        topic_names=tuple(record["topic_names"]),
-        paragraph_ids=tuple(record["paragraph_ids"]),
-        document_ids=None if record["document_ids"] is None else tuple(record["document_ids"]),
-        params=record["params"],
-        seed=record["seed"],
-        versions=record["versions"],
-    )
-
-
-# ------------------------------------------------------------------ scorers
-
-SCORER_FORMAT = "themes.Scorer"
-
-
-def save_scorer(scorer, path) -> Path:
-    """Save a theme scorer (topic model with its matching, keywords or supervised) to a folder."""
-
-    record = {**_header(SCORER_FORMAT, library_versions()), "kind": scorer.kind, "name": scorer.name}
-    records, arrays = {}, {}
-    if scorer.kind == "topic":
-        model_record, arrays = topic_model_record(scorer.model)
-        records["model.json"] = model_record
-        record.update(matching=scorer.matching, seeded=scorer.seeded)
-    else:
-        record["vectorizer"], arrays = vectorizer_record(scorer.vectorizer)
-    if scorer.kind == "keywords":
-        record["seed_words"] = scorer.seed_words
-        record["vocabulary_only"] = scorer.vocabulary_only
-    if scorer.kind == "supervised":
-        record["seed"] = scorer.seed
-        record["classifiers"] = {}
-        for i, (theme, clf) in enumerate(scorer.classifiers.items()):
-            if isinstance(clf, float):
-                record["classifiers"][theme] = {"constant": clf}
-            else:
-                clf_record, clf_arrays = estimator_record(clf, f"classifier{i}")
-                record["classifiers"][theme] = clf_record
-                arrays.update(clf_arrays)
-    record["themes"] = list(scorer.scores.columns)
-    records["scorer.json"] = record
-    return write_folder(path, records, arrays)
-
-
-def load_scorer(path):
-    """Load a scorer saved by :func:`save_scorer` (its scores on new text are the saved one's)."""
-    import pandas as pd
-
-    from ..comparison.scorers import KeywordScorer, SupervisedScorer, TopicScorer
-
-    path = Path(path)
-    record = read_record(path, kind=SCORER_FORMAT, filename="scorer.json")
-    themes = record["themes"]
-    empty = pd.DataFrame(columns=themes)  # corpus scores are not saved; only new text is scored
-    # JSON objects are written with sorted keys: mappings by theme are put back in theme order
-    if record["kind"] == "topic":
-        model = load_topic_model(path)
-        matching = {t: record["matching"][t] for t in themes}
-        return TopicScorer(model, pd.DataFrame(), matching, empty, record["seeded"])
-    vectorizer = load_vectorizer(record["vectorizer"], path)
-    if record["kind"] == "keywords":
-        seed_words = {t: record["seed_words"][t] for t in themes}
-        return KeywordScorer(
-            vectorizer, seed_words, empty, vocabulary_only=record.get("vocabulary_only", False)
-        )
-    classifiers = {
-        theme: (c["constant"] if "constant" in c else load_estimator(c, path))
-        for theme in themes
-        for c in [record["classifiers"][theme]]
-    }
-    return SupervisedScorer(vectorizer, classifiers, empty, record["seed"])

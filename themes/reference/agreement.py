@@ -193,5 +193,3 @@ def themes_per_paragraph(labels: pd.DataFrame) -> pd.DataFrame:
     """How many paragraphs carry 0, 1, 2, ... themes."""
     n = labels.sum(axis=1).value_counts().sort_index()
     return pd.DataFrame({"themes": n.index.astype(int), "paragraphs": n.to_numpy()})
-
-

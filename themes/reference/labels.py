@@ -172,9 +172,3 @@ def read_labels(
     if paragraph_ids is None:
         paragraph_ids = list(dict.fromkeys(table[ID].str.strip()))
     return _validate_labels(table, path, themes=list(themes), paragraph_ids=list(paragraph_ids))
-
-
-
-
-
-

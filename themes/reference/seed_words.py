@@ -69,5 +69,3 @@ def seed_words_empty(path: str | Path) -> bool:
     except yaml.YAMLError:
         return False  # reading it names the YAML error
     return isinstance(data, dict) and bool(data) and not any(data.values())
-
-

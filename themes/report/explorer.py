@@ -18,7 +18,7 @@ from scipy.spatial.distance import pdist, squareform
 from sklearn.manifold import ClassicalMDS
 
 from .. import files
-from ..comparison.matching import Comparison, compare
+from ..comparison.compare import Comparison, Inference, compare
 from ..errors import ThemesError
 from ..models.base import rank_descending
 from ..models.topic_model import TopicModel
@@ -136,7 +136,7 @@ def theme_overlay(
             labels = labels.set_index("paragraph_id")
         labels = labels.set_axis(labels.index.astype(str))
         if comparison is None:
-            comparison = compare(model, labels)
+            comparison = compare(model, labels, inference=Inference(n_boot=0, n_perm=0))
     if comparison is None:
         return None, dict.fromkeys(model.topic_names), None
     matched = dict.fromkeys(model.topic_names)
@@ -363,7 +363,7 @@ def write_explorer(
         shown beside the example paragraphs.
     labels : pandas.DataFrame, optional
         Hand labels, paragraphs x themes (0/1), indexed by paragraph id: adds the theme overlay
-        (computed with :func:`themes.comparison.matching.compare` unless ``comparison`` is given) and each
+        (computed with :func:`themes.comparison.compare.compare` unless ``comparison`` is given) and each
         example paragraph's labels.
     comparison : Comparison, optional
         The model's comparison with the labels, if already computed (or without labels at hand).

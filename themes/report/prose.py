@@ -1,4 +1,4 @@
-"""The results in words: the discussion of notebook 05, generated from the result tables.
+"""The results in words, generated from the result tables (the discussion of notebook 05).
 
 Every number and every threshold in the text is read from ``alignment.csv``, ``summary.csv``
 and :data:`themes.comparison.rules.RULES`, so the prose cannot drift from the results or the rules.
@@ -6,10 +6,11 @@ and :data:`themes.comparison.rules.RULES`, so the prose cannot drift from the re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from ..comparison.rules import RULES, Rules
-from ..models.registry import BASELINES, MODELS
 
 
 def format_auc(row) -> str:
@@ -17,13 +18,20 @@ def format_auc(row) -> str:
     return f"{row['auc_mean']:.2f} [{row['auc_ci_low']:.2f}, {row['auc_ci_high']:.2f}]"
 
 
-def discussion(alignment: pd.DataFrame, summary: pd.DataFrame, *, rules: Rules = RULES) -> str:
-    """The results in Markdown bullets, every number from the tables."""
+def discussion(
+    alignment: pd.DataFrame, summary: pd.DataFrame, *, roles: Mapping[str, str], rules: Rules = RULES
+) -> str:
+    """The results in Markdown bullets, every number from the tables.
+
+    ``roles`` names each topic model's place in the study's design: ``naive``, ``plain`` or
+    ``seeded`` (:attr:`themes.study.Study.model_roles`); every other row of the tables is a baseline.
+    """
     s = summary.set_index("model")
-    topic_models = [m for m in s.index if m in MODELS]
-    naive = [m for m in topic_models if MODELS[m].vectorizer == "naive"]
-    plain = [m for m in topic_models if m not in naive and not MODELS[m].seeded]
-    seeded = [m for m in topic_models if MODELS[m].seeded]
+    topic_models = [m for m in s.index if m in roles]
+    naive = [m for m in topic_models if roles[m] == "naive"]
+    plain = [m for m in topic_models if roles[m] == "plain"]
+    seeded = [m for m in topic_models if roles[m] == "seeded"]
+    baselines = [m for m in s.index if m not in roles]
     best_plain = max(plain, key=lambda m: s.at[m, "auc_mean"]) if plain else None
     best_seeded = max(seeded, key=lambda m: s.at[m, "auc_mean"]) if seeded else None
     n_themes = alignment["theme"].nunique()
@@ -111,7 +119,7 @@ def discussion(alignment: pd.DataFrame, summary: pd.DataFrame, *, rules: Rules =
             text += f"; no topic reaches AUC {rules.capture_auc:.2f} for it in " + ", ".join(
                 f"`{m}` ({part.at[m, 'missing_share']:.0%} of seeds)" for m in missing
             )
-        for base in BASELINES:
+        for base in baselines:
             if base in part.index:
                 text += f"; {base} {format_auc(part.loc[base])}"
         lines.append(text + ".")

@@ -13,81 +13,72 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+from sklearn.base import BaseEstimator, clone
 
 # scikit-learn's subclasses of joblib's Parallel and delayed carry its configuration into the
 # workers (the main job's skip of argument checks, see run_study), and are joblib's otherwise
 from sklearn.utils.parallel import Parallel, delayed
 
 from ..errors import ModelError, SeedWordsWarning
-from ..models.registry import get_spec
-from ..models.topic_model import TopicModel, check_k
+from ..models.backends import is_seeded
+from ..models.fitting import check_k, fit_matrix
+from ..models.topic_model import TopicModel
 from ..text.matrix import DocumentTermMatrix
 from . import measures as selection
 from .dask_cluster import dask_active
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, eq=False)
 class FitTask:
-    """One fit of the grid: a named model of the registry, its K and its seed."""
+    """One fit of a grid: a model's name, its unfitted estimator (K and seed set), the matrix it takes.
 
-    model: str
-    k: int
-    seed: int
+    ``matrix`` names one of the matrices :func:`fit_models` is given (a study has its own analysis,
+    ``"study"``, and the naive baseline's, ``"naive"``).
+    """
+
+    name: str
+    estimator: BaseEstimator
+    matrix: str = "study"
+
+    @property
+    def k(self) -> int:
+        return self.estimator.get_params()["n_components"]
+
+    @property
+    def seed(self):
+        return self.estimator.get_params().get("random_state")
 
 
-def fit_task(task: FitTask, dtm: DocumentTermMatrix, seed_words: dict | None) -> TopicModel:
+def grid_task(name: str, estimator, *, k: int, seed: int, matrix: str = "study", **params) -> FitTask:
+    """A task for a clone of ``estimator`` with ``k`` topics, the seed, and other ``params`` set."""
+    est = clone(estimator).set_params(n_components=k, random_state=seed, **params)
+    return FitTask(name, est, matrix)
+
+
+def fit_task(task: FitTask, dtm: DocumentTermMatrix) -> TopicModel:
     """Fit one task (a module-level function, so that joblib and Dask can ship it)."""
-    spec = get_spec(task.model)
     with warnings.catch_warnings():
         # seed words missing from the vocabulary are reported once, not once per fit
         warnings.simplefilter("ignore", SeedWordsWarning)
-        return TopicModel.from_matrix(
-            spec.make(k=task.k, seed=task.seed, seed_words=seed_words), dtm, name=task.model
-        )
+        return fit_matrix(task.estimator, dtm, name=task.name)
 
 
 def fit_models(
     tasks: Sequence[FitTask],
     matrices: Mapping[str, DocumentTermMatrix],
     *,
-    seed_words: dict | None = None,
     n_jobs: int = 1,
     progress: bool = False,
     desc: str = "fits",
 ) -> list[TopicModel]:
-    """Fit every task on its model's matrix (``matrices["study"]`` or ``["naive"]``), in task order."""
+    """Fit every task on its matrix, in task order (``n_jobs`` joblib workers, or a Dask cluster)."""
     for task in tasks:
-        check_k(task.k, matrices[get_spec(task.model).vectorizer].shape[0])
-    jobs = [delayed(fit_task)(t, matrices[get_spec(t.model).vectorizer], seed_words) for t in tasks]
-    return _run(jobs, n_jobs=n_jobs, progress=progress, desc=desc)
-
-
-def fit_with_seed_words(task: FitTask, dtm: DocumentTermMatrix, seed_words: dict | None) -> TopicModel:
-    """Fit a seeded model of the registry with other seed words; ``None`` fits the same
-    estimator, K, solver and settings without any seed word (its topics are then matched to the
-    themes like a plain model's)."""
-    spec = get_spec(task.model)
-    params = {
-        "n_components": task.k,
-        "random_state": task.seed,
-        **spec.settings,
-        "seed_words": seed_words or {},
-    }
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SeedWordsWarning)
-        return TopicModel.from_matrix(spec.estimator_class(**params), dtm, name=task.model)
-
-
-def fit_seed_word_variants(
-    variants: Sequence[tuple[FitTask, dict | None]],
-    dtm: DocumentTermMatrix,
-    *,
-    n_jobs: int = 1,
-    progress: bool = False,
-    desc: str = "seed-word variants",
-) -> list[TopicModel]:
-    """:func:`fit_with_seed_words` for every (task, seed words) pair, in order."""
-    jobs = [delayed(fit_with_seed_words)(task, dtm, words) for task, words in variants]
+        if task.matrix not in matrices:
+            raise ModelError(
+                f"the fit {task.name!r} asks for the matrix {task.matrix!r}, which was not given."
+            )
+        check_k(task.k, matrices[task.matrix].shape[0])
+    jobs = [delayed(fit_task)(t, matrices[t.matrix]) for t in tasks]
     return _run(jobs, n_jobs=n_jobs, progress=progress, desc=desc)
 
 
@@ -146,8 +137,8 @@ class Sweep:
 
 def run_sweep(
     dtm: DocumentTermMatrix,
+    estimators: Mapping[str, BaseEstimator],
     *,
-    models: Sequence[str],
     k_range: Sequence[int],
     seeds: Sequence[int],
     n_jobs: int = 1,
@@ -159,17 +150,26 @@ def run_sweep(
     ----------
     dtm : DocumentTermMatrix
         The paragraphs under the study's analysis.
-    models : sequence of str
-        Plain models of :data:`themes.models.registry.MODELS`.
+    estimators : mapping of str to estimator
+        Each model's name and unfitted estimator (any backend's: scikit-learn's ``NMF``, this
+        package's ``GensimLDA``, a student's own); its ``n_components`` and ``random_state``
+        are set for each fit. Seeded estimators are refused: their K is the themes plus free topics.
     k_range, seeds : sequence of int
     n_jobs : int
-        joblib workers; results do not depend on it. Inside :func:`themes.selection.dask_cluster.dask_backend`
-        every worker of the Dask cluster is used instead.
+        joblib workers; results do not depend on it. Inside
+        :func:`themes.selection.dask_cluster.dask_backend` every worker of the Dask cluster is used.
+
+    Examples
+    --------
+    >>> from sklearn.decomposition import NMF
+    >>> sweep = run_sweep(dtm, {"nmf": NMF(init="nndsvda")}, k_range=[3, 4, 5], seeds=[0, 1])
+    >>> sweep.selected
+    {'nmf': 4}
     """
-    for name in models:
-        if get_spec(name).seeded:
+    for name, estimator in estimators.items():
+        if is_seeded(estimator):
             raise ModelError(f"{name!r} is seeded: its K is the themes plus free topics, not swept.")
-    tasks = [FitTask(m, k, s) for m in models for k in k_range for s in seeds]
+    tasks = [grid_task(m, est, k=k, seed=s) for m, est in estimators.items() for k in k_range for s in seeds]
     fits = fit_models(tasks, {"study": dtm}, n_jobs=n_jobs, progress=progress, desc="K sweep")
     scores = selection.score_fits(fits, dtm, n_jobs=n_jobs)
     summary = selection.summarise_sweep(scores)

@@ -1,1 +1,38 @@
-"""study."""
+"""A study folder and its run: inputs, settings and design, the staged pipeline, outputs, notebooks.
+
+Owns everything about one study, and nothing the other stages need: ``project`` (where its files
+live), ``design`` (the models it fits) and ``config`` (every setting), ``inputs`` (the validated
+corpus, labels, seed words and matrices), ``pipeline`` (the run as stages: fit, scorers, compare),
+``tables`` and ``outputs`` (what is written), ``manifest`` (seeds, settings, versions, hashes),
+``run`` (``themes reproduce``: locked, staged, swapped in whole), ``notebooks`` (executed with a
+real kernel), ``scaffold`` (``themes init``), ``single`` (one model: ``themes fit`` and
+``themes score``), ``explore`` (the method on a corpus of one's own from Python) and ``claims``
+(the claims a study declares in its own ``study/findings.py``). It may import every sub-package
+below it.
+"""
+
+from .._lazy import lazy_names
+
+_SOURCES = {
+    "Project": "project",
+    "ModelSpec": "design",
+    "DEFAULT_MODELS": "design",
+    "StudyConfig": "config",
+    "Study": "inputs",
+    "load_study": "inputs",
+    "make_study": "inputs",
+    "read_selection": "inputs",
+    "fit_stage": "pipeline",
+    "scorer_stage": "pipeline",
+    "compare_stage": "pipeline",
+    "reproduce": "run",
+    "run_study": "run",
+    "run_record": "manifest",
+    "init_study": "scaffold",
+    "explore_corpus": "explore",
+    "check_findings": "claims",
+    "load_claims": "claims",
+    "read_tables": "claims",
+}
+__all__ = sorted(_SOURCES)
+__getattr__, __dir__ = lazy_names(__name__, _SOURCES)

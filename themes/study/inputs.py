@@ -1,99 +1,28 @@
 """A study's inputs: its settings, the paragraphs, the reference set, the seed words, the matrices.
 
 :func:`load_study` reads and validates everything under ``data/`` of a project folder and
-vectorizes the kept paragraphs; the main job (``themes.main_job``) takes it from there.
+vectorizes the kept paragraphs; the staged run (:mod:`themes.study.pipeline`) takes it from there.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .. import corpus, files, reference
+from ..corpus.cleaning import CleaningRules
 from ..errors import SeedWordsWarning, ThemesError
-from ..models.registry import MODELS, ModelSpec
+from ..models.fitting import fit_matrix
 from ..models.topic_model import TopicModel
 from ..reference.seed_words import seed_words_empty
 from ..text.matrix import DocumentTermMatrix
 from ..text.vectorizer import NAIVE_VECTORIZER, Vectorizer
+from .config import StudyConfig
+from .design import ModelSpec, model_roles
 from .project import Project, project_paths
-
-
-@dataclass(frozen=True)
-class StudyConfig:
-    """Every setting of a study run; all of it is written to the manifest.
-
-    Parameters
-    ----------
-    seeds : tuple of int
-        Random seeds; every model is fitted once per seed. The first is the reference seed
-        whose fits give ``paragraph_scores.csv``, the topic tables and the saved models.
-    k_range : tuple of int
-        The K sweep of the plain models. On about fifty paragraphs a K above twelve leaves
-        fewer than four paragraphs per topic, so the sweep stops there.
-    sweep_models : tuple of str
-        Plain models whose K is chosen by the sweep.
-    n_free : int
-        Free topics of a seeded model besides one topic per theme.
-    naive_k : int
-        K of the naive baseline (the number of themes, as a newcomer would pick it).
-    n_boot, n_perm : int
-        Bootstrap resamples for the confidence intervals; label permutations for the null.
-    stat_seed : int
-        Seed of the bootstrap and permutation draws.
-    n_jobs : int, default -1
-        joblib worker processes for the fits (-1: one per core); results do not depend on it,
-        as every fit is seeded on its own and runs on one thread.
-    seed_word_checks : bool, default True
-        Run the seeding-effect and seed-word sensitivity checks (``themes.seed_checks``; about
-        130 extra fits) when the study has seed words.
-    vectorizer : dict
-        Settings of the study's :class:`~themes.text.vectorizer.Vectorizer` that differ from its defaults.
-    cleaning : CleaningRules
-    """
-
-    seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
-    k_range: tuple[int, ...] = tuple(range(3, 13))
-    sweep_models: tuple[str, ...] = ("lda_gensim", "lda_sklearn", "nmf_sklearn", "nmf_minibatch")
-    n_free: int = 2
-    naive_k: int = 5
-    n_boot: int = 1000
-    n_perm: int = 200
-    stat_seed: int = 0
-    n_jobs: int = -1
-    seed_word_checks: bool = True
-    vectorizer: dict = field(default_factory=dict)
-    cleaning: corpus.CleaningRules = corpus.CleaningRules()
-
-    def __post_init__(self):
-        if (
-            isinstance(self.n_jobs, bool)
-            or not isinstance(self.n_jobs, int)
-            or self.n_jobs == 0
-            or self.n_jobs < -1
-        ):
-            raise ThemesError(
-                f"the number of jobs must be a positive whole number or -1 (all cores), not {self.n_jobs!r}."
-            )
-
-    def make_vectorizer(self) -> Vectorizer:
-        """A new, unfitted vectorizer with the study's settings."""
-        return Vectorizer(**self.vectorizer)
-
-    def as_dict(self) -> dict:
-        out = asdict(self)
-        out["seeds"], out["k_range"], out["sweep_models"] = (
-            list(self.seeds),
-            list(self.k_range),
-            list(self.sweep_models),
-        )
-        out["vectorizer"] = {
-            k: list(v) if isinstance(v, tuple) else v for k, v in self.make_vectorizer().get_params().items()
-        }
-        return out
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -136,12 +65,17 @@ class Study:
         return self.naive_dtm if spec.vectorizer == "naive" else self.dtm
 
     @property
+    def model_roles(self) -> dict[str, str]:
+        """Each topic model's role in the design: ``naive``, ``plain`` or ``seeded``."""
+        return model_roles(self.config.models)
+
+    @property
     def matrices(self) -> dict[str, DocumentTermMatrix]:
         return {"study": self.dtm, "naive": self.naive_dtm}
 
     def model_k(self, name: str, selected: dict[str, int]) -> int:
         """K of a named model: chosen by the sweep, themes plus free topics, or the naive K."""
-        spec = MODELS[name]
+        spec = self.config.models[name]
         if spec.vectorizer == "naive":
             return self.config.naive_k
         if spec.seeded:
@@ -151,17 +85,17 @@ class Study:
         return selected[name]
 
     def fit_model(self, name: str, *, seed: int, selected: dict[str, int]) -> TopicModel:
-        """One model of :data:`~themes.models.registry.MODELS`, at its K, fitted on its matrix.
+        """One model of the study's design, at its K, fitted on its matrix.
 
         Seed words missing from the vocabulary are not warned about here: the model's
         ``params["seed_words_missing"]`` lists them.
         """
-        spec = MODELS[name]
+        spec = self.config.models[name]
         seed_words = self.seed_words if spec.seeded else None
         est = spec.make(k=self.model_k(name, selected), seed=seed, seed_words=seed_words)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SeedWordsWarning)
-            return TopicModel.from_matrix(est, self.matrix(spec), name=name)
+            return fit_matrix(est, self.matrix(spec), name=name)
 
     def __repr__(self) -> str:
         labelled = "no labels" if self.labels is None else f"{len(self.labels)} labelled"
@@ -169,10 +103,8 @@ class Study:
         return f"Study({self.project.root}, {n} kept paragraphs, {labelled}, themes {themes})"
 
 
-
-
 def build_corpus(
-    project: Project, *, rules: corpus.CleaningRules = corpus.CleaningRules(), write: bool = True
+    project: Project, *, rules: CleaningRules = CleaningRules(), write: bool = True
 ) -> pd.DataFrame:
     """Read ``data/raw`` (checksums verified), build the paragraph table, and write it."""
     table = corpus.build_paragraphs(corpus.load_documents(project.raw), rules=rules)

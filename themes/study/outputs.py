@@ -1,21 +1,122 @@
-"""Writing a study's results: tables, the reference-set tables, figures and the saved models.
+"""Writing a study's results: tables, the reference-set tables, figures, saved models, explorers.
 
-Every file goes through ``themes.files`` (whole or not at all, byte-stable) into the folder the
-main job stages; figures are drawn by ``themes.plotting`` from the same tables written beside
+:func:`write_results` writes what the stages of :mod:`themes.study.pipeline` made into the folder
+the main job stages. Every file goes through :mod:`themes.files` (whole or not at all,
+byte-stable); figures are drawn by :mod:`themes.report.plots` from the same tables written beside
 them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+from joblib import Parallel, delayed
 
 from .. import files, reference
-from ..comparison import tables
-from ..comparison.scorers import TopicScorer
-from ..models.persist import save_scorer
+from ..comparison.matching import top_words_table
+from ..comparison.saved_scorers import save_scorer
+from ..comparison.scorers import ModelRuns
 from ..report import plots
+from ..report.explorer import write_explorer
+from ..report.prose import intrusion_beside_auc
+from ..validate.intrusion_scores import score_study_intrusion
+from .inputs import Study
+from .manifest import build_manifest
+from .pipeline import Comparisons, Fits, say
+from .tables import paragraph_scores, prevalence_by_document, topics_table, vocabulary_table
+
+Runs = Mapping[str, ModelRuns]
+LABELLED_OUTPUTS = (
+    "alignment.csv, summary.csv, k_sensitivity.csv, failures.csv, alignment_by_seed.csv, "
+    "reference/, the supervised and confound baselines, the association and score figures"
+)
+
+
+def write_results(study: Study, fits: Fits, runs: Runs, comparisons: Comparisons | None, out: Path) -> dict:
+    """Write every table, figure, saved model, explorer and the manifest of a run into ``out``.
+
+    Without ``comparisons`` (a study whose labels are not made yet) only what needs no labels is
+    written: the sweep and fit tables, the topics (plain models' topics unmatched, "other"; seeded
+    models' theme topics named), top-word and sweep figures, an explorer per model (no theme
+    overlay), the saved models; ``paragraph_scores.csv`` holds the models whose theme scores need
+    no labels (seeded models and the seed-word counts). Intrusion tests are offered in their place.
+    Returns the manifest.
+    """
+    sweep, labels = fits.sweep, study.labels
+    named = {
+        "models.csv": fits.table,
+        "model_sweep.csv": sweep.summary,
+        "model_selection.csv": sweep.chosen,
+        "topics.csv": topics_table(runs),
+        "vocabulary.csv": vocabulary_table(study.dtm),
+    }
+    if comparisons is not None:
+        named = {
+            "paragraph_scores.csv": paragraph_scores(runs, study.themes),
+            "alignment.csv": comparisons.alignment,
+            **{k: named[k] for k in ("models.csv", "model_sweep.csv", "model_selection.csv")},
+            "k_sensitivity.csv": comparisons.k_sensitivity,
+            "summary.csv": comparisons.summary,
+            "topics.csv": named["topics.csv"],
+            "failures.csv": comparisons.failures,
+            "alignment_by_seed.csv": comparisons.per_seed,
+            "vocabulary.csv": named["vocabulary.csv"],
+            **comparisons.checks,
+        }
+    else:
+        themed = {n: r for n, r in runs.items() if r.model is None or r.first.seeded}
+        if themed:
+            named["paragraph_scores.csv"] = paragraph_scores(themed, study.themes)
+    write_tables(out, named)
+    intrusion = write_intrusion(study, runs, out, comparisons)
+    doc_of = study.kept.set_index("paragraph_id")["doc_id"]
+    if comparisons is not None:
+        write_reference_tables(out, labels, doc_of)
+        jobs = comparison_figure_jobs(study, fits, runs, comparisons, doc_of)
+    else:
+        jobs = sweep_figure_jobs(sweep.summary, sweep.selected) + top_words_jobs(runs)
+    write_figure_jobs(out / "figures", jobs, n_jobs=study.config.n_jobs)
+    save_scorers(out / "models", runs)
+    write_explorers(out / "explorer", runs, texts=study.kept.set_index("paragraph_id")["text"], labels=labels)
+    manifest = build_manifest(study, out, sweep.chosen, fits.by_model)
+    if comparisons is None:
+        manifest["labels"] = unlabelled_note(study, runs, intrusion)
+    files.write_json(out / "MANIFEST.json", manifest)
+    return manifest
+
+
+def write_intrusion(
+    study: Study, runs: Runs, out: Path, comparisons: Comparisons | None
+) -> pd.DataFrame | None:
+    """Score the study's answered intrusion tests (``data/reference/intrusion``) into ``intrusion.csv``."""
+    tests = study.project.reference / "intrusion"
+    if not tests.is_dir():
+        return None
+    current_k = {n: r.model.k for n, r in runs.items() if r.model is not None}
+    intrusion = score_study_intrusion(tests, models=current_k, seed=study.config.stat_seed)
+    if intrusion.empty:
+        return intrusion
+    write_tables(out, {"intrusion.csv": intrusion})
+    if comparisons is not None:
+        table = intrusion_beside_auc(intrusion, comparisons.summary)
+        plots.save_figure(plots.figure_intrusion_vs_auc(table), out / "figures" / "intrusion_vs_auc", table)
+    return intrusion
+
+
+def unlabelled_note(study: Study, runs: Runs, intrusion: pd.DataFrame | None) -> dict:
+    """What a run without labels skipped, said on standard error and recorded in the manifest
+    (relative paths and model names only: the manifest is the same wherever the study folder is)."""
+    root, tests = study.project.root, study.project.reference / "intrusion"
+    to_create = [n for n, r in runs.items() if r.model is not None and not (tests / n).is_dir()]
+    missing = study.project.labels.relative_to(root).as_posix()
+    note = f"no hand labels ({missing} does not exist): skipped {LABELLED_OUTPUTS}."
+    say(f"themes: no hand labels ({study.project.labels} does not exist): skipped {LABELLED_OUTPUTS}.")
+    if to_create:
+        example = f"themes --root {root} intrusion create --model {to_create[0]}"
+        say(f"themes: check the topics with intrusion tests instead, e.g. {example}")
+    return {"present": False, "note": note, "intrusion_tests_to_create": to_create}
 
 
 def write_tables(out: Path, named: dict[str, pd.DataFrame]) -> None:
@@ -34,7 +135,7 @@ def write_reference_tables(out: Path, labels: pd.DataFrame, doc_of: pd.Series) -
 
 
 FigureJob = tuple[str, tuple, dict, str, pd.DataFrame]
-"""(builder in ``themes.plotting``, its arguments, its keywords, file stem, the numbers drawn)."""
+"""(builder in ``themes.report.plots``, its arguments, its keywords, file stem, the numbers drawn)."""
 
 
 def sweep_figure_jobs(summary: pd.DataFrame, selected: dict[str, int]) -> list[FigureJob]:
@@ -46,53 +147,52 @@ def sweep_figure_jobs(summary: pd.DataFrame, selected: dict[str, int]) -> list[F
     ]
 
 
-def top_words_jobs(scorers: tables.Scorers) -> list[FigureJob]:
+def top_words_jobs(runs: Runs) -> list[FigureJob]:
     """Each topic model's top words per topic (its first fit), titled with its matched themes."""
     jobs = []
-    for name, runs in scorers.items():
-        sc = runs[0]
-        if isinstance(sc, TopicScorer):
-            words = tables.top_words_table(sc.model, sc.matching)
+    for name, model_runs in runs.items():
+        sc = model_runs.first
+        if sc.model is not None:
+            words = top_words_table(sc.model, sc.matching)
             title = f"{name}: top words per topic (K={sc.model.k}, seed {sc.model.seed})"
             jobs.append(("figure_top_words", (words,), {"title": title}, f"top_words_{name}", words))
     return jobs
 
 
-def write_figures(
-    folder: Path,
-    *,
-    labels: pd.DataFrame,
-    doc_of: pd.Series,
-    summary: pd.DataFrame,
-    selected: dict[str, int],
-    sensitivity: pd.DataFrame,
-    alignment: pd.DataFrame,
-    scorers: tables.Scorers,
-    n_jobs: int = 1,
-) -> None:
-    """Every figure of ``results/figures`` with the CSV of its numbers beside it."""
+def comparison_figure_jobs(
+    study: Study, fits: Fits, runs: Runs, comparisons: Comparisons, doc_of: pd.Series
+) -> list[FigureJob]:
+    """Every figure of ``results/figures`` of a study with labels."""
+    labels = study.labels
     themes = list(labels.columns)
     prev = reference.prevalence(labels)
     co = reference.cooccurrence(labels)
-    by_doc = tables.prevalence_by_document(scorers, labels, doc_of)
-    scores = alignment[["model", "theme", "auc_mean", "auc_ci_low", "auc_ci_high", "auc_null_95"]]
+    by_doc = prevalence_by_document(runs, labels, doc_of)
+    scores = comparisons.alignment[["model", "theme", "auc_mean", "auc_ci_low", "auc_ci_high", "auc_null_95"]]
+    sweep = fits.sweep
     jobs = [
         ("figure_prevalence", (prev,), {}, "reference_prevalence", prev),
         ("figure_cooccurrence", (co,), {}, "reference_cooccurrence", co),
         ("figure_prevalence_by_document", (by_doc, themes), {}, "prevalence_by_document", by_doc),
-        *sweep_figure_jobs(summary, selected),
-        ("figure_k_sensitivity", (sensitivity, selected), {}, "k_sensitivity", sensitivity),
+        *sweep_figure_jobs(sweep.summary, sweep.selected),
+        (
+            "figure_k_sensitivity",
+            (comparisons.k_sensitivity, sweep.selected),
+            {},
+            "k_sensitivity",
+            comparisons.k_sensitivity,
+        ),
         ("figure_theme_scores", (scores,), {}, "theme_scores", scores),
     ]
-    for name, runs in scorers.items():
-        sc = runs[0]
-        if isinstance(sc, TopicScorer):
+    for name, model_runs in runs.items():
+        sc = model_runs.first
+        if sc.model is not None:
             model = sc.model
             title = f"{name} (K={model.k}, seed {model.seed}): topic x theme ROC AUC; matched cells framed"
             association = sc.association.rename_axis("topic").reset_index()
             args = (sc.association, sc.matching)
             jobs.append(("figure_association", args, {"title": title}, f"association_{name}", association))
-    write_figure_jobs(folder, jobs + top_words_jobs(scorers), n_jobs=n_jobs)
+    return jobs + top_words_jobs(runs)
 
 
 def write_figure_jobs(folder: Path, jobs: list[FigureJob], *, n_jobs: int = 1) -> None:
@@ -102,8 +202,6 @@ def write_figure_jobs(folder: Path, jobs: list[FigureJob], *, n_jobs: int = 1) -
     cluster; drawing dominates the cost and a figure's bytes do not depend on which process
     draws it), then written here.
     """
-    from joblib import Parallel, delayed
-
     rendered = Parallel(n_jobs=n_jobs, backend="loky")(
         delayed(draw)(builder, args, kwargs) for builder, args, kwargs, _, _ in jobs
     )
@@ -116,30 +214,20 @@ def draw(builder: str, args: tuple, kwargs: dict) -> dict[str, bytes]:
     return plots.render_figure(getattr(plots, builder)(*args, **kwargs))
 
 
-def save_scorers(folder: Path, scorers: tables.Scorers) -> None:
+def save_scorers(folder: Path, runs: Runs) -> None:
     """Each model's first-seed scorer in ``folder/<name>/``, for scoring new text without refitting."""
-    for name, runs in scorers.items():
-        if runs[0].kind != "confound":
-            save_scorer(runs[0], folder / name)
+    for name, model_runs in runs.items():
+        if model_runs.first.kind != "confound":  # the confounds describe the study's paragraphs only
+            save_scorer(model_runs.first, folder / name)
 
 
-def write_explorers(folder: Path, scorers: tables.Scorers, *, texts: pd.Series, labels: pd.DataFrame) -> None:
+def write_explorers(folder: Path, runs: Runs, *, texts: pd.Series, labels: pd.DataFrame | None) -> None:
     """A topic explorer per topic model (its first-seed fit) in ``folder/<name>.html``.
 
     The pages share one ``plotly.min.js`` in the folder instead of inlining 4.6 MB each.
     """
-    from ..report.explorer import write_explorer
-
-    for name, runs in scorers.items():
-        if isinstance(runs[0], TopicScorer):
+    for name, model_runs in runs.items():
+        if model_runs.model is not None:
             write_explorer(
-                runs[0].model, folder / f"{name}.html", texts=texts, labels=labels, plotly_js="shared"
+                model_runs.model, folder / f"{name}.html", texts=texts, labels=labels, plotly_js="shared"
             )
-
-
-def write_intrusion_figure(folder: Path, intrusion: pd.DataFrame, summary: pd.DataFrame) -> None:
-    """Word-intrusion precision against mean AUC, per model, with the table behind it."""
-    from ..report.prose import intrusion_beside_auc
-
-    table = intrusion_beside_auc(intrusion, summary)
-    plots.save_figure(plots.figure_intrusion_vs_auc(table), folder / "intrusion_vs_auc", table)

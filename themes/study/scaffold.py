@@ -17,6 +17,8 @@ from .. import corpus, files
 from ..corpus.documents import PROVENANCE_COLUMNS, PROVENANCE_FILE, TABLE_SUFFIXES, Document, load_documents
 from ..errors import ThemesError
 from ..reference.labels import THEME_NAME
+from .inputs import build_corpus
+from .notebooks import notebook_paths, scrub
 from .project import Project
 
 LABELS_TEMPLATE = "labels_template.csv"
@@ -77,8 +79,6 @@ def seed_words_text(themes: list[str]) -> str:
         "# While every list is empty the seeded models and the keyword baseline are skipped.",
     ]
     return "\n".join([*head, *(f"{theme}: []" for theme in themes)]) + "\n"
-
-
 
 
 def readme_text(name: str, themes: list[str], *, has_corpus: bool) -> str:
@@ -171,8 +171,6 @@ def copy_notebooks(source: Path, target: Path) -> list[Path]:
     """
     import nbformat
 
-    from .notebooks import notebook_paths, scrub
-
     written = []
     for path in notebook_paths(source):
         nb = nbformat.read(path, as_version=4)
@@ -202,8 +200,6 @@ def init_study(folder: str | Path, themes: list[str] | str, *, corpus: str | Pat
     Project
         The new study's paths.
     """
-    from .inputs import build_corpus
-
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ThemesError(f"{folder} already exists and is not empty; give a new folder for the study.")

@@ -103,5 +103,3 @@ class Analyzer:
     def __call__(self, text: str) -> list[str]:
         terms = self.stems(self.words(text))
         return list(self.phraser[terms]) if self.phraser is not None else terms
-
-

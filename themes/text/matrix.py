@@ -95,5 +95,3 @@ def stem_counts(texts: list[str], vectorizer: Vectorizer) -> tuple[sp.csr_matrix
             cols.append(column.setdefault(term, len(column)))
     ones = np.ones(len(rows), dtype=np.int64)
     return sp.csr_matrix((ones, (rows, cols)), shape=(len(texts), len(column))), column
-
-

@@ -252,8 +252,6 @@ def _corpus_stop(vectorizer, keep, df, doc_freq, terms, n_paragraphs) -> list[st
     )
 
 
-
-
 def count_corpus(
     path: str | Path, vectorizer: Vectorizer, *, paragraphs_csv: str | Path | None = None
 ) -> DocumentTermMatrix:

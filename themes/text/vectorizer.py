@@ -348,8 +348,6 @@ NAIVE_VECTORIZER = dict(
 """Settings that mimic scikit-learn's ``CountVectorizer(stop_words='english')``: the naive baseline."""
 
 
-
-
 def settings_effect(paragraphs: pd.DataFrame, variants: dict[str, Vectorizer]) -> pd.DataFrame:
     """Vocabulary size, tokens kept and corpus stop words under each named vectorizer."""
     rows = []

@@ -12,7 +12,8 @@ Tiers, per file and for the study, from best to worst:
   follows the CSV drawn beside it.
 * **holds**: some numbers moved beyond the tolerance, but every headline number stays inside
   its own committed interval (:func:`headline_moves`) and every finding of
-  :mod:`themes.findings` is still true of the rebuilt tables.
+  the study declares (``study/findings.py``, :mod:`themes.study.claims`) is still true of the
+  rebuilt tables.
 * **DRIFT**: a finding no longer holds, a headline number left its interval, a file is missing
   or extra, a table's columns changed, or the manifest records other inputs or settings.
 
@@ -33,8 +34,11 @@ import pandas as pd
 
 from ..environment import X86_MACHINES, installed_version, runs_here
 from ..errors import ThemesError
-from ..study.claims import check_findings
+from ..study.claims import FINDINGS_FILE, check_findings, load_claims
+from ..study.config import StudyConfig
+from ..study.notebooks import check_execution_tools
 from ..study.project import Project
+from ..study.run import reproduce
 from .file_tiers import ATOL, RTOL, TIERS, compare_file, compare_manifests, within_tolerance, worst
 
 PASSING = TIERS[:3]
@@ -177,12 +181,16 @@ def output_files(root: Path) -> list[str]:
 
 
 def copy_inputs(root: Path, target: Path) -> None:
-    """Copy what the main job reads (data/raw, data/reference, the notebooks) into ``target``."""
+    """Copy what the main job reads (data/raw, data/reference, the study's own ``study/`` folder
+    with its claims, the notebooks) into ``target``."""
     project = Project(root)
     shutil.copytree(project.raw, target / "data" / "raw")
     shutil.copytree(
         project.reference, target / "data" / "reference", ignore=shutil.ignore_patterns("agreement.csv")
     )
+    own = root / FINDINGS_FILE.parent
+    if own.is_dir():
+        shutil.copytree(own, target / own.name, ignore=shutil.ignore_patterns("__pycache__"))
     (target / "notebooks").mkdir(parents=True)
     for nb in project.notebooks.glob("[0-9][0-9]_*.ipynb"):
         shutil.copy2(nb, target / "notebooks" / nb.name)
@@ -201,9 +209,8 @@ class Verification:
     moves : DataFrame
         The headline numbers that moved (:func:`headline_moves`).
     findings : DataFrame
-        The findings on the rebuilt results (:func:`themes.study.claims.check_findings`), with
-        ``applies``: whether the claim held on the committed results. Only those are the study's
-        findings; the others (the seed study's claims, on a study of one's own) are not checked.
+        The study's declared claims on the rebuilt results (:func:`themes.study.claims.check_findings`),
+        with ``held_before``: whether the claim held on the committed results.
     notes : tuple of str
         Context for the reader (an environment that differs from the pins).
     """
@@ -255,15 +262,16 @@ def compare_trees(expected_root: Path, actual_root: Path, *, skip_notebooks: boo
         else:
             tiers[rel], details[rel] = compare_manifests(a, b, tiers)
 
-    # a claim that does not hold on the committed results is not a finding of this study (one of
-    # the seed study's, checked on a study of one's own): it cannot drift
-    applies = check_findings(expected_root / "results")["holds"].to_numpy()
-    found = check_findings(actual_root / "results").assign(applies=applies)
+    # the claims the committed study declares (study/findings.py), held on both trees: one that
+    # fails on the rebuilt results is DRIFT, one that already failed on the committed results too
+    claims = load_claims(expected_root)
+    committed = check_findings(expected_root / "results", claims)["holds"].to_numpy()
+    found = check_findings(actual_root / "results", claims).assign(held_before=committed)
     files = pd.DataFrame(
         [{"file": f, "tier": tiers[f], "detail": details[f].strip("; ")} for f in sorted(tiers)],
         columns=["file", "tier", "detail"],
     )
-    tier = worst([*files["tier"], *(["DRIFT"] if not found.loc[found["applies"], "holds"].all() else [])])
+    tier = worst([*files["tier"], *(["DRIFT"] if not found["holds"].all() else [])])
     return Verification(tier=tier, files=files, moves=moves, findings=found)
 
 
@@ -276,8 +284,6 @@ def check_verifiable(project: Project, *, notebooks: bool) -> None:
             "run themes reproduce first."
         )
     if notebooks:
-        from ..study.notebooks import check_execution_tools
-
         check_execution_tools()
 
 
@@ -285,9 +291,6 @@ def verify(
     root: str | Path = ".", *, n_jobs: int = 1, progress: bool = False, notebooks: bool = True
 ) -> Verification:
     """Rebuild from the committed inputs in a temporary folder and compare with the committed outputs."""
-    from ..study.inputs import StudyConfig
-    from ..study.run import reproduce
-
     root = Path(root).resolve()
     check_verifiable(Project(root), notebooks=notebooks)
     with tempfile.TemporaryDirectory(prefix="themes-verify-") as tmp:
@@ -358,18 +361,20 @@ def format_report(result: Verification) -> str:
             f"  moved     {m.file} {where} {m.number}: {_number(m.old)} -> {_number(m.new)}, "
             f"{state} [{_number(m.low)}, {_number(m.high)}] ({m.against})"
         )
-    findings = result.findings[result.findings["applies"]]
+    findings = result.findings
     failed = findings[~findings["holds"]]
     n = len(findings)
-    line = f"findings   {n - len(failed)} of {n} hold on the rebuilt results"
-    if len(result.findings) > n:
-        line += (
-            f" ({len(result.findings) - n} claims of themes.findings do not hold on the committed "
-            "results either: not this study's findings)"
+    if n:
+        lines.append(
+            f"findings   {n - len(failed)} of {n} claims of study/findings.py hold on the rebuilt results"
         )
-    lines.append(line)
+    else:
+        lines.append(
+            "findings   the study declares no claims (study/findings.py): its files alone are compared"
+        )
     for row in failed.itertuples():
-        lines.append(f"DRIFT      finding no longer holds: {row.claim} ({row.detail})")
+        why = "no longer holds" if row.held_before else "does not hold (nor on the committed results)"
+        lines.append(f"DRIFT      finding {why}: {row.claim} ({row.detail})")
     lines += [f"note: {note}" for note in result.notes]
     if result.tier == "DRIFT":
         lines.append(

@@ -1,0 +1,206 @@
+"""The study's run as stages: fit the models, turn them into theme scorers, compare, write.
+
+Each stage takes typed inputs and returns a small frozen record:
+
+* :func:`fit_stage` (a :class:`~themes.study.inputs.Study`) -> :class:`Fits`: the K sweep of the
+  plain models and every other model of the design, each seed;
+* :func:`scorer_stage` (study, fits) -> every model's :class:`~themes.comparison.scorers.ModelRuns`:
+  with labels, topics matched to themes and the baselines; without, the seeded models' own topics
+  and the seed-word counts;
+* :func:`compare_stage` (study, fits, runs) -> :class:`Comparisons`: ``alignment.csv`` and the
+  tables and checks that need labels (:func:`themes.comparison.compare.theme_table` per model);
+* :func:`themes.study.outputs.write_results` writes what the stages made.
+
+:func:`themes.study.run.run_study` composes them into the main job;
+:func:`themes.study.explore.explore_corpus` composes the first three on a folder of one's own texts,
+without writing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sklearn.utils.parallel import Parallel, delayed
+
+from ..comparison import robustness
+from ..comparison.compare import summary_table, theme_table, theme_terms
+from ..comparison.matching import topic_theme_scores
+from ..comparison.scorers import ConfoundScorer, KeywordScorer, ModelRuns, SupervisedScorer, TopicScorer
+from ..models.topic_model import TopicModel
+from ..selection import measures
+from ..selection.sweep import Sweep, fit_models, grid_task, run_sweep
+from .inputs import Study
+from .tables import k_sensitivity
+
+
+def say(line: str) -> None:
+    """One line for the user on standard error (what the run skipped and why)."""
+    import sys
+
+    print(line, file=sys.stderr)
+
+
+@dataclass(frozen=True, eq=False)
+class Fits:
+    """Every fit of a run.
+
+    Attributes
+    ----------
+    sweep : Sweep
+        The K sweep of the design's swept models (every K and seed) and the K chosen.
+    by_model : dict of str to list of TopicModel
+        Each model's fits used in the results, one per seed, in the design's order: the swept
+        models at their chosen K, the others at their fixed K.
+    table : pandas.DataFrame
+        ``models.csv``: coherence, diversity and stability of every fit.
+    """
+
+    sweep: Sweep
+    by_model: dict[str, list[TopicModel]]
+    table: pd.DataFrame
+
+
+def fit_stage(study: Study, *, progress: bool = False) -> Fits:
+    """Fit the sweep and every other model of the study's design, each seed; score every fit."""
+    cfg = study.config
+    design = cfg.models
+    swept = {name: design[name].prototype() for name in cfg.sweep_models}
+    sweep = run_sweep(
+        study.dtm, swept, k_range=cfg.k_range, seeds=cfg.seeds, n_jobs=cfg.n_jobs, progress=progress
+    )
+    others = [
+        n for n, spec in design.items() if n not in cfg.sweep_models and (study.seed_words or not spec.seeded)
+    ]
+    if not study.seed_words:
+        skipped = ", ".join(n for n, spec in design.items() if spec.seeded)
+        say(
+            f"themes: no seed words in {study.project.seed_words}: the seeded models ({skipped}) are skipped."
+        )
+    tasks = [
+        grid_task(
+            name,
+            design[name].prototype(seed_words=study.seed_words if design[name].seeded else None),
+            k=study.model_k(name, sweep.selected),
+            seed=seed,
+            matrix=design[name].vectorizer,
+        )
+        for name in others
+        for seed in cfg.seeds
+    ]
+    extra = fit_models(tasks, study.matrices, n_jobs=cfg.n_jobs, progress=progress, desc="other models")
+    scored = [sweep.scores]
+    for kind, dtm in study.matrices.items():
+        part = [f for f in extra if design[f.name].vectorizer == kind]
+        if part:
+            scored.append(measures.score_fits(part, dtm, n_jobs=cfg.n_jobs))
+    by_model = sweep.chosen_fits()
+    for fit in extra:
+        by_model.setdefault(fit.name, []).append(fit)
+    order = [n for n in design if n in by_model]
+    return Fits(sweep, {n: by_model[n] for n in order}, pd.concat(scored, ignore_index=True))
+
+
+def scorer_stage(study: Study, fits: Fits) -> dict[str, ModelRuns]:
+    """Every model's theme scorers, one per seed: topic models, then the baselines.
+
+    With labels, plain models' topics are matched to the themes on them, and the confounds and
+    the supervised classifier are added. Without labels, only what needs none: the first seed of
+    each topic model (a seeded model's themes are its own topics; a plain model's are unmatched)
+    and the seed-word counts.
+    """
+    labels = study.labels
+    if labels is None:
+        runs = {}
+        for name, models in fits.by_model.items():
+            model = models[0]
+            matching = {t: (t if model.seeded and t in model.topic_names else None) for t in study.themes}
+            scores = topic_theme_scores(model, matching)
+            runs[name] = ModelRuns(name, (TopicScorer(model, None, matching, scores, model.seeded),))
+        if study.seed_words:
+            runs["keywords"] = ModelRuns(
+                "keywords", (KeywordScorer.from_matrix(study.dtm, study.seed_words),)
+            )
+        return runs
+    runs = {name: ModelRuns.of_models(models, labels) for name, models in fits.by_model.items()}
+    dtm, cfg = study.dtm, study.config
+    runs["keywords"] = ModelRuns("keywords", (KeywordScorer.from_matrix(dtm, study.seed_words),))
+    runs["keywords_vocab"] = ModelRuns(
+        "keywords_vocab", (KeywordScorer.from_matrix(dtm, study.seed_words, vocabulary_only=True),)
+    )
+    runs["document"] = ModelRuns("document", (ConfoundScorer.from_documents(dtm, labels),))
+    runs["length"] = ModelRuns("length", (ConfoundScorer.from_lengths(dtm, labels),))
+    # one classifier per seed, each in its own local worker (the seed is its only randomness)
+    supervised = Parallel(n_jobs=cfg.n_jobs, backend="loky")(
+        delayed(SupervisedScorer.from_matrix)(dtm, labels, list(dtm.document_ids), seed=s) for s in cfg.seeds
+    )
+    runs["supervised"] = ModelRuns("supervised", tuple(supervised))
+    return runs
+
+
+@dataclass(frozen=True, eq=False)
+class Comparisons:
+    """What comparing every model with the labels gives: the tables of ``results/`` that need labels."""
+
+    alignment: pd.DataFrame
+    per_seed: pd.DataFrame
+    failures: pd.DataFrame
+    summary: pd.DataFrame
+    k_sensitivity: pd.DataFrame
+    checks: dict[str, pd.DataFrame] = field(default_factory=dict)
+    """The seed-word checks (``seeding_effect.csv``, ``seed_sensitivity.csv``) when run."""
+
+
+def compare_stage(
+    study: Study, fits: Fits, runs: Mapping[str, ModelRuns], *, progress: bool = False
+) -> Comparisons:
+    """Compare every model with the labels (:func:`~themes.comparison.compare.theme_table`, one model
+    per local worker), summarise, and run the seed-word checks when the study asks for them.
+
+    Each model draws from its own generator seeded with the study's ``stat_seed``, so spreading
+    the models over workers gives the same numbers as one after another.
+    """
+    cfg, labels = study.config, study.labels
+    doc_of = study.kept.set_index("paragraph_id")["doc_id"]
+    seed_terms = theme_terms(study.dtm.vectorizer, study.seed_words)
+    parts = Parallel(n_jobs=cfg.n_jobs, backend="loky")(
+        delayed(theme_table)(
+            r, labels, doc_of, inference=cfg.inference(), coders=study.coders, seed_terms=seed_terms
+        )
+        for r in runs.values()
+    )
+    alignment = pd.concat([p.table for p in parts], ignore_index=True)
+    checks = {}
+    if study.seed_words and cfg.seed_word_checks:
+        checks["seeding_effect.csv"] = robustness.seeding_effect(
+            study.dtm,
+            labels,
+            runs,
+            alignment,
+            doc_of,
+            inference=cfg.inference(),
+            n_jobs=cfg.n_jobs,
+            progress=progress,
+        )
+        checks["seed_sensitivity.csv"] = robustness.seed_sensitivity(
+            study.dtm,
+            labels,
+            study.seed_words,
+            runs,
+            seed=cfg.seeds[0],
+            stat_seed=cfg.stat_seed,
+            n_jobs=cfg.n_jobs,
+            progress=progress,
+        )
+    sweep_scorers = [TopicScorer.from_model(f, labels, seeded=False) for f in fits.sweep.fits]
+    return Comparisons(
+        alignment=alignment,
+        per_seed=pd.concat([p.per_seed for p in parts], ignore_index=True),
+        failures=pd.concat([p.failures for p in parts if len(p.failures)], ignore_index=True)
+        if any(len(p.failures) for p in parts)
+        else parts[0].failures,
+        summary=summary_table(alignment),
+        k_sensitivity=k_sensitivity(sweep_scorers, labels, fits.sweep.selected),
+        checks=checks,
+    )
