@@ -1,67 +1,66 @@
-"""The setup: pinned versions, environment.yml in sync with pyproject.toml, the two-command quick start."""
+"""OPENBLAS_CORETYPE naming kernels this processor cannot run is one sentence and exit 2, not a crash."""
 
-import re
-import tomllib
+import subprocess
+import sys
+from pathlib import Path
 
-import yaml
-from helpers import ROOT
+import pytest
 
+from themes import environment as blas_kernels
+from themes.cli import main
 
-def pins() -> dict[str, str]:
-    out = {}
-    for line in (ROOT / "constraints.txt").read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if "==" in line:
-            name, version = line.split("==")
-            out[name.lower().replace("_", "-")] = version
-    return out
+CPUINFO = "processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu sse2 avx avx2 fma\n\nprocessor\t: 1\n"
 
 
-def declared() -> list[str]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    deps = project["dependencies"] + [
-        d for extra in ("notebooks", "dev") for d in project["optional-dependencies"][extra]
-    ]
-    return [re.split(r"[<>=!~ \[;]", d)[0].lower() for d in deps]
+def test_flags_are_read_from_the_first_processor(tmp_path):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(CPUINFO)
+    assert blas_kernels.processor_flags(cpuinfo) == {"fpu", "sse2", "avx", "avx2", "fma"}
+    assert blas_kernels.processor_flags(tmp_path / "absent") is None
 
 
-def test_every_declared_dependency_is_pinned():
-    assert not [name for name in declared() if name not in pins()]
+@pytest.mark.parametrize(
+    ("core", "missing"),
+    [
+        ("SkylakeX", ("avx512f",)),
+        ("cooperlake", ("avx512f", "avx512_bf16")),
+        ("Haswell", ()),
+        ("Prescott", ()),  # older families run on every x86-64 processor
+        ("NoSuchCore", ()),  # OpenBLAS ignores names it does not know
+        (None, ()),
+    ],
+)
+def test_missing_flags(core, missing):
+    assert blas_kernels.missing_flags(core, {"fpu", "sse2", "avx", "avx2", "fma"}) == missing
 
 
-def test_environment_yml_matches_pyproject_and_the_pins():
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    assert env["channels"] == ["conda-forge"]
-    conda = {}
-    pip_section = []
-    for dep in env["dependencies"]:
-        if isinstance(dep, dict):
-            pip_section = dep["pip"]
-        else:
-            name, _, version = dep.partition("=")
-            conda[name] = version
-    assert conda.pop("python") == "3.11" and "pip" in conda
-    conda.pop("pip")
-    # packages conda-forge does not carry are pinned in the pip section, with the same version
-    from_pip = dict(line.split("==") for line in pip_section if "==" in line)
-    assert sorted([*conda, *from_pip]) == sorted(declared())
-    assert {**conda, **from_pip} == {name: pins()[name] for name in [*conda, *from_pip]}
-    assert pip_section[-1] == '-e ".[notebooks,dev]"'  # the package itself, with its extras
+def test_an_arm_processor_cannot_be_told(monkeypatch):
+    monkeypatch.setattr(blas_kernels.platform, "machine", lambda: "aarch64")
+    assert blas_kernels.runs_here("Haswell") is None
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    assert blas_kernels.unusable_core_message() is None  # OpenBLAS there ignores x86 names
 
 
-def test_readme_quick_start_is_two_commands_and_ci_runs_the_second():
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```(?:bash|sh)?\n(.*?)```", section, flags=re.S)
-    assert len(blocks) == 1
-    commands = [line for line in blocks[0].splitlines() if line.strip()]
-    assert len(commands) == 2
-    assert commands[1] in (ROOT / ".ci" / "run").read_text()
+def test_the_command_line_names_the_kernels_and_the_missing_instructions(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    monkeypatch.setattr(blas_kernels.platform, "machine", lambda: "x86_64")
+    monkeypatch.setattr(blas_kernels, "processor_flags", lambda: {"sse2", "avx"})
+    assert main(["--root", str(tmp_path), "verify"]) == 2  # refused before the project is read
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "OPENBLAS_CORETYPE=Haswell" in err and "avx2, fma" in err
 
 
-def test_package_metadata_for_scholars():
-    assert (ROOT / "LICENSE").read_text().startswith("BSD 3-Clause License")
-    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
-    assert citation["cff-version"] == "1.2.0" and citation["title"].startswith("themes")
-    assert "How to cite" in (ROOT / "README.md").read_text()
-    assert "non-commercial scholarly analysis" in (ROOT / "data" / "README.md").read_text()
+@pytest.mark.slow
+def test_on_this_processor_an_avx512_kernel_is_refused_without_a_crash(tmp_path):
+    if blas_kernels.runs_here("SkylakeX") is not False:
+        pytest.skip("needs an x86 processor without AVX-512")
+    env = {"PATH": "/usr/bin:/bin", "OPENBLAS_CORETYPE": "SkylakeX"}
+    done = subprocess.run(
+        [sys.executable, "-m", "themes", "--root", str(tmp_path), "reproduce"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).parents[1],
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == "" and "avx512f" in done.stderr and "Traceback" not in done.stderr
