@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # The module that rebuilds the whole study (two to three minutes) is collected first, so that with
 # pytest-xdist (scripts/run.sh: --dist loadfile) it starts at once and the short tests fill in.
-REBUILDING_MODULES = ("test_main_job.py",)
+REBUILDING_MODULES = ("test_reproduce.py",)
 
 
 def pytest_collection_modifyitems(items):

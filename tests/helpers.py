@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import os
+import re
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
@@ -63,3 +67,36 @@ def planted_texts(
             ids.append(f"{name}-{i:02d}")
             groups.append(name)
     return texts, ids, groups
+
+
+@functools.cache
+def seed_study_findings() -> ModuleType:
+    """The seed study's own claims module, ``study/findings.py`` of the repository (not a package:
+    imported from its file, as :func:`themes.study.claims.load_claims` does), for its check functions
+    and its model groups (``NAIVE``, ``SEEDED``, ``PLAIN``, ``TOPIC_MODELS``)."""
+    path = ROOT / "study" / "findings.py"
+    spec = importlib.util.spec_from_file_location("seed_study_findings", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def lee_sentences():
+    """About 2,000 paragraphs of real news text (a DataFrame with ``doc_id`` and ``text``): the
+    sentences of gensim's Lee background articles, each sentence's document its article (so the
+    corpus stop rule has documents)."""
+    import gensim
+    import pandas as pd
+
+    path = Path(gensim.__file__).parent / "test" / "test_data" / "lee_background.cor"
+    rows = []
+    for number, article in enumerate(path.read_text(encoding="latin-1").splitlines()):
+        for sentence in re.split(r"(?<=[.?!])\s+", article.strip()):
+            if len(sentence.split()) >= 4:
+                rows.append({"doc_id": f"lee{number:03d}", "text": sentence})
+    return pd.DataFrame(rows)
+
+
+def in_chunks(table, size: int):
+    """A one-shot generator of chunks of a table, as a reader of a large file gives them."""
+    return (table.iloc[start : start + size] for start in range(0, len(table), size))

@@ -7,9 +7,10 @@ from sklearn.decomposition import NMF
 from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
 
 import themes as th
-from themes.comparison import baselines
-from themes.comparison import intervals as uncertainty
-from themes.comparison import matching as alignment
+from themes.comparison import baselines, intervals, matching, metrics, null
+from themes.comparison.compare import ALIGNMENT_COLUMNS
+from themes.errors import LabelError, ModelError
+from themes.models.fitting import fit_matrix
 
 
 def test_auc_matrix_equals_scikit_learn():
@@ -17,11 +18,11 @@ def test_auc_matrix_equals_scikit_learn():
     scores = rng.random((40, 3))
     scores[:, 2] = np.round(scores[:, 2], 1)  # ties
     labels = rng.integers(0, 2, (40, 2))
-    got = alignment.auc_matrix(scores, labels)
+    got = matching.auc_matrix(scores, labels)
     for i in range(3):
         for t in range(2):
             assert got[i, t] == pytest.approx(roc_auc_score(labels[:, t], scores[:, i]))
-    assert np.isnan(alignment.auc_matrix(scores, np.zeros((40, 1))))[0, 0]
+    assert np.isnan(matching.auc_matrix(scores, np.zeros((40, 1))))[0, 0]
 
 
 def test_precision_recall_f1_equal_scikit_learn_including_empty_columns():
@@ -31,7 +32,7 @@ def test_precision_recall_f1_equal_scikit_learn_including_empty_columns():
     truth[:, 2] = 0  # no positives: recall 0/0
     pred[:, 3] = 0  # nothing predicted: precision 0/0
     truth[:, 4] = pred[:, 4] = 0  # neither: F1 0/0 too
-    got = alignment.precision_recall_f1(truth, pred)
+    got = metrics.precision_recall_f1(truth, pred)
     want = precision_recall_fscore_support(truth, pred, average=None, zero_division=0)[:3]
     for g, w in zip(got, want, strict=True):
         np.testing.assert_array_equal(g, w)
@@ -39,20 +40,20 @@ def test_precision_recall_f1_equal_scikit_learn_including_empty_columns():
 
 def test_matching_finds_each_planted_group_and_names_leftovers(planted):
     dtm, labels = planted
-    model = th.TopicModel.from_matrix(NMF(n_components=4, random_state=0), dtm)
-    assoc = alignment.association(model, labels)
-    matching = alignment.match_themes(assoc)
-    for theme, topic in matching.items():
+    model = fit_matrix(NMF(n_components=4, random_state=0), dtm)
+    assoc = matching.association(model, labels)
+    matched = matching.match_themes(assoc)
+    for theme, topic in matched.items():
         assert assoc.at[topic, theme] == 1.0
-    assert len(set(matching.values())) == 3  # one topic stays "other"
-    scores = alignment.topic_theme_scores(model, matching)
+    assert len(set(matched.values())) == 3  # one topic stays "other"
+    scores = matching.topic_theme_scores(model, matched)
     assert list(scores.columns) == list(labels.columns)
 
 
 def test_fewer_topics_than_themes_leave_themes_unmatched():
     assoc = pd.DataFrame([[0.9, 0.2, 0.6]], index=["topic_01"], columns=["a", "b", "c"])
-    assert alignment.match_themes(assoc) == {"a": "topic_01", "b": None, "c": None}
-    assert alignment.match_themes(assoc.rename(index={"topic_01": "a"}), seeded=True) == {
+    assert matching.match_themes(assoc) == {"a": "topic_01", "b": None, "c": None}
+    assert matching.match_themes(assoc.rename(index={"topic_01": "a"}), seeded=True) == {
         "a": "a",
         "b": None,
         "c": None,
@@ -65,7 +66,7 @@ def test_failure_kinds_are_named():
         index=["t1", "t2", "t3"],
         columns=["a", "b", "c", "d"],
     )
-    kinds = alignment.failure_kinds(assoc)
+    kinds = matching.failure_kinds(assoc)
     got = {(r.kind, r.theme) for r in kinds.itertuples()}
     assert got == {("fused", "a"), ("fused", "b"), ("repeated", "c"), ("missing", "d")}
 
@@ -143,9 +144,9 @@ def test_supervised_scores_say_absent_when_other_documents_lack_the_theme(plante
 def test_theme_metrics_and_model_as_coder(planted):
     dtm, labels = planted
     perfect = labels.astype(float)
-    metrics = alignment.theme_metrics(perfect, labels, alignment.decisions(perfect, 0.5))
+    table = metrics.theme_metrics(perfect, labels, metrics.decisions(perfect, 0.5))
     assert (
-        (metrics[["auc", "average_precision", "precision", "recall", "f1", "alpha_model"]] == 1.0).all().all()
+        (table[["auc", "average_precision", "precision", "recall", "f1", "alpha_model"]] == 1.0).all().all()
     )
 
 
@@ -153,8 +154,8 @@ def test_bootstrap_interval_brackets_the_estimate_and_is_reproducible(planted):
     dtm, labels = planted
     rng = np.random.default_rng(0)
     noisy = labels + rng.normal(0, 0.6, labels.shape)
-    a = uncertainty.bootstrap_auc([noisy], labels, n_boot=300, seed=1)
-    b = uncertainty.bootstrap_auc([noisy], labels, n_boot=300, seed=1)
+    a = intervals.bootstrap_auc([noisy], labels, n_boot=300, seed=1)
+    b = intervals.bootstrap_auc([noisy], labels, n_boot=300, seed=1)
     pd.testing.assert_frame_equal(a, b)
     for theme, row in a.set_index("theme").iterrows():
         auc = roc_auc_score(labels[theme], noisy[theme])
@@ -166,19 +167,19 @@ def test_permutation_test_is_near_chance_for_one_column_higher_when_matching_man
     labels = pd.DataFrame({"a": rng.integers(0, 2, 60), "b": rng.integers(0, 2, 60)})
     one = pd.DataFrame({"a": rng.random(60), "b": rng.random(60)})
     many = pd.DataFrame(rng.random((60, 12)), columns=[f"t{i}" for i in range(12)])
-    fixed = uncertainty.permutation_test([one], labels, n_perm=200, seed=0, match=False).set_index("theme")
-    matched = uncertainty.permutation_test([many], labels, n_perm=200, seed=0).set_index("theme")
+    fixed = null.permutation_test([one], labels, n_perm=200, seed=0, match=False).set_index("theme")
+    matched = null.permutation_test([many], labels, n_perm=200, seed=0).set_index("theme")
     assert fixed["auc_null_mean"].between(0.45, 0.55).all()
     assert (matched["auc_null_mean"] > fixed["auc_null_mean"] + 0.05).all()  # picking the best of 12 flatters
     assert (fixed["auc_p"] > 0.05).all() and (matched["auc_p"] > 0.05).all()  # noise is not significant
     signal = many.assign(t0=labels["a"] + rng.normal(0, 0.3, 60))
-    test = uncertainty.permutation_test([signal, many], labels, n_perm=200, seed=0).set_index("theme")
+    test = null.permutation_test([signal, many], labels, n_perm=200, seed=0).set_index("theme")
     assert test.at["a", "auc_p"] == pytest.approx(1 / 201)  # no shuffle beats a real signal
     assert test.at["b", "auc_p"] > 0.05
 
 
 def test_holm_adjusts_step_down_and_keeps_order():
-    adjusted = uncertainty.holm([0.01, 0.04, 0.03, 0.5])
+    adjusted = null.holm([0.01, 0.04, 0.03, 0.5])
     assert adjusted.tolist() == pytest.approx([0.04, 0.09, 0.09, 0.5])
 
 
@@ -186,7 +187,7 @@ def test_cluster_bootstrap_resamples_whole_documents(planted):
     dtm, labels = planted
     docs = pd.Series(dtm.document_ids, index=list(dtm.paragraph_ids))
     perfect = labels.astype(float) + 0.0
-    ci = uncertainty.cluster_bootstrap_auc([perfect], labels, docs, n_boot=100, seed=0, match=False)
+    ci = intervals.cluster_bootstrap_auc([perfect], labels, docs, n_boot=100, seed=0, match=False)
     assert (ci["n_documents"] == 3).all()
     # each planted group is one document: a resample without it leaves the theme with no positive
     # and no AUC (left out, not counted as 0.5); with it, the perfect score gives 1.0
@@ -200,33 +201,38 @@ def test_unmatched_seed_is_left_out_not_counted_as_chance():
     # seed 0 matches both themes; seed 1 has one topic only, so "b" goes unmatched there
     seed0 = pd.DataFrame({"t0": good, "t1": labels["b"] + rng.normal(0, 0.5, 80)})
     seed1 = pd.DataFrame({"t0": good})
-    test = uncertainty.permutation_test([seed0, seed1], labels, n_perm=50, seed=0).set_index("theme")
+    test = null.permutation_test([seed0, seed1], labels, n_perm=50, seed=0).set_index("theme")
     b_alone = roc_auc_score(labels["b"], seed0["t1"])
     assert test.at["b", "auc_observed"] == pytest.approx(b_alone)  # not (b_alone + 0.5) / 2
     scores = [seed0.set_axis(["a", "b"], axis=1), pd.DataFrame({"a": good, "b": 0.0})]
-    ci = uncertainty.bootstrap_auc(scores, labels, n_boot=200, seed=0, unmatched=[set(), {"b"}])
-    alone = uncertainty.bootstrap_auc(scores[:1], labels, n_boot=200, seed=0)
+    ci = intervals.bootstrap_auc(scores, labels, n_boot=200, seed=0, unmatched=[set(), {"b"}])
+    alone = intervals.bootstrap_auc(scores[:1], labels, n_boot=200, seed=0)
     assert ci.set_index("theme").loc["b"].tolist() == alone.set_index("theme").loc["b"].tolist()
-    never = uncertainty.bootstrap_auc(scores[1:], labels, n_boot=20, seed=0, unmatched=[{"b"}])
+    never = intervals.bootstrap_auc(scores[1:], labels, n_boot=20, seed=0, unmatched=[{"b"}])
     assert never.set_index("theme").loc["b"].isna().all()
 
 
 def test_holm_leaves_untested_themes_out_of_the_family():
-    adjusted = uncertainty.holm([0.01, np.nan, 0.03])
+    adjusted = null.holm([0.01, np.nan, 0.03])
     assert adjusted[0] == pytest.approx(0.02) and np.isnan(adjusted[1]) and adjusted[2] == pytest.approx(0.03)
 
 
 def test_compare_gives_matching_scores_and_metrics_as_tables(planted):
     dtm, labels = planted
-    model = th.TopicModel.from_matrix(NMF(n_components=3, random_state=0), dtm)
+    model = fit_matrix(NMF(n_components=3, random_state=0), dtm)
     report = th.compare(model, labels.reset_index(names="paragraph_id"))
     assert report.n_labelled == len(labels) and len(repr(report)) < 100
     assert list(report.matching["theme"]) == list(labels.columns)
     assert (report.matching["auc"] == 1.0).all()
     assert report.scores.shape == labels.shape and list(report.scores.index) == list(labels.index)
-    assert (report.metrics.set_index("theme")["f1"] == 1.0).all()
+    # one fit: its per-seed row is the metric; the per-theme row averages it over the one seed
+    assert list(report.metrics.columns) == ALIGNMENT_COLUMNS
+    assert list(report.per_seed["theme"]) == list(labels.columns) and (report.per_seed["f1"] == 1.0).all()
+    row = report.metrics.set_index("theme")
+    assert (row["f1_mean"] == 1.0).all() and (row["auc_mean"] == 1.0).all() and (row["n_seeds"] == 1).all()
+    assert (row["verdict"] == "recovered").all()  # the planted groups beat the matching null
     # a label table that shares no paragraph with the model is refused in one line
-    with pytest.raises(th.LabelError, match="no paragraph of the model has a label row"):
+    with pytest.raises(LabelError, match="no paragraph of the model has a label row"):
         th.compare(model, labels.set_axis([f"x{i}" for i in range(len(labels))]))
 
 
@@ -252,7 +258,7 @@ def test_confound_baselines_match_documents_and_score_length(planted):
     length = ConfoundScorer.from_lengths(dtm, labels)
     assert (length.scores.nunique(axis=1) == 1).all() and length.scores.to_numpy().max() == 1.0
     assert not length.matched and length.threshold == length.scores.iloc[:, 0].median()
-    with pytest.raises(th.ModelError, match="scores no new text"):
+    with pytest.raises(ModelError, match="scores no new text"):
         length.predict(["ocean"])
 
 
@@ -260,14 +266,12 @@ def test_rank_auc_in_the_permutation_loops_equals_scikit_learn_and_the_observed_
     rng = np.random.default_rng(1)
     values = np.round(rng.random((40, 4)), 1)  # ties
     y = rng.integers(0, 2, (40, 3)).astype(bool)
-    got = uncertainty._rank_auc(values, y.astype(float))
+    got = intervals.rank_auc(values, y.astype(float))
     for i in range(4):
         for t in range(3):
             assert got[i, t] == pytest.approx(roc_auc_score(y[:, t], values[:, i]))
     dtm, labels = planted
-    fits = [
-        th.TopicModel.from_matrix(NMF(n_components=4, init="random", random_state=s), dtm) for s in (0, 1)
-    ]
-    test = uncertainty.permutation_test([f.document_topics for f in fits], labels, n_perm=20, seed=0)
+    fits = [fit_matrix(NMF(n_components=4, init="random", random_state=s), dtm) for s in (0, 1)]
+    test = null.permutation_test([f.document_topics for f in fits], labels, n_perm=20, seed=0)
     per_seed = [th.compare(f, labels).matching.set_index("theme")["auc"] for f in fits]
     assert test.set_index("theme")["auc_observed"].to_numpy() == pytest.approx(sum(per_seed).to_numpy() / 2)

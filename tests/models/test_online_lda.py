@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from sklearn.utils.estimator_checks import parametrize_with_checks
-from test_streaming import in_chunks, lee_sentences
+from helpers import in_chunks, lee_sentences
 
-import themes as th
 from themes.errors import ModelError
+from themes.models.fitting import fit_matrix
 from themes.models.online_lda import OnlineLDA
 from themes.text.matrix import DocumentTermMatrix
 from themes.text.streaming import fit_transform_chunks
@@ -71,12 +70,13 @@ def test_partial_fit_over_chunks_of_a_streamed_matrix_equals_one_pass_of_fit():
 @pytest.mark.slow  # over half a second
 def test_a_topic_model_from_a_streamed_matrix(planted):
     dtm, labels = planted
-    model = th.TopicModel.from_matrix(
-        th.OnlineLDA(n_components=3, batch_size=8, max_iter=20, random_state=0), dtm, name="online"
+    model = fit_matrix(
+        OnlineLDA(n_components=3, batch_size=8, max_iter=20, random_state=0), dtm, name="online"
     )
     assert model.doc_topic.shape == (dtm.shape[0], 3) and model.topic_term.shape == (3, dtm.shape[1])
     np.testing.assert_allclose(model.doc_topic.sum(axis=1), 1.0)
     assert model.seed == 0 and model.params["estimator"] == "OnlineLDA" and model.params["input"] == "counts"
+    assert model.backend.name == "online_lda" and not model.seeded
     # each planted group's paragraphs share one main topic, a different one per group
     main = model.document_topics.to_numpy().argmax(axis=1)
     found = {name: set(main[labels[name].to_numpy() == 1]) for name in labels.columns}
@@ -87,7 +87,7 @@ def test_a_topic_model_from_a_streamed_matrix(planted):
     vec = Vectorizer()
     counts = fit_transform_chunks(vec, in_chunks(texts, 250))
     streamed = DocumentTermMatrix(vec, counts, tuple(map(str, range(counts.shape[0]))))
-    topics = th.TopicModel.from_matrix(th.OnlineLDA(n_components=4, random_state=0), streamed)
+    topics = fit_matrix(OnlineLDA(n_components=4, random_state=0), streamed)
     assert [len(words) for words in topics.top_word_lists(5)] == [5, 5, 5, 5]
     assert topics.paragraph_ids == streamed.paragraph_ids
 
@@ -97,8 +97,3 @@ def test_bad_settings_and_input_are_one_sentence():
         OnlineLDA(n_components=0).fit(planted_counts(n_docs=8))
     with pytest.raises(ModelError, match="Negative values"):
         OnlineLDA(n_components=2).fit(-planted_counts(n_docs=8))
-
-
-@parametrize_with_checks([OnlineLDA(n_components=3, batch_size=16, max_iter=2, random_state=0)])
-def test_sklearn_estimator_checks(estimator, check):
-    check(estimator)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from themes.errors import ModelError, SeedWordsWarning
 from themes.models.tomotopy_lda import TomotopyLDA
@@ -100,8 +100,8 @@ def test_same_seed_same_topics_in_two_fits_and_another_process():
     other = TomotopyLDA(n_components=3, n_iter=30, random_state=8).fit(X).components_
     assert not np.array_equal(first, other)
     script = (
-        "import json, sys; sys.path.insert(0, 'tests');"
-        "from test_tomotopy_lda import planted_counts; from themes.tomotopy_lda import TomotopyLDA;"
+        f"import json, sys; sys.path.insert(0, {str(Path(__file__).parent)!r});"
+        "from test_tomotopy_lda import planted_counts; from themes.models.tomotopy_lda import TomotopyLDA;"
         "m = TomotopyLDA(n_components=3, n_iter=30, random_state=7).fit(planted_counts(n_docs=80));"
         "print(json.dumps(m.components_.tolist()))"
     )
@@ -133,31 +133,3 @@ def test_unknown_parameter_and_bad_settings_raise():
         TomotopyLDA(n_components=2, n_iter=0).fit(planted_counts(20))
     with pytest.raises(ModelError, match="at least the 2 themes"):
         TomotopyLDA(n_components=1, seed_words={"a": [0], "b": [1]}).fit(planted_counts(20))
-
-
-def _expected_failed_checks(estimator) -> dict[str, str]:
-    """Checks a seeded estimator with two themes cannot pass, and why (none for the others)."""
-    failed = {}
-    if estimator.seed_words is not None and len(estimator.seed_words) > 1:
-        too_few = "the check sets n_components=1, fewer topics than the two seeded themes: a ModelError"
-        failed |= {
-            "check_dont_overwrite_parameters": too_few,
-            "check_methods_sample_order_invariance": too_few,
-            "check_methods_subset_invariance": too_few,
-            "check_fit2d_predict1d": too_few,
-            "check_fit2d_1sample": too_few + " raised before the one-sample message",
-            "check_fit2d_1feature": "seed word column 1 does not exist in a one-column matrix",
-        }
-    return failed
-
-
-@parametrize_with_checks(
-    [
-        TomotopyLDA(n_components=3, n_iter=20),
-        TomotopyLDA(n_components=3, n_iter=20, seed_words={"a": [0]}),
-        TomotopyLDA(n_components=3, n_iter=20, seed_words={"a": [0], "b": [1]}),
-    ],
-    expected_failed_checks=_expected_failed_checks,
-)
-def test_sklearn_estimator_checks(estimator, check):
-    check(estimator)

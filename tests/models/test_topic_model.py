@@ -1,4 +1,4 @@
-"""Topic models: planted groups recovered by every model of the registry, one result type,
+"""Topic models: planted groups recovered by every model of the default design, one result type,
 reproducibility, saving and loading, bad input."""
 
 import json
@@ -9,21 +9,23 @@ import pandas as pd
 import pytest
 from helpers import PLANTED_GROUPS, planted_texts
 from sklearn.decomposition import NMF
-from themes.models.registry import MODELS, get_spec
 
 import themes as th
-from themes.errors import ModelError
+from themes.errors import ModelError, SeedWordsWarning
 from themes.models.base import rank_descending
-from themes.models.topic_model import check_k
+from themes.models.fitting import check_k, fit_matrix
+from themes.models.gensim_lda import GensimLDA, SeededLDA
+from themes.models.seeded_nmf import SeededNMF
+from themes.study.design import DEFAULT_MODELS, get_spec
 
 SEED_WORDS = {name: words[:2] for name, words in PLANTED_GROUPS.items()}
-SEEDED = [name for name, spec in MODELS.items() if spec.seeded]
+SEEDED = [name for name, spec in DEFAULT_MODELS.items() if spec.seeded]
 
 
 def fit(dtm, name, k=3, seed=0):
     spec = get_spec(name)
     est = spec.make(k=k, seed=seed, seed_words=SEED_WORDS if spec.seeded else None)
-    return th.TopicModel.from_matrix(est, dtm, name=name)
+    return fit_matrix(est, dtm, name=name)
 
 
 def group_of_each_topic(model, n=5):
@@ -35,7 +37,7 @@ def group_of_each_topic(model, n=5):
     return groups
 
 
-@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("name", list(DEFAULT_MODELS))
 def test_every_model_recovers_the_planted_groups(planted, name):
     dtm, labels = planted
     model = fit(dtm, name)
@@ -54,9 +56,10 @@ def test_seeded_topics_are_the_themes_of_their_seed_words(planted, name):
     for i, words in enumerate(model.top_word_lists(5)[:3]):
         assert set(words) <= set(PLANTED_GROUPS[model.topic_names[i]])
     assert model.params["seed_terms"] == SEED_WORDS
+    assert model.seeded and model.backend.takes_seed_words
 
 
-@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("name", list(DEFAULT_MODELS))
 def test_equal_seeds_give_identical_matrices_and_rows_sum_to_one(planted, name):
     dtm, _ = planted
     a, b = fit(dtm, name, seed=7), fit(dtm, name, seed=7)
@@ -65,6 +68,7 @@ def test_equal_seeds_give_identical_matrices_and_rows_sum_to_one(planted, name):
     assert np.allclose(a.doc_topic.sum(axis=1), 1.0) and np.allclose(a.topic_term.sum(axis=1), 1.0)
     assert a.doc_topic.shape == (dtm.shape[0], 3) and a.topic_term.shape == (3, dtm.shape[1])
     assert a.seed == 7 and a.params["n_components"] == 3 and "scikit-learn" in a.versions
+    assert a.seeded == DEFAULT_MODELS[name].seeded and a.backend.name == DEFAULT_MODELS[name].backend
 
 
 def test_different_seeds_differ(planted):
@@ -77,7 +81,7 @@ def test_different_seeds_differ(planted):
     assert not np.array_equal(*runs)  # seeds are real: an over-large K splits groups differently
 
 
-@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("name", list(DEFAULT_MODELS))
 def test_new_text_is_scored_reproducibly(planted, name):
     dtm, _ = planted
     model = fit(dtm, name)
@@ -90,7 +94,7 @@ def test_new_text_is_scored_reproducibly(planted, name):
     assert group_of_each_topic(model)[int(first.iloc[1].to_numpy().argmax())] == "code"
 
 
-@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("name", list(DEFAULT_MODELS))
 def test_a_saved_model_loads_and_scores_new_text_with_the_same_numbers(planted, name, tmp_path):
     dtm, _ = planted
     model = fit(dtm, name)
@@ -101,6 +105,7 @@ def test_a_saved_model_loads_and_scores_new_text_with_the_same_numbers(planted, 
     pd.testing.assert_frame_equal(loaded.transform(texts), model.transform(texts), check_exact=True)
     assert loaded.topic_term.tobytes() == model.topic_term.tobytes()
     assert loaded.paragraph_ids == model.paragraph_ids and loaded.params == model.params
+    assert loaded.backend == model.backend and loaded.seeded == model.seeded
     pd.testing.assert_frame_equal(loaded.top_words(5), model.top_words(5))
 
 
@@ -115,6 +120,12 @@ def test_loading_refuses_a_model_saved_by_other_versions_or_an_unknown_class(pla
         th.TopicModel.load(tmp_path / "m")
     with pytest.raises(ModelError, match="no saved model"):
         th.TopicModel.load(tmp_path / "absent")
+    fit(dtm, "nmf_sklearn").save(tmp_path / "u")
+    meta = json.loads((tmp_path / "u" / "model.json").read_text())
+    meta["estimator"]["class"] = "subprocess.Popen"
+    (tmp_path / "u" / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="'subprocess.Popen', which is not allowed"):
+        th.TopicModel.load(tmp_path / "u")
 
 
 def test_result_tables_are_indexed_by_paragraph_and_topic(planted):
@@ -133,9 +144,10 @@ def test_result_tables_are_indexed_by_paragraph_and_topic(planted):
 def test_plain_scikit_learn_estimators_work_as_they_are(planted):
     dtm, _ = planted
     table = pd.DataFrame({"paragraph_id": dtm.paragraph_ids, "text": dtm.texts})
-    model = th.TopicModel.fit(NMF(n_components=3, random_state=0), dtm.vectorizer, table)
+    model = th.fit_topics(NMF(n_components=3, random_state=0), dtm.vectorizer, table)
     assert sorted(group_of_each_topic(model)) == sorted(PLANTED_GROUPS)
     assert model.params["input"] == "tfidf" and model.name == "nmf"
+    assert model.backend.name == "sklearn_nmf" and not model.seeded
 
 
 @pytest.mark.parametrize("k", [0, -1, 36, 100])
@@ -151,20 +163,20 @@ def test_unknown_model_and_unknown_parameter_are_named():
     with pytest.raises(ModelError, match="unknown model 'lda_magic'"):
         get_spec("lda_magic")
     with pytest.raises(TypeError, match="max_iters"):
-        th.SeededNMF(n_components=3, max_iters=3)
+        SeededNMF(n_components=3, max_iters=3)
     with pytest.raises(ValueError, match="max_iters"):
-        th.GensimLDA().set_params(max_iters=3)
+        GensimLDA().set_params(max_iters=3)
 
 
 def test_missing_seed_words_warn_and_a_theme_without_any_stops(planted):
     dtm, _ = planted
     words = {"sea": ["ocean", "submarine"], "farm": ["barley"], "code": ["python"]}
-    with pytest.warns(th.SeedWordsWarning, match="submarine"):
-        th.TopicModel.from_matrix(th.SeededLDA(n_components=3, seed_words=words, random_state=0), dtm)
+    with pytest.warns(SeedWordsWarning, match="submarine"):
+        fit_matrix(SeededLDA(n_components=3, seed_words=words, random_state=0), dtm)
     words["code"] = ["spaceship"]
     with warnings.catch_warnings(), pytest.raises(ModelError, match="code"):
-        warnings.simplefilter("ignore", th.SeedWordsWarning)
-        th.TopicModel.from_matrix(th.SeededNMF(n_components=3, seed_words=words, random_state=0), dtm)
+        warnings.simplefilter("ignore", SeedWordsWarning)
+        fit_matrix(SeededNMF(n_components=3, seed_words=words, random_state=0), dtm)
     with pytest.raises(ModelError, match="needs seed words"):
         get_spec("lda_seeded").make(k=3, seed=0)
 

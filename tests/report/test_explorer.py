@@ -13,19 +13,20 @@ from helpers import planted_texts
 from scipy.spatial.distance import jensenshannon, pdist
 from sklearn.decomposition import NMF
 
-from themes.comparison.matching import compare
+from themes.comparison.compare import Inference, compare
 from themes.errors import ThemesError
-from themes.models.topic_model import TopicModel
+from themes.models.fitting import fit_matrix
 from themes.report import examples as explore
 from themes.report.explorer import LAMBDAS, intertopic_map, relevant_words, write_explorer
 
+NO_INTERVALS = Inference(n_boot=0, n_perm=0)  # the overlay needs the matching only
 HOSTILE = "</script><b>bold</b><!--"
 
 
 @pytest.fixture(scope="module")
 def model(planted):
     dtm, _ = planted
-    return TopicModel.from_matrix(NMF(n_components=3, random_state=0, max_iter=500), dtm)
+    return fit_matrix(NMF(n_components=3, random_state=0, max_iter=500), dtm)
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def test_same_inputs_give_the_same_bytes(planted, model, texts, tmp_path):
     first = write_explorer(model, tmp_path / "a.html", texts=texts, labels=labels).read_bytes()
     second = write_explorer(model, tmp_path / "b.html", texts=texts, labels=labels).read_bytes()
     assert first == second
-    refitted = TopicModel.from_matrix(NMF(n_components=3, random_state=0, max_iter=500), planted[0])
+    refitted = fit_matrix(NMF(n_components=3, random_state=0, max_iter=500), planted[0])
     third = write_explorer(refitted, tmp_path / "c.html", texts=texts, labels=labels).read_bytes()
     assert third == first
 
@@ -65,7 +66,7 @@ def test_every_script_is_inlined(model, explorer_html):
 
 def test_paragraph_text_theme_and_model_names_are_escaped(planted, texts, explorer_html):
     dtm, labels = planted
-    hostile = TopicModel.from_matrix(NMF(n_components=3, random_state=0, max_iter=500), dtm, name=HOSTILE)
+    hostile = fit_matrix(NMF(n_components=3, random_state=0, max_iter=500), dtm, name=HOSTILE)
     hostile = replace(hostile, topic_names=(f"a{HOSTILE}", "b&c", "c"))
     texts = texts.copy()
     texts.iloc[0] = f"the coast {HOSTILE} & more"  # sea-00, an example paragraph of the sea topic
@@ -106,7 +107,7 @@ def test_map_distances_are_the_jensen_shannon_distances(model):
 
 def test_theme_overlay_names_each_topics_matched_theme(planted, model, texts, explorer_html):
     _, labels = planted
-    comparison = compare(model, labels)
+    comparison = compare(model, labels, inference=NO_INTERVALS)
     page = explorer_html(model, texts=texts, labels=labels, comparison=comparison)
     panels = re.findall(r'<section class="topic-panel" id="panel-(\d+)" hidden>(.*?)</section>', page, re.S)
     assert len(panels) == model.k

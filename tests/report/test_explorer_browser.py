@@ -21,12 +21,13 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from sklearn.decomposition import NMF
 
-from themes.comparison.matching import compare
-from themes.models.topic_model import TopicModel
+from themes.comparison.compare import Inference, compare
+from themes.models.fitting import fit_matrix
 from themes.report.explorer import relevant_words, write_explorer
 
 pytestmark = pytest.mark.slow  # starts a browser
 
+NO_INTERVALS = Inference(n_boot=0, n_perm=0)  # the overlay needs the matching only
 N_TERMS = 8
 
 
@@ -44,8 +45,8 @@ def chromium() -> tuple[str, str]:
 @pytest.fixture(scope="module")
 def fitted(planted):
     dtm, labels = planted
-    model = TopicModel.from_matrix(NMF(n_components=3, random_state=0, max_iter=500), dtm)
-    return model, labels, compare(model, labels)
+    model = fit_matrix(NMF(n_components=3, random_state=0, max_iter=500), dtm)
+    return model, labels, compare(model, labels, inference=NO_INTERVALS)
 
 
 @pytest.fixture(scope="module")

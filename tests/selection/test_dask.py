@@ -10,16 +10,18 @@ from themes.cli import main
 from themes.errors import ThemesError
 from themes.selection.dask_cluster import connect, dask_active, dask_backend
 from themes.selection.sweep import run_sweep
+from themes.study.design import get_spec
 from themes.verify import verdict as verify
 
 pytestmark = pytest.mark.slow  # starts a Dask cluster of worker processes
 
-GRID = {"models": ("nmf_sklearn", "lda_gensim"), "k_range": (3,), "seeds": (0, 1)}
+GRID = {"k_range": (3,), "seeds": (0, 1)}
 
 
 def test_sweep_on_two_dask_workers_equals_the_serial_sweep(real_study):
     dtm = real_study.dtm
-    serial = run_sweep(dtm, **GRID)
+    estimators = {name: get_spec(name).prototype() for name in ("nmf_sklearn", "lda_gensim")}
+    serial = run_sweep(dtm, estimators, **GRID)
     with (
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         connect(scheduler=cluster.scheduler_address) as client,
@@ -29,7 +31,7 @@ def test_sweep_on_two_dask_workers_equals_the_serial_sweep(real_study):
         # the matrix was broadcast on entry: every worker holds it before any task ran
         assert all(len(keys) == 1 for keys in client.has_what().values())
         with get_task_stream(client) as stream:
-            on_cluster = run_sweep(dtm, **GRID)
+            on_cluster = run_sweep(dtm, estimators, **GRID)
         # the fits ran on both worker processes, not in this one
         assert len({task["worker"] for task in stream.data}) == 2
     assert not dask_active()

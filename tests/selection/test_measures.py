@@ -7,12 +7,23 @@ from helpers import MODELS_CSV_COLUMNS
 from sklearn.decomposition import NMF
 
 import themes as th
+from themes.errors import ModelError
+from themes.models.fitting import fit_matrix
+from themes.models.gensim_lda import GensimLDA
+from themes.models.seeded_nmf import SeededNMF
 from themes.selection import measures as selection
-from themes.selection.sweep import FitTask, fit_models
+from themes.selection.sweep import fit_models, grid_task
+from themes.study.design import get_spec
 
 
 def nmf(dtm, k, seed):
-    return th.TopicModel.from_matrix(NMF(n_components=k, init="nndsvda", random_state=seed), dtm)
+    return fit_matrix(NMF(n_components=k, init="nndsvda", random_state=seed), dtm)
+
+
+def nmf_tasks():
+    """The default design's NMF with K of 2 and 3 and seeds 0 and 1."""
+    prototype = get_spec("nmf_sklearn").prototype()
+    return [grid_task("nmf_sklearn", prototype, k=k, seed=s) for k in (2, 3) for s in (0, 1)]
 
 
 def test_diversity_counts_distinct_top_words():
@@ -52,19 +63,19 @@ def test_coherence_prefers_the_planted_topics_to_mixed_ones(planted):
 
 def test_score_fits_gives_one_row_per_fit_with_every_measure(planted):
     dtm, _ = planted
-    tasks = [FitTask("nmf_sklearn", k, s) for k in (2, 3) for s in (0, 1)]
-    fits = fit_models(tasks, {"study": dtm}, seed_words=None)
+    fits = fit_models(nmf_tasks(), {"study": dtm})
     table = selection.score_fits(fits, dtm)
     assert list(table.columns) == MODELS_CSV_COLUMNS
     assert len(table) == 4 and table.notna().all().all()
+    assert table[["K", "seed"]].to_numpy().tolist() == [[2, 0], [2, 1], [3, 0], [3, 1]]
 
 
 @pytest.mark.slow  # starts joblib's worker processes
 def test_joblib_workers_change_nothing(planted):
     dtm, _ = planted
-    tasks = [FitTask("nmf_sklearn", k, s) for k in (2, 3) for s in (0, 1)]
-    table = selection.score_fits(fit_models(tasks, {"study": dtm}, seed_words=None), dtm)
-    again = selection.score_fits(fit_models(tasks, {"study": dtm}, seed_words=None, n_jobs=2), dtm)
+    tasks = nmf_tasks()
+    table = selection.score_fits(fit_models(tasks, {"study": dtm}), dtm)
+    again = selection.score_fits(fit_models(tasks, {"study": dtm}, n_jobs=2), dtm)
     pd.testing.assert_frame_equal(table, again)
 
 
@@ -89,7 +100,7 @@ def test_select_k_takes_the_smallest_k_within_one_standard_error(means, se, chos
 
 def test_topic_correspondence_matches_two_models(planted):
     dtm, _ = planted
-    a = th.TopicModel.from_matrix(th.GensimLDA(n_components=3, random_state=0), dtm, name="lda")
+    a = fit_matrix(GensimLDA(n_components=3, random_state=0), dtm, name="lda")
     b = nmf(dtm, 3, 0)
     table = selection.topic_correspondence(a, b, n=8)
     assert len(table) == 3 and (table["jaccard"] == 1.0).all()
@@ -98,11 +109,12 @@ def test_topic_correspondence_matches_two_models(planted):
 @pytest.mark.slow  # over half a second
 def test_run_sweep_fits_the_grid_and_chooses_k_per_model(planted):
     dtm, _ = planted
-    sweep = th.run_sweep(dtm, models=["nmf_sklearn", "lda_sklearn"], k_range=(2, 3, 4), seeds=(0, 1))
+    estimators = {name: get_spec(name).prototype() for name in ("nmf_sklearn", "lda_sklearn")}
+    sweep = th.run_sweep(dtm, estimators, k_range=(2, 3, 4), seeds=(0, 1))
     assert len(sweep.fits) == 2 * 3 * 2 and len(sweep.scores) == 12
     assert set(sweep.selected) == {"nmf_sklearn", "lda_sklearn"}
     assert all(k in (2, 3, 4) for k in sweep.selected.values())
     assert len(sweep.chosen_fits()["nmf_sklearn"]) == 2  # one per seed at the chosen K
     assert sweep.summary.groupby("model").size().tolist() == [3, 3]
-    with pytest.raises(th.ModelError, match="seeded"):
-        th.run_sweep(dtm, models=["nmf_seeded"], k_range=(3,), seeds=(0,))
+    with pytest.raises(ModelError, match="'nmf_seeded' is seeded"):
+        th.run_sweep(dtm, {"nmf_seeded": SeededNMF(seed_words={"sea": ["ocean"]})}, k_range=(3,), seeds=(0,))

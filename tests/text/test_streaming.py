@@ -2,43 +2,27 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import gensim
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import ROOT
+from helpers import ROOT, in_chunks, lee_sentences
 
 from themes import corpus
 from themes.cli import main
+from themes.corpus import chunks
 from themes.corpus.chunks import read_paragraph_chunks
 from themes.corpus.duplicates import word_digest
 from themes.corpus.paragraphs import read_corpus
 from themes.errors import CorpusError, ModelError
+from themes.study import single
 from themes.text import streaming
 from themes.text.streaming import count_corpus, fit_transform_chunks
 from themes.text.vectorizer import Vectorizer
 
 GENSIM_DATA = Path(gensim.__file__).parent / "test" / "test_data"
-
-
-def lee_sentences() -> pd.DataFrame:
-    """About 2,000 paragraphs of real news text: the sentences of gensim's Lee background
-    articles, each sentence's document its article (so the corpus stop rule has documents)."""
-    rows = []
-    lines = (GENSIM_DATA / "lee_background.cor").read_text(encoding="latin-1").splitlines()
-    for number, article in enumerate(lines):
-        for sentence in re.split(r"(?<=[.?!])\s+", article.strip()):
-            if len(sentence.split()) >= 4:
-                rows.append({"doc_id": f"lee{number:03d}", "text": sentence})
-    return pd.DataFrame(rows)
-
-
-def in_chunks(table: pd.DataFrame, size: int):
-    """A one-shot generator of chunks, as a reader of a large file gives them."""
-    return (table.iloc[start : start + size] for start in range(0, len(table), size))
 
 
 def assert_same_fit(table, size, **settings):
@@ -175,8 +159,9 @@ def test_fit_streams_with_the_flag_and_above_the_threshold(news_table, tmp_path,
     in_memory = fit(tmp_path / "memory")
     assert fit(tmp_path / "flag", "--streaming") == in_memory  # same matrix, same model, same files
     used = []
-    monkeypatch.setattr(streaming, "STREAMING_BYTES", news_table.stat().st_size)
-    monkeypatch.setattr(streaming, "count_corpus", lambda *a, **k: used.append(1) or count_corpus(*a, **k))
+    monkeypatch.setattr(chunks, "STREAMING_BYTES", news_table.stat().st_size)
+    # the CLI's fit (themes.study.single) counts the corpus with the count_corpus it imported
+    monkeypatch.setattr(single, "count_corpus", lambda *a, **k: used.append(1) or count_corpus(*a, **k))
     assert fit(tmp_path / "auto") == in_memory and used == [1]
     capsys.readouterr()
 

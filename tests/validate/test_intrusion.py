@@ -13,7 +13,7 @@ from sklearn.decomposition import NMF
 
 from themes.cli import main
 from themes.errors import ThemesError
-from themes.models.topic_model import TopicModel
+from themes.models.fitting import fit_matrix
 from themes.text.matrix import DocumentTermMatrix
 from themes.text.vectorizer import Vectorizer
 from themes.validate.intrusion import (
@@ -52,7 +52,7 @@ def mixed():
                 rows.append({"paragraph_id": f"{a}-{b}-{r}", "text": " ".join(words)})
     table = pd.DataFrame(rows)
     dtm = DocumentTermMatrix.from_paragraphs(Vectorizer(stem=False, corpus_stop_min_df=None), table, fit=True)
-    model = TopicModel.from_matrix(NMF(4, random_state=0, max_iter=500), dtm)
+    model = fit_matrix(NMF(4, random_state=0, max_iter=500), dtm)
     # the planted group each topic recovered (checked, not assumed)
     group = {n: GROUP_OF[ws[0]] for n, ws in zip(model.topic_names, model.top_word_lists(8), strict=True)}
     assert sorted(group.values()) == sorted(GROUPS)

@@ -1,4 +1,5 @@
-"""One file's tier (``themes.file_tiers``): CSV tables by their numbers, notebooks by their text outputs."""
+"""One file's tier (``themes.verify.file_tiers``): CSV tables by their numbers, notebooks by their
+text outputs."""
 
 import nbformat
 import pandas as pd

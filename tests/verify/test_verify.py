@@ -1,9 +1,10 @@
 """`themes verify` gives a verdict in tiers: identical, equivalent, holds, DRIFT.
 
 The tier rules are tested on copies of the committed results with one number changed (one file's
-tier on small hand-made files: tests/test_file_tiers.py). The rebuild of tests/test_main_job.py runs
-directly and under other OpenBLAS kernels than the committed results were made with, and must compare
-as identical or equivalent.
+tier on small hand-made files: tests/verify/test_file_tiers.py). The rebuild of
+tests/study/test_reproduce.py runs directly and under other OpenBLAS kernels than the committed
+results were made with, and must compare as identical or equivalent. The claims held against the
+rebuilt results are those the study declares in its own ``study/findings.py``.
 """
 
 import json
@@ -15,16 +16,36 @@ import pytest
 from helpers import ROOT
 
 from themes.cli import main
-from themes.study import claims as findings
-from themes.study import run as main_job
+from themes.errors import ThemesError
+from themes.study.claims import FINDINGS_FILE, check_findings, load_claims
 from themes.verify import verdict as verify
+
+OWN_CLAIMS = """
+from themes.study.claims import Finding
+
+def keywords_lead(t):
+    s = t["summary"].set_index("model")
+    return Finding(bool(s["auc_mean"].idxmax() == "keywords"), f"best: {s['auc_mean'].idxmax()}")
+
+def naive_lda_recovers_everything(t):
+    n = int(t["summary"].set_index("model").at["lda_naive", "themes_recovered"])
+    return Finding(n == 5, f"lda_naive recovers {n} themes")
+
+CLAIMS = {
+    "counting the seed words leads": keywords_lead,
+    "naive LDA recovers every theme": naive_lda_recovers_everything,
+}
+"""
+"""A study's own claims: the first holds on the committed results, the second never did."""
 
 
 @pytest.fixture(scope="module")
 def committed(tmp_path_factory):
-    """A project holding a copy of the committed results only."""
+    """A project holding a copy of the committed results and the study's own claims (study/findings.py)."""
     target = tmp_path_factory.mktemp("committed") / "project"
     shutil.copytree(ROOT / "results", target / "results")
+    study = FINDINGS_FILE.parent
+    shutil.copytree(ROOT / study, target / study, ignore=shutil.ignore_patterns("__pycache__"))
     return target
 
 
@@ -38,9 +59,12 @@ def rebuilt(committed, tmp_path):
 
 @pytest.fixture
 def findings_hold(monkeypatch):
-    """Every finding holds: the tier logic tested apart from the study's current claims."""
-    table = pd.DataFrame({"claim": list(findings.CLAIMS), "holds": True, "detail": ""})
-    monkeypatch.setattr(verify, "check_findings", lambda _: table)
+    """Every declared finding holds: the tier logic tested apart from the study's current claims."""
+
+    def every_claim_holds(results, claims):
+        return pd.DataFrame({"claim": list(claims), "holds": True, "detail": ""})
+
+    monkeypatch.setattr(verify, "check_findings", every_claim_holds)
 
 
 def _csv(path, table):
@@ -103,7 +127,8 @@ def test_summary_means_and_the_chosen_k_are_held_against_their_intervals(committ
 
 def test_a_finding_made_false_is_drift_naming_the_claim(committed, rebuilt):
     claim = "counting the seed words beats every model and recovers all five themes"
-    assert findings.check_findings(committed / "results").set_index("claim").at[claim, "holds"]
+    claims = load_claims(committed)  # the seed study's own, from the copy of its study/findings.py
+    assert check_findings(committed / "results", claims).set_index("claim").at[claim, "holds"]
     # within keywords' interval (its themes' mean), but below the runner-up: the claim fails
     summary = pd.read_csv(committed / "results" / "summary.csv").set_index("model")
     alignment = pd.read_csv(committed / "results" / "alignment.csv")
@@ -114,21 +139,73 @@ def test_a_finding_made_false_is_drift_naming_the_claim(committed, rebuilt):
     result = verify.compare_trees(committed, rebuilt)
     assert result.tier == "DRIFT"
     assert result.moves.set_index("number").at["auc_mean", "inside"]
+    # no file left its tolerance by more than its interval: the failed claim alone makes it DRIFT
+    assert "DRIFT" not in set(result.files["tier"])
+    assert list(result.findings["claim"]) == list(claims)
+    failed = result.findings.set_index("claim").loc[claim]
+    assert failed["held_before"] and not failed["holds"]
     report = verify.format_report(result)
     assert f"finding no longer holds: {claim}" in report
+    held = int(result.findings["holds"].sum())
+    assert held < len(claims) and f"{held} of {len(claims)} claims of study/findings.py hold" in report
 
 
-def test_claims_false_on_the_committed_results_are_not_this_studys_findings(committed, tmp_path):
-    # a study of one's own: the seed study's claims do not hold on its results, committed or rebuilt
-    own, rebuilt = tmp_path / "own", tmp_path / "rebuilt"
-    shutil.copytree(committed / "results", own / "results")
-    (own / "results" / "seeding_effect.csv").unlink()  # the claims on the seeding effect cannot be checked
-    shutil.copytree(own / "results", rebuilt / "results")
+def _study(root, results, claims=None):
+    """A study folder holding a copy of ``results``, and ``claims`` as its study/findings.py (if given)."""
+    shutil.copytree(results, root / "results")
+    if claims is not None:
+        (root / FINDINGS_FILE).parent.mkdir(parents=True)
+        (root / FINDINGS_FILE).write_text(claims, encoding="utf-8")
+    return root
+
+
+def test_a_study_without_study_findings_has_no_claims(committed, tmp_path):
+    # a study of one's own on which the seed study's claims would fail (the seeding effect is not
+    # there to check them on): none of them is held against it, committed or rebuilt
+    own = _study(tmp_path / "own", committed / "results")
+    (own / "results" / "seeding_effect.csv").unlink()
+    rebuilt = _study(tmp_path / "rebuilt", own / "results")
+    assert not (own / FINDINGS_FILE).exists() and load_claims(own) == {}
+    assert not check_findings(own / "results", load_claims(committed))["holds"].all()  # the seed study's
     result = verify.compare_trees(own, rebuilt)
-    assert result.tier == "identical" and not result.findings["applies"].all()
+    assert result.tier == "identical" and result.findings.empty
     report = verify.format_report(result)
-    assert "claims of themes.findings do not hold on the committed results either" in report
-    assert "finding no longer holds" not in report
+    assert "the study declares no claims (study/findings.py): its files alone are compared" in report
+    assert "finding does not hold" not in report and "finding no longer holds" not in report
+    assert report.splitlines()[-1].startswith("OK: all")
+
+
+def test_a_declared_claim_failing_on_the_rebuilt_results_is_drift_even_if_it_failed_before(
+    committed, tmp_path
+):
+    own = _study(tmp_path / "own", committed / "results", OWN_CLAIMS)
+    rebuilt = _study(tmp_path / "rebuilt", own / "results")  # the same bytes: only the claims differ
+    result = verify.compare_trees(own, rebuilt)
+    assert set(result.files["tier"]) == {"identical"} and result.moves.empty
+    found = result.findings.set_index("claim")
+    assert list(found.index) == ["counting the seed words leads", "naive LDA recovers every theme"]
+    assert found["holds"].tolist() == [True, False] and found["held_before"].tolist() == [True, False]
+    assert result.tier == "DRIFT"  # a claim the study declares and its results do not bear out
+    report = verify.format_report(result)
+    assert "findings   1 of 2 claims of study/findings.py hold on the rebuilt results" in report
+    assert (
+        "DRIFT      finding does not hold (nor on the committed results): naive LDA recovers every theme"
+        in report
+    )
+    assert "no longer holds" not in report and report.splitlines()[-1].startswith("DRIFT")
+    # the committed study's claims are the ones held: a rebuilt folder's own study/findings.py is not read
+    (rebuilt / FINDINGS_FILE).parent.mkdir()
+    (rebuilt / FINDINGS_FILE).write_text("CLAIMS = {}\n", encoding="utf-8")
+    assert len(verify.compare_trees(own, rebuilt).findings) == 2
+
+
+def test_claims_that_cannot_be_read_are_refused_in_one_line(tmp_path):
+    broken = _study(tmp_path / "broken", ROOT / "results", "CLAIMS = {\n")
+    with pytest.raises(ThemesError, match=r"findings\.py could not be read \(SyntaxError"):
+        load_claims(broken)
+    (broken / FINDINGS_FILE).write_text("claims = {}\n", encoding="utf-8")
+    with pytest.raises(ThemesError, match="declares no CLAIMS mapping"):
+        load_claims(broken)
 
 
 def test_a_figure_follows_the_csv_drawn_beside_it(committed, rebuilt, findings_hold):
@@ -170,7 +247,7 @@ def test_the_command_exits_1_only_on_drift(committed, findings_hold, tmp_path, m
     def fake_reproduce(root, **_):  # the altered results stand in for a rebuild
         shutil.copytree(altered / "results", Path(root) / "results")
 
-    monkeypatch.setattr(main_job, "reproduce", fake_reproduce)
+    monkeypatch.setattr(verify, "reproduce", fake_reproduce)
     _edit(altered, "alignment.csv", "lda_gensim", "auc_mean", lambda x: x + 0.01, theme="morale")
     assert main(["--root", str(project), "verify"]) == 0
     out = capsys.readouterr().out

@@ -135,10 +135,10 @@ def per_seed_metrics(runs: ModelRuns, labels: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)[PER_SEED_COLUMNS]
 
 
-def failures(runs: ModelRuns) -> pd.DataFrame:
+def failures(runs: ModelRuns, *, cutoff: float = RULES.capture_auc) -> pd.DataFrame:
     """Missing, fused and repeated themes of every fit of a topic model (none for a baseline)."""
     rows = [
-        failure_kinds(sc.association).assign(model=runs.name, seed=sc.seed)
+        failure_kinds(sc.association, cutoff=cutoff).assign(model=runs.name, seed=sc.seed)
         for sc in runs
         if sc.association is not None
     ]
@@ -251,7 +251,7 @@ def theme_table(
         among the matched topic's top terms, a match with none of them is not to be taken at its label.
     """
     per_seed = per_seed_metrics(runs, labels)
-    failed = failures(runs)
+    failed = failures(runs, cutoff=rules.capture_auc)
     metrics = ["auc", "average_precision", "precision", "recall", "f1", "alpha_model"]
     grouped = per_seed.groupby("theme", sort=False)[metrics]
     table = pd.concat([grouped.mean().add_suffix("_mean"), grouped.std(ddof=1).add_suffix("_sd")], axis=1)

@@ -64,7 +64,7 @@ def rank_auc(values: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _auc_from_ranks(ranks: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """:func:`_rank_auc` from the columns' mid-ranks (the permutation loop ranks once)."""
+    """:func:`rank_auc` from the columns' mid-ranks (the permutation loop ranks once)."""
     return np.nan_to_num(auc_from_ranks(ranks, y), nan=0.5)
 
 

@@ -7,7 +7,7 @@ grid, the draws of the bootstrap and the null, the vectorizer's and the cleaning
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 
 from ..comparison.compare import Inference
 from ..corpus.cleaning import CleaningRules
@@ -87,7 +87,12 @@ class StudyConfig:
 
     def as_dict(self) -> dict:
         """The settings as plain values (the models are recorded per model in the manifest)."""
-        out = {k: v for k, v in asdict(self).items() if k != "models"}
+        out = {
+            f.name: asdict(value) if is_dataclass(value) else value
+            for f in fields(self)
+            if f.name != "models"
+            for value in [getattr(self, f.name)]
+        }
         out["seeds"], out["k_range"], out["sweep_models"] = (
             list(self.seeds),
             list(self.k_range),

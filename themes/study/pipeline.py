@@ -73,8 +73,8 @@ def fit_stage(study: Study, *, progress: bool = False) -> Fits:
     others = [
         n for n, spec in design.items() if n not in cfg.sweep_models and (study.seed_words or not spec.seeded)
     ]
-    if not study.seed_words:
-        skipped = ", ".join(n for n, spec in design.items() if spec.seeded)
+    skipped = ", ".join(n for n, spec in design.items() if spec.seeded)
+    if not study.seed_words and skipped:
         say(
             f"themes: no seed words in {study.project.seed_words}: the seeded models ({skipped}) are skipped."
         )

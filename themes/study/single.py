@@ -26,7 +26,7 @@ from ..selection import measures
 from ..text.matrix import DocumentTermMatrix
 from ..text.streaming import count_corpus
 from ..text.vectorizer import Vectorizer
-from .design import CONFOUNDS, get_corpus_spec, get_spec, model_names
+from .design import CONFOUNDS, get_corpus_spec, get_spec
 from .inputs import Study
 from .project import Project
 
@@ -97,8 +97,6 @@ def score_texts(project: Project, model: str, paths: list[str | Path]) -> pd.Dat
 
     The columns of ``paragraph_scores.csv`` (``paragraph_id, model``, one per theme) and ``text``.
     """
-    if model not in model_names():
-        raise ModelError(f"unknown model {model!r}; choose one of {', '.join(model_names())}.")
     if model in CONFOUNDS:
         raise ModelError(
             f"the {model} baseline describes the study's paragraphs only; it scores no new text."

@@ -3,7 +3,7 @@
 Owns ``themes verify``: ``file_tiers`` gives one file's tier (identical, equivalent, holds, DRIFT)
 by what the file means; ``verdict`` rebuilds the study in a temporary folder and gives the tree's
 verdict, the headline numbers against their intervals, and the study's declared claims. It sits
-on top of every other stage.
+on top of every other stage and may import any of them.
 """
 
 from .._lazy import lazy_names
