@@ -11,6 +11,7 @@ import pytest
 from helpers import ROOT
 
 import themes as th
+from themes.errors import SeedWordsWarning
 
 
 def readme_example() -> str:
@@ -23,18 +24,27 @@ def test_the_public_api_is_documented_and_complete():
     assert sorted(th.__all__) == sorted(set(th.__all__))
     for name in th.__all__:
         obj = getattr(th, name)
-        if callable(obj):
-            assert obj.__doc__, f"themes.{name} has no docstring"
+        assert obj.__doc__, f"themes.{name} has no docstring"
+        if isinstance(obj, type(th)):  # a sub-package: its own public names, each documented
+            for inner in obj.__all__:
+                assert getattr(obj, inner) is not None, f"themes.{name}.{inner} does not import"
+
+
+def test_the_top_level_is_small_and_holds_no_mutable_registry():
+    names = [n for n in th.__all__ if n not in th.SUBPACKAGES and n != "__version__"]
+    assert len(names) <= 15, names
+    for name in names:
+        assert not isinstance(getattr(th, name), dict | list | set), f"themes.{name} is a mutable container"
 
 
 def test_the_readme_example_runs(tmp_path, monkeypatch, capsys):
     for part in ("data/raw", "data/reference"):
         shutil.copytree(ROOT / part, tmp_path / part)
     monkeypatch.chdir(tmp_path)
-    with pytest.warns(th.SeedWordsWarning, match="seed words not in the vocabulary"):
+    with pytest.warns(SeedWordsWarning, match="seed words not in the vocabulary"):
         exec(compile(readme_example(), "README.md", "exec"), {})
     out = capsys.readouterr().out
-    assert "sleeper_cells" in out and "auc" in out
+    assert "sleeper_cells" in out and "auc" in out and "verdict" in out
     assert (tmp_path / "my_model" / "model.json").is_file()
 
 
@@ -52,8 +62,8 @@ def test_a_students_script_on_a_corpus_the_project_has_never_seen(tmp_path):
     # the script, as a student would write it from the README
     paragraphs = th.read_corpus(table)
     vec = th.Vectorizer(min_df=3).fit(paragraphs)
-    est = th.SeededNMF(n_components=6, seed_words=th.read_seed_words(seeds), random_state=0)
-    topics = th.TopicModel.fit(est, vec, paragraphs)
+    est = th.models.SeededNMF(n_components=6, seed_words=th.read_seed_words(seeds), random_state=0)
+    topics = th.fit_topics(est, vec, paragraphs)
     words = topics.top_words(8)
 
     assert len(paragraphs) > 200 and {"paragraph_id", "doc_id", "text", "status"} <= set(paragraphs.columns)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .environment import unusable_core_message
 from .errors import CorpusWarning, ThemesError
-from .study.design import DEFAULT_MODELS
+from .study.design import CONFOUNDS, DEFAULT_MODELS, get_spec
 from .study.project import Project, project_paths
 
 
@@ -91,13 +91,15 @@ def _cmd_reference(args: argparse.Namespace) -> int:
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
-    from .study.inputs import load_study
-    from .study.single import fit_study_model
-
     if args.corpus:
         if not args.out:
             raise ThemesError("with --corpus, give --out DIR for the topics and the saved model.")
         return _cmd_fit_corpus(args)
+    get_spec(args.model)  # an unknown name is refused before the numeric libraries are imported
+
+    from .study.inputs import load_study
+    from .study.single import fit_study_model
+
     study = load_study(project_paths(args.root), labels_required=False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
@@ -186,10 +188,14 @@ def _cmd_intrusion_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
+    project = project_paths(args.root)
+    if args.model not in CONFOUNDS:  # the confounds get their own sentence from score_texts
+        project.saved_model(args.model)  # refused before the numeric libraries are imported
+
     from . import files
     from .study.single import score_texts
 
-    scores = score_texts(project_paths(args.root), args.model, args.files)
+    scores = score_texts(project, args.model, args.files)
     sys.stdout.write(files.csv_text(scores))
     return 0
 

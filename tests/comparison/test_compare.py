@@ -8,7 +8,7 @@ from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
 
 import themes as th
 from themes.comparison import baselines, intervals, matching, metrics, null
-from themes.comparison.compare import ALIGNMENT_COLUMNS
+from themes.comparison.theme_table import ALIGNMENT_COLUMNS
 from themes.errors import LabelError, ModelError
 from themes.models.fitting import fit_matrix
 

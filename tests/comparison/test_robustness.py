@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from themes.comparison import robustness
-from themes.comparison.compare import Inference, theme_table
 from themes.comparison.scorers import KeywordScorer, ModelRuns
+from themes.comparison.theme_table import Inference, theme_table
 from themes.errors import SeedWordsWarning
 from themes.models.fitting import fit_matrix
 from themes.study.design import get_spec

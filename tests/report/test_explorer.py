@@ -13,7 +13,8 @@ from helpers import planted_texts
 from scipy.spatial.distance import jensenshannon, pdist
 from sklearn.decomposition import NMF
 
-from themes.comparison.compare import Inference, compare
+from themes.comparison.compare import compare
+from themes.comparison.theme_table import Inference
 from themes.errors import ThemesError
 from themes.models.fitting import fit_matrix
 from themes.report import examples as explore

@@ -21,7 +21,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from sklearn.decomposition import NMF
 
-from themes.comparison.compare import Inference, compare
+from themes.comparison.compare import compare
+from themes.comparison.theme_table import Inference
 from themes.models.fitting import fit_matrix
 from themes.report.explorer import relevant_words, write_explorer
 

@@ -13,7 +13,8 @@ import pytest
 
 from themes import corpus, files, reference
 from themes.cli import main
-from themes.study.inputs import StudyConfig, load_study
+from themes.study.config import StudyConfig
+from themes.study.inputs import load_study
 from themes.study.run import reproduce
 from themes.study.scaffold import LABELS_TEMPLATE, init_study
 

@@ -5,20 +5,20 @@ matching rule), ``metrics`` (AUC, average precision, F1, alpha), ``intervals`` (
 paragraphs and documents), ``null`` (the permutation null of the matching, Holm), ``held_out``
 (matching on the other documents), ``baselines`` and ``scorers`` (topic models, seed words, a
 classifier and confounds as theme scorers alike), ``rules`` (thresholds and the verdict, fixed in
-advance), ``compare`` (one model's comparison: the study's ``alignment.csv`` rows and
-:func:`compare`), ``robustness`` (what the seed words add, and how far results rest on single
-words), ``saved_scorers``. It may import ``themes.selection``, ``themes.models``,
-``themes.text``, ``themes.reference`` and the floor.
+advance), ``theme_table`` (one model's comparison: the study's ``alignment.csv`` rows),
+``compare`` (:func:`compare`, the same on a student's own fits), ``robustness`` (what the seed
+words add, and how far results rest on single words), ``saved_scorers``. It may import
+``themes.selection``, ``themes.models``, ``themes.text``, ``themes.reference`` and the floor.
 """
 
 from .._lazy import lazy_names
 
 _SOURCES = {
     "Comparison": "compare",
-    "Inference": "compare",
+    "Inference": "theme_table",
     "compare": "compare",
-    "summary_table": "compare",
-    "theme_table": "compare",
+    "summary_table": "theme_table",
+    "theme_table": "theme_table",
     "assign": "matching",
     "association": "matching",
     "auc_matrix": "matching",

@@ -25,10 +25,10 @@ from ..models.fitting import resolve_seed_words
 from ..models.topic_model import TopicModel
 from ..selection.sweep import FitTask, fit_models
 from ..text.matrix import DocumentTermMatrix
-from .compare import Inference, theme_table
 from .matching import auc_matrix
 from .rules import RULES, Rules
 from .scorers import KeywordScorer, ModelRuns, TopicScorer
+from .theme_table import Inference, theme_table
 
 SEEDED_FOR_CHECKS = ("lda_seeded", "nmf_seeded")
 """Seeded models the checks refit. keyATM is left out for time (about 5 s a fit here, and the

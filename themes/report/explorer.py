@@ -18,7 +18,8 @@ from scipy.spatial.distance import pdist, squareform
 from sklearn.manifold import ClassicalMDS
 
 from .. import files
-from ..comparison.compare import Comparison, Inference, compare
+from ..comparison.compare import Comparison, compare
+from ..comparison.theme_table import Inference
 from ..errors import ThemesError
 from ..models.base import rank_descending
 from ..models.topic_model import TopicModel

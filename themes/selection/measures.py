@@ -1,7 +1,7 @@
 """Model selection measures: coherence, diversity, stability across seeds, and the K rule.
 
 Fits are scored without the reference labels; K is chosen by a rule fixed before any fit is
-compared with them (:func:`select_k`). ``themes.sweep`` runs the grid of fits.
+compared with them (:func:`select_k`). :mod:`themes.selection.sweep` runs the grid of fits.
 """
 
 from __future__ import annotations

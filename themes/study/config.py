@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 
-from ..comparison.compare import Inference
+from ..comparison.theme_table import Inference
 from ..corpus.cleaning import CleaningRules
 from ..errors import ThemesError
 from ..text.vectorizer import Vectorizer

@@ -25,9 +25,9 @@ import pandas as pd
 from sklearn.utils.parallel import Parallel, delayed
 
 from ..comparison import robustness
-from ..comparison.compare import summary_table, theme_table, theme_terms
 from ..comparison.matching import topic_theme_scores
 from ..comparison.scorers import ConfoundScorer, KeywordScorer, ModelRuns, SupervisedScorer, TopicScorer
+from ..comparison.theme_table import summary_table, theme_table, theme_terms
 from ..models.topic_model import TopicModel
 from ..selection import measures
 from ..selection.sweep import Sweep, fit_models, grid_task, run_sweep

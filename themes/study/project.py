@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ThemesError
+from ..errors import ModelError, ThemesError
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,18 @@ class Project:
     @property
     def notebooks(self) -> Path:
         return self.root / "notebooks"
+
+    def saved_model(self, name: str) -> Path:
+        """The folder of a model saved by the main job (``results/models/<name>``), or one sentence
+        naming the models saved there."""
+        folder = self.results / "models"
+        if not (folder / name / "scorer.json").is_file():
+            have = sorted(p.parent.name for p in folder.glob("*/scorer.json")) if folder.is_dir() else []
+            choose = (
+                f"choose one of {', '.join(have)}" if have else "run 'themes reproduce' to fit and save them"
+            )
+            raise ModelError(f"there is no saved model {name!r} in {folder}; {choose}.")
+        return folder / name
 
     def require_corpus(self) -> None:
         """Refuse a folder without ``data/raw``: reproducing and verifying start from it."""

@@ -101,11 +101,7 @@ def score_texts(project: Project, model: str, paths: list[str | Path]) -> pd.Dat
         raise ModelError(
             f"the {model} baseline describes the study's paragraphs only; it scores no new text."
         )
-    saved = project.results / "models" / model
-    if not saved.is_dir():
-        raise ModelError(
-            f"there is no saved model {model!r} in {saved.parent}; run 'themes reproduce' to fit and save it."
-        )
+    saved = project.saved_model(model)
     scorer = load_scorer(saved)
     table = kept(build_paragraphs(doc for path in paths for doc in load_documents(Path(path))))
     scores = scorer.predict(table[["paragraph_id", "text"]]).reset_index()

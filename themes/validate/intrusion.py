@@ -1,7 +1,7 @@
 """Human validation of topics by word and topic intrusion (Chang et al. 2009, "Reading Tea Leaves").
 
 Builds the items and writes the form a coder fills in and the answer key kept from them;
-:mod:`themes.intrusion_scores` reads the answers back and scores them.
+:mod:`themes.validate.intrusion_scores` reads the answers back and scores them.
 
 References
 ----------

@@ -1,6 +1,6 @@
 """Scoring intrusion tests: coders' answers read back, model precision, topic log odds, agreement.
 
-The tests are written by :mod:`themes.intrusion`; :func:`score_study_intrusion` scores every
+The tests are written by :mod:`themes.validate.intrusion`; :func:`score_study_intrusion` scores every
 model's test of a study that has its coders' answers.
 
 References

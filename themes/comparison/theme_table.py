@@ -1,0 +1,341 @@
+"""One model compared with the labels, theme by theme: the rows of ``results/alignment.csv``.
+
+:func:`theme_table` takes a model's scorers over seeds (:class:`~themes.comparison.scorers.ModelRuns`)
+and gives, per theme, the metrics averaged over seeds, the bootstrap intervals over paragraphs and
+over source documents, the permutation null of the matching with its p-value and Holm's adjustment,
+the score held out by document, the failure shares and the verdict. The main job runs it for every
+model and baseline; :func:`themes.comparison.compare.compare` for a student's own fits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..models.fitting import resolve_seed_words
+from ..reference.agreement import krippendorff_alpha
+from ..selection.measures import TOP_N
+from ..text.vectorizer import Vectorizer
+from .held_out import leave_one_document_out_auc
+from .intervals import bootstrap_auc, cluster_bootstrap_auc
+from .matching import failure_kinds
+from .metrics import theme_metrics
+from .null import holm, permutation_test
+from .rules import RULES, Rules
+from .scorers import ModelRuns, ThemeScorer
+
+ALIGNMENT_COLUMNS = [
+    "model",
+    "theme",
+    "K",
+    "matched_topic",
+    "n_seeds",
+    "seeds_matched",
+    "matched_top_words",
+    "theme_words_in_topic",
+    "prevalence",
+    "auc_mean",
+    "auc_sd",
+    "auc_ci_low",
+    "auc_ci_high",
+    "auc_cluster_low",
+    "auc_cluster_high",
+    "n_documents",
+    "auc_null_mean",
+    "auc_null_95",
+    "auc_p",
+    "auc_p_holm",
+    "auc_lodo",
+    "average_precision_mean",
+    "average_precision_sd",
+    "precision_mean",
+    "recall_mean",
+    "f1_mean",
+    "f1_sd",
+    "alpha_model_mean",
+    "alpha_model_sd",
+    "alpha_human",
+    "missing_share",
+    "fused_share",
+    "repeated_share",
+    "verdict",
+    "verdict_interval",
+    "decision_rule",
+]
+"""One row per model and theme (``results/alignment.csv``, :attr:`Comparison.metrics`)."""
+
+
+PER_SEED_COLUMNS = [
+    "model",
+    "seed",
+    "theme",
+    "auc",
+    "average_precision",
+    "precision",
+    "recall",
+    "f1",
+    "alpha_model",
+]
+
+
+FAILURE_COLUMNS = ["model", "seed", "kind", "theme", "topics"]
+
+
+UNCERTAINTY_COLUMNS = [
+    "theme",
+    "auc_ci_low",
+    "auc_ci_high",
+    "auc_cluster_low",
+    "auc_cluster_high",
+    "n_documents",
+    "auc_null_mean",
+    "auc_null_95",
+    "auc_p",
+    "auc_p_holm",
+    "auc_lodo",
+]
+
+
+@dataclass(frozen=True)
+class Inference:
+    """How the comparison measures its uncertainty.
+
+    Parameters
+    ----------
+    n_boot : int, default 1000
+        Bootstrap resamples for the intervals over paragraphs and over documents (0 skips both).
+    n_perm : int, default 200
+        Label permutations for the matching null (0 skips it: no p-value and no verdict).
+    seed : int, default 0
+        Seed of the bootstrap and permutation draws (each model draws from its own generator
+        seeded with it, so models can be compared in any order or in parallel).
+    """
+
+    n_boot: int = 1000
+    n_perm: int = 200
+    seed: int = 0
+
+
+def unmatched_themes(scorer: ThemeScorer) -> set[str]:
+    """The themes a run matched no topic (or document) to: fewer candidates than themes."""
+    return {theme for theme, topic in (scorer.matching or {}).items() if topic is None}
+
+
+def per_seed_metrics(runs: ModelRuns, labels: pd.DataFrame) -> pd.DataFrame:
+    """Each run's per-theme metrics, under its own decision rule.
+
+    A theme a run matched nothing to has no ROC AUC or average precision in that run (NaN,
+    not the 0.5 of its constant zero score); its F1 and alpha are those of deciding
+    "absent" everywhere.
+    """
+    rows = []
+    for sc in runs:
+        metrics = theme_metrics(sc.scores, labels, sc.decide(sc.scores))
+        metrics.loc[metrics["theme"].isin(unmatched_themes(sc)), ["auc", "average_precision"]] = np.nan
+        rows.append(metrics.assign(model=runs.name, seed=sc.seed))
+    return pd.concat(rows, ignore_index=True)[PER_SEED_COLUMNS]
+
+
+def failures(runs: ModelRuns, *, cutoff: float = RULES.capture_auc) -> pd.DataFrame:
+    """Missing, fused and repeated themes of every fit of a topic model (none for a baseline)."""
+    rows = [
+        failure_kinds(sc.association, cutoff=cutoff).assign(model=runs.name, seed=sc.seed)
+        for sc in runs
+        if sc.association is not None
+    ]
+    return (
+        pd.concat(rows, ignore_index=True)[FAILURE_COLUMNS] if rows else pd.DataFrame(columns=FAILURE_COLUMNS)
+    )
+
+
+def uncertainty(
+    runs: ModelRuns, labels: pd.DataFrame, documents: pd.Series | None, *, inference: Inference = Inference()
+) -> pd.DataFrame:
+    """Per theme: the seed-averaged AUC's bootstrap intervals (over paragraphs, and over source
+    documents with the matching redone), its permutation test over all seeds with Holm's
+    adjustment over the model's themes, and the AUC with the matching made on the other documents
+    only (``auc_lodo``). Without ``documents`` (or with ``n_boot``/``n_perm`` of 0) the columns of
+    what was skipped are NaN.
+    """
+    scores = [sc.scores for sc in runs]
+    candidates = [sc.candidates for sc in runs]
+    table = pd.DataFrame({"theme": list(labels.columns)})
+    if inference.n_boot:
+        table = table.merge(
+            bootstrap_auc(
+                scores,
+                labels,
+                n_boot=inference.n_boot,
+                seed=inference.seed,
+                unmatched=[unmatched_themes(sc) for sc in runs],
+            ),
+            on="theme",
+        )
+        if documents is not None:
+            table = table.merge(
+                cluster_bootstrap_auc(
+                    candidates,
+                    labels,
+                    documents,
+                    n_boot=inference.n_boot,
+                    seed=inference.seed,
+                    match=runs.matched,
+                ),
+                on="theme",
+            )
+    if inference.n_perm:
+        test = permutation_test(
+            candidates, labels, n_perm=inference.n_perm, seed=inference.seed, match=runs.matched
+        )
+        test["auc_p_holm"] = holm(test["auc_p"])
+        table = table.merge(test.drop(columns="auc_observed"), on="theme")
+    if documents is not None:
+        table = table.merge(
+            leave_one_document_out_auc(candidates, labels, documents, match=runs.matched), on="theme"
+        )
+    return table.reindex(columns=UNCERTAINTY_COLUMNS)
+
+
+def theme_terms(vectorizer: Vectorizer, seed_words: dict | None) -> dict[str, set[str]]:
+    """Each theme's seed words as the vocabulary terms they map to (lower case, stemmed)."""
+    terms, _ = resolve_seed_words(vectorizer, seed_words or {})
+    return {theme: set(found) for theme, found in terms.items()}
+
+
+def _matched_words(scorer: ThemeScorer, theme: str, terms: dict[str, set[str]], n: int) -> tuple[str, float]:
+    """The first run's topic for ``theme``: its top words, and how many of its top terms are the theme's
+    seed words (NaN when no topic is matched or the scorer has no topics)."""
+    if scorer.model is None or scorer.matching.get(theme) is None:
+        return "", np.nan
+    i = scorer.model.topic_names.index(scorer.matching[theme])
+    top = scorer.model.top_word_lists(n, readable=False)[i]
+    words = scorer.model.top_word_lists(n)[i]
+    return " ".join(words), float(len(set(top) & terms.get(theme, set()))) if terms else np.nan
+
+
+@dataclass(frozen=True, eq=False)
+class ThemeTable:
+    """A model compared with the labels: per theme (:attr:`table`), per seed, and its failures."""
+
+    table: pd.DataFrame
+    per_seed: pd.DataFrame
+    failures: pd.DataFrame
+
+
+def theme_table(
+    runs: ModelRuns,
+    labels: pd.DataFrame,
+    documents: pd.Series | None = None,
+    *,
+    inference: Inference = Inference(),
+    rules: Rules = RULES,
+    coders: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    seed_terms: dict[str, set[str]] | None = None,
+) -> ThemeTable:
+    """One model's comparison with the labels, one row per theme (the columns of :data:`ALIGNMENT_COLUMNS`).
+
+    Parameters
+    ----------
+    runs : ModelRuns
+        The model's scorers, one per seed (the first is the reference seed's).
+    labels : pandas.DataFrame
+        0/1 per theme, indexed by paragraph id, for the runs' paragraphs.
+    documents : pandas.Series, optional
+        Each paragraph's source document (for the intervals over documents and the held-out AUC).
+    inference : Inference
+        Bootstrap and permutation draws and their seed.
+    coders : tuple of two DataFrames, optional
+        Two independent codings: their alpha with each other (``alpha_human``) is set beside the
+        model's alpha with the reference.
+    seed_terms : dict of str to set of str, optional
+        Each theme's seed words as terms (:func:`theme_terms`): ``theme_words_in_topic`` counts them
+        among the matched topic's top terms, a match with none of them is not to be taken at its label.
+    """
+    per_seed = per_seed_metrics(runs, labels)
+    failed = failures(runs, cutoff=rules.capture_auc)
+    metrics = ["auc", "average_precision", "precision", "recall", "f1", "alpha_model"]
+    grouped = per_seed.groupby("theme", sort=False)[metrics]
+    table = pd.concat([grouped.mean().add_suffix("_mean"), grouped.std(ddof=1).add_suffix("_sd")], axis=1)
+    table.insert(0, "n_seeds", grouped.size())
+    table.insert(1, "seeds_matched", per_seed.groupby("theme", sort=False)["auc"].count())
+    spread = uncertainty(runs, labels, documents, inference=inference)
+    table = table.reset_index().merge(spread, on="theme")
+    human = {
+        t: krippendorff_alpha(coders[0][t], coders[1][t]) if coders is not None else np.nan
+        for t in labels.columns
+    }
+    prevalence = labels.mean()
+    first, topic = runs.first, runs.model is not None
+    rows = []
+    for row in table.to_dict("records"):
+        theme = row["theme"]
+        kinds = failed[failed["theme"] == theme]
+        top_words, theme_words = _matched_words(first, theme, seed_terms or {}, TOP_N)
+        matched = row["seeds_matched"] > 0  # a theme no seed matched has no verdict to give
+        tested = bool(inference.n_perm)
+        rows.append(
+            {
+                **row,
+                "model": runs.name,
+                "matched_top_words": top_words,
+                "theme_words_in_topic": theme_words,
+                "K": first.model.k if topic else np.nan,
+                "matched_topic": (first.matching.get(theme) or "none") if first.matching is not None else "",
+                "prevalence": prevalence[theme],
+                "alpha_human": human[theme],
+                "decision_rule": first.decision_rule,
+                "missing_share": (kinds["kind"] == "missing").sum() / len(runs) if topic else np.nan,
+                "fused_share": kinds[kinds["kind"] == "fused"]["seed"].nunique() / len(runs)
+                if topic
+                else np.nan,
+                "repeated_share": (kinds["kind"] == "repeated").sum() / len(runs) if topic else np.nan,
+                "verdict": rules.verdict(row["auc_mean"], row["auc_p_holm"], matched=matched)
+                if tested or not matched
+                else "not tested",
+                "verdict_interval": rules.interval_verdict(
+                    row["auc_mean"], row["auc_ci_low"], row["auc_null_95"], matched=matched
+                ),
+            }
+        )
+    return ThemeTable(pd.DataFrame(rows)[ALIGNMENT_COLUMNS], per_seed, failed)
+
+
+def summary_table(alignment_rows: pd.DataFrame) -> pd.DataFrame:
+    """Per model: mean over themes of the headline scores, and its share of the supervised gain
+    (on ``auc_lodo``: each model's held-out within-document AUC over the supervised classifier's).
+
+    A theme the model never matched a topic to enters the means over themes at chance (AUC
+    0.5, average precision equal to the theme's prevalence): leaving it out would credit the
+    model with the themes it could represent only. ``themes_matched`` counts the others.
+    """
+    never = alignment_rows["seeds_matched"] == 0
+    rows = alignment_rows.assign(
+        auc_mean=alignment_rows["auc_mean"].mask(never, 0.5),
+        average_precision_mean=alignment_rows["average_precision_mean"].mask(
+            never, alignment_rows["prevalence"]
+        ),
+        matched=~never,
+    )
+    out = (
+        rows.groupby("model", sort=False)
+        .agg(
+            K=("K", "first"),
+            themes_matched=("matched", "sum"),
+            auc_mean=("auc_mean", "mean"),
+            auc_lodo_mean=("auc_lodo", "mean"),
+            average_precision_mean=("average_precision_mean", "mean"),
+            f1_mean=("f1_mean", "mean"),
+            alpha_model_mean=("alpha_model_mean", "mean"),
+            themes_recovered=("verdict", lambda v: int((v == "recovered").sum())),
+            themes_recovered_interval_rule=("verdict_interval", lambda v: int((v == "recovered").sum())),
+        )
+        .reset_index()
+    )
+    if "supervised" in set(out["model"]):
+        # on the held-out, within-document AUC: the supervised classifier is held out by document,
+        # and pooling its folds' scores compares classifiers fitted on different documents
+        sup = out.loc[out["model"] == "supervised", "auc_lodo_mean"].iloc[0]
+        out["share_of_supervised_gain"] = (out["auc_lodo_mean"] - 0.5) / (sup - 0.5) if sup > 0.5 else np.nan
+    return out
