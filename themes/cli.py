@@ -357,6 +357,14 @@ def main(argv: list[str] | None = None) -> int:
     except ThemesError as exc:
         print(f"themes {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the operating system refused a file (permissions, a full disk ...)
+        where = f" {exc.filename}" if exc.filename else ""
+        print(
+            f"themes {args.command}: error: could not use{where}: {exc.strerror or exc}; "
+            "check that it can be read (or written) and try again.",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

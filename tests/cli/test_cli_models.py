@@ -119,7 +119,7 @@ def test_score_works_for_topic_models_and_the_supervised_baseline(tmp_path, caps
 
 def test_score_rejects_an_unknown_model_and_a_missing_file(tmp_path, capsys):
     code, _, err = run(capsys, "--root", str(ROOT), "score", "--model", "bert", str(ROOT / "README.md"))
-    assert code == 2 and "unknown model 'bert'" in err
+    assert code == 2 and "no saved model 'bert'" in err and "choose one of keyatm" in err
     code, _, err = run(
         capsys, "--root", str(ROOT), "score", "--model", "keywords", str(tmp_path / "none.txt")
     )

@@ -6,6 +6,8 @@ command line, and checks that the files of the copy are the same bytes after the
 
 from __future__ import annotations
 
+import builtins
+import io
 import json
 import os
 import shutil
@@ -427,12 +429,22 @@ def test_a_folder_that_is_not_a_project_is_left_as_it_was(command, scratch, caps
     assert list(scratch.iterdir()) == []
 
 
-def test_unreadable_files_exit_2(project, scratch, capsys):
-    if os.geteuid() == 0:
-        pytest.skip("running as root: chmod 000 does not stop root from reading a file")
+def test_unreadable_files_exit_2(project, scratch, capsys, monkeypatch):
     path = write(scratch / "locked.txt", GOOD)
-    path.chmod(0)
     labels = project.reference / "labels.csv"
+    if os.geteuid() == 0:
+        # root reads a file whatever its mode (as CI runs): the operating system's refusal is made
+        # here instead, for these two files, at the one function every reader of them goes through
+        real_open, locked = io.open, {path.resolve(), labels.resolve()}
+
+        def refusing_open(file, *args, **kwargs):
+            if isinstance(file, str | os.PathLike) and Path(file).resolve() in locked:
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, *args, **kwargs)
+
+        monkeypatch.setattr(io, "open", refusing_open)
+        monkeypatch.setattr(builtins, "open", refusing_open)
+    path.chmod(0)
     labels.chmod(0)
     try:
         assert main(["corpus", str(path), "--out", str(scratch / "o")]) == 2

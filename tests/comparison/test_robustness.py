@@ -59,9 +59,16 @@ def test_sensitivity_shows_a_theme_resting_on_one_word(planted, planted_runs):
     assert seeded["auc_full"].tolist() == pytest.approx([1.0] * len(seeded))
 
 
-def test_seeding_effect_sets_the_seeded_model_beside_the_same_estimator_without_seeds(planted, planted_runs):
+def test_seeding_effect_sets_the_seeded_model_beside_the_same_estimator_without_seeds(
+    planted, planted_runs, monkeypatch
+):
     dtm, labels = planted
     runs = planted_runs
+    refits = []  # what the check actually fits: the same estimator, K and seeds, no seed word
+    real = robustness.fit_models
+    monkeypatch.setattr(
+        robustness, "fit_models", lambda tasks, *a, **k: refits.extend(tasks) or real(tasks, *a, **k)
+    )
     doc_of = pd.Series(dtm.document_ids, index=list(dtm.paragraph_ids))
     inference = Inference(n_boot=20, n_perm=20, seed=0)
     alignment = pd.concat(
@@ -71,7 +78,11 @@ def test_seeding_effect_sets_the_seeded_model_beside_the_same_estimator_without_
         "theme"
     )
     assert list(effect.columns) == [c for c in robustness.SEEDING_EFFECT_COLUMNS if c != "theme"]
-    assert (effect["K"] == 4).all() and (effect["n_seeds"] == 2).all()
+    seeded = runs["nmf_seeded"]
+    assert [(t.k, t.seed) for t in refits] == [(sc.model.k, sc.seed) for sc in seeded]
+    assert all(t.estimator.get_params()["seed_words"] == {} for t in refits)
+    assert all(type(t.estimator) is type(sc.model.estimator) for t, sc in zip(refits, seeded, strict=True))
+    assert (effect["K"] == seeded.model.k).all() and (effect["n_seeds"] == len(seeded)).all()
     # planted groups are found with or without seeds: seeding adds nothing here
     assert effect["auc_unseeded"].tolist() == pytest.approx([1.0, 1.0, 1.0])
     assert effect["auc_difference"].abs().max() == pytest.approx(0.0)

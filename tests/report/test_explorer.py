@@ -18,7 +18,8 @@ from themes.comparison.theme_table import Inference
 from themes.errors import ThemesError
 from themes.models.fitting import fit_matrix
 from themes.report import examples as explore
-from themes.report.explorer import LAMBDAS, intertopic_map, relevant_words, write_explorer
+from themes.report.explorer import write_explorer
+from themes.report.relevance import LAMBDAS, intertopic_map, relevant_words
 
 NO_INTERVALS = Inference(n_boot=0, n_perm=0)  # the overlay needs the matching only
 HOSTILE = "</script><b>bold</b><!--"

@@ -24,7 +24,8 @@ from sklearn.decomposition import NMF
 from themes.comparison.compare import compare
 from themes.comparison.theme_table import Inference
 from themes.models.fitting import fit_matrix
-from themes.report.explorer import relevant_words, write_explorer
+from themes.report.explorer import write_explorer
+from themes.report.relevance import relevant_words
 
 pytestmark = pytest.mark.slow  # starts a browser
 

@@ -3,6 +3,7 @@ writes PNG, SVG and CSV deterministically."""
 
 import numpy as np
 import pandas as pd
+import pytest
 from matplotlib.patches import Rectangle
 
 from themes import files
@@ -120,9 +121,7 @@ def test_writes_are_whole_or_nothing(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(files.os, "replace", broken)
-    try:
+    with pytest.raises(OSError, match="disk full"):
         files.write_text(target, "new\n")
-    except OSError:
-        pass
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]  # no temporary file left behind

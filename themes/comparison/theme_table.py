@@ -21,67 +21,10 @@ from ..text.vectorizer import Vectorizer
 from .held_out import leave_one_document_out_auc
 from .intervals import bootstrap_auc, cluster_bootstrap_auc
 from .matching import failure_kinds
-from .metrics import theme_metrics
+from .metrics import METRICS, theme_metrics
 from .null import holm, permutation_test
 from .rules import RULES, Rules
 from .scorers import ModelRuns, ThemeScorer
-
-ALIGNMENT_COLUMNS = [
-    "model",
-    "theme",
-    "K",
-    "matched_topic",
-    "n_seeds",
-    "seeds_matched",
-    "matched_top_words",
-    "theme_words_in_topic",
-    "prevalence",
-    "auc_mean",
-    "auc_sd",
-    "auc_ci_low",
-    "auc_ci_high",
-    "auc_cluster_low",
-    "auc_cluster_high",
-    "n_documents",
-    "auc_null_mean",
-    "auc_null_95",
-    "auc_p",
-    "auc_p_holm",
-    "auc_lodo",
-    "average_precision_mean",
-    "average_precision_sd",
-    "precision_mean",
-    "recall_mean",
-    "f1_mean",
-    "f1_sd",
-    "alpha_model_mean",
-    "alpha_model_sd",
-    "alpha_human",
-    "missing_share",
-    "fused_share",
-    "repeated_share",
-    "verdict",
-    "verdict_interval",
-    "decision_rule",
-]
-"""One row per model and theme (``results/alignment.csv``, :attr:`Comparison.metrics`)."""
-
-
-PER_SEED_COLUMNS = [
-    "model",
-    "seed",
-    "theme",
-    "auc",
-    "average_precision",
-    "precision",
-    "recall",
-    "f1",
-    "alpha_model",
-]
-
-
-FAILURE_COLUMNS = ["model", "seed", "kind", "theme", "topics"]
-
 
 UNCERTAINTY_COLUMNS = [
     "theme",
@@ -96,6 +39,32 @@ UNCERTAINTY_COLUMNS = [
     "auc_p_holm",
     "auc_lodo",
 ]
+_SUMMARIES = [f"{m.name}_{summary}" for m in METRICS for summary in m.summaries]
+ALIGNMENT_COLUMNS = [
+    "model",
+    "theme",
+    "K",
+    "matched_topic",
+    "n_seeds",
+    "seeds_matched",
+    "matched_top_words",
+    "theme_words_in_topic",
+    "prevalence",
+    *_SUMMARIES[:2],  # the AUC's mean and SD, then what measures its uncertainty
+    *UNCERTAINTY_COLUMNS[1:],
+    *_SUMMARIES[2:],
+    "alpha_human",
+    "missing_share",
+    "fused_share",
+    "repeated_share",
+    "verdict",
+    "verdict_interval",
+    "decision_rule",
+]
+"""One row per model and theme (``results/alignment.csv``, :attr:`themes.comparison.Comparison.metrics`);
+the metrics' columns come from :data:`themes.comparison.metrics.METRICS`."""
+PER_SEED_COLUMNS = ["model", "seed", "theme", *(m.name for m in METRICS)]
+FAILURE_COLUMNS = ["model", "seed", "kind", "theme", "topics"]
 
 
 @dataclass(frozen=True)
@@ -255,8 +224,7 @@ def theme_table(
     """
     per_seed = per_seed_metrics(runs, labels)
     failed = failures(runs, cutoff=rules.capture_auc)
-    metrics = ["auc", "average_precision", "precision", "recall", "f1", "alpha_model"]
-    grouped = per_seed.groupby("theme", sort=False)[metrics]
+    grouped = per_seed.groupby("theme", sort=False)[[m.name for m in METRICS]]
     table = pd.concat([grouped.mean().add_suffix("_mean"), grouped.std(ddof=1).add_suffix("_sd")], axis=1)
     table.insert(0, "n_seeds", grouped.size())
     table.insert(1, "seeds_matched", per_seed.groupby("theme", sort=False)["auc"].count())

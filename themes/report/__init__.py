@@ -11,6 +11,8 @@ from .._lazy import lazy_names
 
 _SOURCES = {
     "write_explorer": "explorer",
+    "relevant_words": "relevance",
+    "intertopic_map": "relevance",
     "example_paragraphs": "examples",
     "disagreements": "examples",
     "discussion": "prose",

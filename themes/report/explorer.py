@@ -14,8 +14,6 @@ from string import Template
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from scipy.spatial.distance import pdist, squareform
-from sklearn.manifold import ClassicalMDS
 
 from .. import files
 from ..comparison.compare import Comparison, compare
@@ -23,9 +21,14 @@ from ..comparison.theme_table import Inference
 from ..errors import ThemesError
 from ..models.base import rank_descending
 from ..models.topic_model import TopicModel
-
-LAMBDAS = np.round(np.linspace(0.0, 1.0, 101), 2)
-"""The slider's lambda values (steps of 0.01); the page ranks terms only at these."""
+from .relevance import (
+    intertopic_map,
+    log_terms,
+    relevant_words,
+    term_candidates,
+    term_marginal,
+    topic_prevalence,
+)
 
 SHARED_PLOTLY = "plotly.min.js"
 """The file name of plotly.js beside explorers written with ``plotly_js="shared"``."""
@@ -34,95 +37,6 @@ GREY, RED, BLUE = "#9aa5b1", "#d62728", "#1f77b4"
 
 
 # ------------------------------------------------------------------ the numbers
-
-
-def topic_prevalence(model: TopicModel) -> np.ndarray:
-    """Each topic's mean share of the paragraphs, shape (n_topics,); sums to one."""
-    return model.doc_topic.mean(axis=0)
-
-
-def term_marginal(model: TopicModel) -> np.ndarray:
-    """p(w): each term's overall weight, the topics' term distributions mixed by prevalence.
-
-    pyLDAvis uses corpus term frequencies; a :class:`TopicModel` keeps no counts, and this
-    mixture is the corpus distribution the model itself implies, so p(t) p(w|t) <= p(w).
-    """
-    return topic_prevalence(model) @ model.topic_term
-
-
-def log_terms(model: TopicModel) -> tuple[np.ndarray, np.ndarray]:
-    """log p(w|t) and the log lift log(p(w|t) / p(w)), shape (n_topics, n_terms); -inf at zero."""
-    phi = model.topic_term
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_p = np.where(phi > 0, np.log(phi), -np.inf)
-        log_lift = np.where(phi > 0, log_p - np.log(term_marginal(model)), -np.inf)
-    return log_p, log_lift
-
-
-def relevance(model: TopicModel, lambda_: float, *, logs=None) -> np.ndarray:
-    """Relevance of every term to every topic, shape (n_topics, n_terms).
-
-    ``lambda * log p(w|t) + (1 - lambda) * log(p(w|t) / p(w))`` (Sievert & Shirley 2014): at
-    lambda 1 the terms are ranked by probability, at 0 by lift. A term of zero weight is -inf.
-    ``logs``, the result of :func:`log_terms`, saves computing them again.
-    """
-    log_p, log_lift = log_terms(model) if logs is None else logs
-    with np.errstate(invalid="ignore"):
-        # the same expression, operation for operation, as the page's script (identical floats)
-        out = lambda_ * log_p + (1.0 - lambda_) * log_lift
-    return np.where(np.isfinite(out), out, -np.inf)
-
-
-def relevant_term_indices(model: TopicModel, lambda_: float, n: int) -> list[list[int]]:
-    """Column indices of each topic's ``n`` most relevant terms (ties: vocabulary order)."""
-    rel = relevance(model, lambda_)
-    order = np.argsort(-rel, axis=1, kind="stable")
-    return [[j for j in row[:n] if np.isfinite(r[j])] for row, r in zip(order, rel, strict=True)]
-
-
-def relevant_words(model: TopicModel, lambda_: float, n: int = 10) -> list[list[str]]:
-    """Each topic's ``n`` most relevant words (readable words), as the explorer lists them."""
-    return [[model.words[j] for j in row] for row in relevant_term_indices(model, lambda_, n)]
-
-
-def intertopic_map(model: TopicModel) -> pd.DataFrame:
-    """Topics placed in two dimensions by the distances between their term distributions.
-
-    Jensen-Shannon distances (base 2, so between 0 and 1) scaled to the plane by classical
-    MDS (principal coordinates, an exact eigendecomposition, no random start), as pyLDAvis
-    does. Returns one row per topic: ``x``, ``y`` and ``prevalence``.
-    """
-    k = model.k
-    coords = np.zeros((k, 2))
-    if k > 1:
-        # scipy's JS distance takes no base in pdist; dividing by sqrt(ln 2) turns base e into base 2
-        dist = squareform(pdist(model.topic_term, metric="jensenshannon")) / np.sqrt(np.log(2))
-        embedded = ClassicalMDS(n_components=min(2, k), metric="precomputed").fit_transform(dist)
-        coords[:, : embedded.shape[1]] = embedded
-    coords[np.abs(coords) < 1e-12] = 0.0  # no "-0.0" or rounding dust in the page
-    return pd.DataFrame(
-        {"x": coords[:, 0], "y": coords[:, 1], "prevalence": topic_prevalence(model)},
-        index=pd.Index(model.topic_names, name="topic"),
-    )
-
-
-def term_candidates(model: TopicModel, n: int) -> list[list[int]]:
-    """Per topic, every term that is among its ``n`` most relevant at some slider value.
-
-    Relevance is linear in lambda, so the page can rank exactly at every slider step from
-    these few terms and their two logarithms, without shipping the whole vocabulary.
-    """
-    logs, n = log_terms(model), min(n, model.topic_term.shape[1])
-    found = np.zeros(model.topic_term.shape, dtype=bool)
-    for lam in LAMBDAS:
-        rel = relevance(model, float(lam), logs=logs)
-        # the n-th largest value per topic; of the terms tied with it, the first in vocabulary
-        # order, as a stable sort would take them (a full sort per step is too slow for big V)
-        kth = -np.partition(-rel, n - 1, axis=1)[:, n - 1 : n]
-        above, tied = rel > kth, rel == kth
-        need = n - above.sum(axis=1, keepdims=True)
-        found |= (above | (tied & (np.cumsum(tied, axis=1) <= need))) & np.isfinite(rel)
-    return [np.flatnonzero(row).tolist() for row in found]
 
 
 # ------------------------------------------------------------------ the overlay
