@@ -203,7 +203,7 @@ def test_verify_passes_on_the_committed_results_and_fails_when_a_table_is_altere
             shutil.copytree(rebuilt / part, root / part, dirs_exist_ok=True)
         shutil.copy2(rebuilt / "data/reference/agreement.csv", root / "data/reference/agreement.csv")
 
-    monkeypatch.setattr(main_job, "reproduce", fake_reproduce)
+    monkeypatch.setattr(verify, "reproduce", fake_reproduce)  # verify rebuilds with this name
     project = _copy_project(tmp_path)
     assert main(["--root", str(project), "verify"]) == 0
     assert "OK: all" in capsys.readouterr().out
