@@ -31,14 +31,28 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def planted():
-    """The planted corpus vectorized without stemming or corpus stop list (every word is distinct)."""
+    """The planted corpus vectorized without stemming or corpus stop list (every word is distinct).
+
+    Its 36 paragraphs come from four documents, each holding three paragraphs of every group: the
+    themes vary within documents, as in real corpora, so the within-document null can test them.
+    """
+    return planted_matrix(documents=[f"doc{i % 4}" for i in range(36)])
+
+
+@pytest.fixture(scope="session")
+def planted_by_document():
+    """The planted corpus with each group its own document: labels given per document."""
+    return planted_matrix(documents=None)
+
+
+def planted_matrix(documents):
     import pandas as pd
 
     from themes.text.matrix import DocumentTermMatrix
     from themes.text.vectorizer import Vectorizer
 
     texts, ids, groups = planted_texts()
-    table = pd.DataFrame({"paragraph_id": ids, "doc_id": groups, "text": texts})
+    table = pd.DataFrame({"paragraph_id": ids, "doc_id": documents or groups, "text": texts})
     dtm = DocumentTermMatrix.from_paragraphs(Vectorizer(stem=False, corpus_stop_min_df=None), table, fit=True)
     labels = pd.DataFrame(
         {name: [int(g == name) for g in groups] for name in dict.fromkeys(groups)}, index=ids

@@ -8,7 +8,8 @@ from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
 
 import themes as th
 from themes.comparison import baselines, intervals, matching, metrics, null
-from themes.comparison.theme_table import ALIGNMENT_COLUMNS
+from themes.comparison.scorers import ConfoundScorer, ModelRuns
+from themes.comparison.theme_table import ALIGNMENT_COLUMNS, Inference, theme_table
 from themes.errors import LabelError, ModelError
 from themes.models.fitting import fit_matrix
 
@@ -183,7 +184,8 @@ def test_holm_adjusts_step_down_and_keeps_order():
     assert adjusted.tolist() == pytest.approx([0.04, 0.09, 0.09, 0.5])
 
 
-def test_cluster_bootstrap_resamples_whole_documents(planted):
+def test_cluster_bootstrap_resamples_whole_documents(planted_by_document):
+    planted = planted_by_document
     dtm, labels = planted
     docs = pd.Series(dtm.document_ids, index=list(dtm.paragraph_ids))
     perfect = labels.astype(float) + 0.0
@@ -194,7 +196,15 @@ def test_cluster_bootstrap_resamples_whole_documents(planted):
     assert (ci["auc_cluster_high"] == 1.0).all() and (ci["auc_cluster_low"] == 1.0).all()
 
 
-def test_unmatched_seed_is_left_out_not_counted_as_chance():
+def _scorer(candidates: pd.DataFrame, matching: dict) -> ConfoundScorer:
+    """A scorer whose themes are matched to the given candidate columns (None: unmatched)."""
+    scores = pd.DataFrame(
+        {t: candidates[c] if c else 0.0 for t, c in matching.items()}, index=candidates.index
+    )
+    return ConfoundScorer("m", candidates, matching, scores, 0.5, True)
+
+
+def test_an_unmatched_seed_counts_at_chance_in_the_statistic_the_null_and_the_interval():
     rng = np.random.default_rng(3)
     labels = pd.DataFrame({"a": rng.integers(0, 2, 80), "b": rng.integers(0, 2, 80)})
     good = labels["a"] + rng.normal(0, 0.5, 80)
@@ -203,13 +213,20 @@ def test_unmatched_seed_is_left_out_not_counted_as_chance():
     seed1 = pd.DataFrame({"t0": good})
     test = null.permutation_test([seed0, seed1], labels, n_perm=50, seed=0).set_index("theme")
     b_alone = roc_auc_score(labels["b"], seed0["t1"])
-    assert test.at["b", "auc_observed"] == pytest.approx(b_alone)  # not (b_alone + 0.5) / 2
+    assert test.at["b", "auc_observed"] == pytest.approx((b_alone + 0.5) / 2)  # the unmatched seed at 0.5
     scores = [seed0.set_axis(["a", "b"], axis=1), pd.DataFrame({"a": good, "b": 0.0})]
-    ci = intervals.bootstrap_auc(scores, labels, n_boot=200, seed=0, unmatched=[set(), {"b"}])
-    alone = intervals.bootstrap_auc(scores[:1], labels, n_boot=200, seed=0)
-    assert ci.set_index("theme").loc["b"].tolist() == alone.set_index("theme").loc["b"].tolist()
-    never = intervals.bootstrap_auc(scores[1:], labels, n_boot=20, seed=0, unmatched=[{"b"}])
-    assert never.set_index("theme").loc["b"].isna().all()
+    ci = intervals.bootstrap_auc(scores, labels, n_boot=200, seed=0).set_index("theme")
+    alone = intervals.bootstrap_auc(scores[:1], labels, n_boot=200, seed=0).set_index("theme")
+    # the unmatched seed's constant score pulls the interval halfway to 0.5
+    assert ci.at["b", "auc_ci_low"] == pytest.approx((alone.at["b", "auc_ci_low"] + 0.5) / 2, abs=0.02)
+    never = intervals.bootstrap_auc(scores[1:], labels, n_boot=20, seed=0).set_index("theme")
+    assert never.loc["b"].tolist() == [0.5, 0.5]
+    # and the per-seed table says which seeds matched; the mean over seeds counts the other at chance
+    runs = ModelRuns("m", (_scorer(seed0, {"a": "t0", "b": "t1"}), _scorer(seed1, {"a": "t0", "b": None})))
+    table = theme_table(runs, labels, inference=Inference(n_boot=0, n_perm=0)).table.set_index("theme")
+    assert table.at["b", "seeds_matched"] == 1 and table.at["b", "auc_mean"] == pytest.approx(
+        (b_alone + 0.5) / 2
+    )
 
 
 def test_holm_leaves_untested_themes_out_of_the_family():
@@ -247,7 +264,8 @@ def test_keyword_baseline_on_the_models_vocabulary_counts_only_words_the_models_
     assert vocab.loc["x"].tolist() == pytest.approx([1 / 2, 1 / 2])
 
 
-def test_confound_baselines_match_documents_and_score_length(planted):
+def test_confound_baselines_match_documents_and_score_length(planted_by_document):
+    planted = planted_by_document
     from themes.comparison.scorers import ConfoundScorer
 
     dtm, labels = planted  # each planted group is its own document: the document baseline is perfect

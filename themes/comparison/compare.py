@@ -130,6 +130,7 @@ def compare(
     """
     fits = [models] if isinstance(models, TopicModel) else list(models)
     labels = _labels_for(fits[0], labels)
+    inference.check_reach(labels.shape[1], rules=rules)
     runs = ModelRuns.of_models(fits, labels, rules=rules)
     if documents is None and fits[0].document_ids is not None:
         documents = pd.Series(

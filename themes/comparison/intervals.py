@@ -9,6 +9,8 @@ bootstrap and the permutation null (:mod:`themes.comparison.null`) recompute on 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -22,16 +24,13 @@ def bootstrap_auc(
     n_boot: int,
     seed: int,
     level: float = 0.95,
-    unmatched: list[set] | None = None,
 ) -> pd.DataFrame:
     """Stratified percentile bootstrap over paragraphs of the seed-averaged ROC AUC.
 
     Positives and negatives are resampled separately, so every resample holds each class
     as often as the data do (the default of pROC, Robin et al. 2011); the AUC of each seed's
-    scores is computed on the resample and averaged over seeds. ``unmatched`` names, per
-    seed, the themes no topic was matched to: those seeds are left out of that theme's
-    average (their constant score would add a fixed 0.5 and narrow the interval); a theme
-    unmatched in every seed has no interval.
+    scores is computed on the resample and averaged over seeds. A seed that left the theme
+    unmatched scores it 0 everywhere, an AUC of 0.5 in every resample, as in the point estimate.
     """
     rng = np.random.default_rng(seed)
     index = scores_by_seed[0].index
@@ -45,11 +44,7 @@ def bootstrap_auc(
             continue
         bp = rng.choice(pos, size=(n_boot, len(pos)), replace=True)
         bn = rng.choice(neg, size=(n_boot, len(neg)), replace=True)
-        usable = [s for i, s in enumerate(scores_by_seed) if not unmatched or theme not in unmatched[i]]
-        if not usable:
-            rows.append({"theme": theme, "auc_ci_low": np.nan, "auc_ci_high": np.nan})
-            continue
-        stacked = np.stack([s.loc[index, theme].to_numpy() for s in usable])  # seeds x paragraphs
+        stacked = np.stack([s.loc[index, theme].to_numpy() for s in scores_by_seed])  # seeds x paragraphs
         u = u_statistic(stacked[:, bp], stacked[:, bn], axis=-1)
         auc = (u / (len(pos) * len(neg))).mean(axis=0)
         lo, hi = np.quantile(auc, [(1 - level) / 2, (1 + level) / 2])
@@ -74,11 +69,11 @@ def matched_auc(
     """Seed-averaged AUC of each theme after matching each seed's columns (as
     :func:`themes.comparison.matching.match_themes` does), on one set of rows.
 
-    A seed in which a theme gets no column (fewer topics than themes) is left out of that
-    theme's average rather than counted as 0.5; NaN when no seed matches the theme. ``ranks``
-    (each seed's column mid-ranks) saves ranking ``values`` again when only ``y`` changes.
+    A seed in which a theme gets no column (fewer topics than themes) scores it at chance, 0.5,
+    as its constant zero score does in the point estimate; NaN for a theme without both classes.
+    ``ranks`` (each seed's column mid-ranks) saves ranking ``values`` again when only ``y`` changes.
     """
-    got = np.full((len(values), y.shape[1]), np.nan)
+    got = np.full((len(values), y.shape[1]), 0.5)
     for i, (v, cols) in enumerate(zip(values, fixed, strict=True)):
         auc = rank_auc(v, y) if ranks is None else _auc_from_ranks(ranks[i], y)
         if cols is None:
@@ -128,7 +123,9 @@ def cluster_bootstrap_auc(
     resample. With few documents the interval is wide and coarse: it says how far a result
     rests on which sources were read. A resample that holds no positive (or no negative)
     paragraph of a theme has no AUC and is left out of that theme's interval. Returns per
-    theme the interval and the number of documents.
+    theme the interval, the number of documents, and how many distinct resamples there are
+    (``cluster_resamples``: the multisets of D documents drawn from D, C(2D - 1, D); 35 for four
+    documents): below :data:`FEW_RESAMPLES` the interval is too coarse to read as a 95% interval.
     """
     rng = np.random.default_rng(seed)
     index = candidates_by_seed[0].index
@@ -154,5 +151,16 @@ def cluster_bootstrap_auc(
         draws[b] = seen[key]
     lo, hi = nanquantile(draws, [(1 - level) / 2, (1 + level) / 2])
     return pd.DataFrame(
-        {"theme": themes, "auc_cluster_low": lo, "auc_cluster_high": hi, "n_documents": len(docs)}
+        {
+            "theme": themes,
+            "auc_cluster_low": lo,
+            "auc_cluster_high": hi,
+            "n_documents": len(docs),
+            "cluster_resamples": math.comb(2 * len(docs) - 1, len(docs)),
+        }
     )
+
+
+FEW_RESAMPLES = 200
+"""Below this many distinct resamples over documents (five documents give 126, six 462), a
+percentile interval over documents is too coarse to read as a 95% interval; the tables mark it."""

@@ -9,11 +9,13 @@ model and baseline; :func:`themes.comparison.compare.compare` for a student's ow
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from ..errors import ThemesError
 from ..models.fitting import resolve_seed_words
 from ..reference.agreement import krippendorff_alpha
 from ..selection.measures import TOP_N
@@ -22,7 +24,7 @@ from .held_out import leave_one_document_out_auc
 from .intervals import bootstrap_auc, cluster_bootstrap_auc
 from .matching import failure_kinds
 from .metrics import METRICS, theme_metrics
-from .null import holm, permutation_test
+from .null import holm, permutation_test, smallest_holm_p
 from .rules import RULES, Rules
 from .scorers import ModelRuns, ThemeScorer
 
@@ -33,10 +35,15 @@ UNCERTAINTY_COLUMNS = [
     "auc_cluster_low",
     "auc_cluster_high",
     "n_documents",
+    "cluster_resamples",
+    "null",
     "auc_null_mean",
     "auc_null_95",
     "auc_p",
+    "auc_p_mc_se",
     "auc_p_holm",
+    "auc_p_holm_min",
+    "null_draws",
     "auc_lodo",
 ]
 _SUMMARIES = [f"{m.name}_{summary}" for m in METRICS for summary in m.summaries]
@@ -58,12 +65,11 @@ ALIGNMENT_COLUMNS = [
     "fused_share",
     "repeated_share",
     "verdict",
-    "verdict_interval",
     "decision_rule",
 ]
 """One row per model and theme (``results/alignment.csv``, :attr:`themes.comparison.Comparison.metrics`);
 the metrics' columns come from :data:`themes.comparison.metrics.METRICS`."""
-PER_SEED_COLUMNS = ["model", "seed", "theme", *(m.name for m in METRICS)]
+PER_SEED_COLUMNS = ["model", "seed", "theme", "matched", *(m.name for m in METRICS)]
 FAILURE_COLUMNS = ["model", "seed", "kind", "theme", "topics"]
 
 
@@ -75,16 +81,43 @@ class Inference:
     ----------
     n_boot : int, default 1000
         Bootstrap resamples for the intervals over paragraphs and over documents (0 skips both).
-    n_perm : int, default 200
-        Label permutations for the matching null (0 skips it: no p-value and no verdict).
+    n_perm : int, default 2000
+        Label permutations for the matching null (0 skips it: no p-value and no verdict). With T
+        themes the smallest Holm-adjusted p-value is T / (n_perm + 1): 2000 draws let five themes
+        reach 0.0025, well below 0.05, so a recovery is not decided at the null's floor.
     seed : int, default 0
         Seed of the bootstrap and permutation draws (each model draws from its own generator
         seeded with it, so models can be compared in any order or in parallel).
+    null_within : {"document", "corpus"}, default "document"
+        Permute the labels within each source document (the null keeps every document's share of
+        each theme, so telling documents apart earns nothing), or across the whole corpus (the rule
+        before 2026-12; it calls a constant per document "recovered": see
+        :data:`themes.comparison.rules.RULE_HISTORY`). Without documents, across the corpus.
     """
 
     n_boot: int = 1000
-    n_perm: int = 200
+    n_perm: int = 2000
     seed: int = 0
+    null_within: str = "document"
+
+    def __post_init__(self):
+        if self.null_within not in ("document", "corpus"):
+            raise ThemesError(f"null_within must be 'document' or 'corpus', not {self.null_within!r}.")
+        for name in ("n_boot", "n_perm"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ThemesError(f"{name} must be a whole number of at least 0, not {value!r}.")
+
+    def check_reach(self, n_themes: int, *, rules: Rules = RULES) -> None:
+        """Refuse, before any work, draws too few for any theme to be recovered after Holm's
+        correction over ``n_themes`` (50 draws and five themes: the smallest Holm p is 0.098)."""
+        if self.n_perm and n_themes / (self.n_perm + 1) >= rules.significance:
+            need = math.ceil(n_themes / rules.significance)
+            raise ThemesError(
+                f"{self.n_perm} permutations cannot give {n_themes} themes a Holm-adjusted p-value below "
+                f"{rules.significance:g} (the smallest is {n_themes / (self.n_perm + 1):.3f}): every theme "
+                f"would be 'not recovered'; use at least {need} (or 0 to skip the null and the verdict)."
+            )
 
 
 def unmatched_themes(scorer: ThemeScorer) -> set[str]:
@@ -95,14 +128,16 @@ def unmatched_themes(scorer: ThemeScorer) -> set[str]:
 def per_seed_metrics(runs: ModelRuns, labels: pd.DataFrame) -> pd.DataFrame:
     """Each run's per-theme metrics, under its own decision rule.
 
-    A theme a run matched nothing to has no ROC AUC or average precision in that run (NaN,
-    not the 0.5 of its constant zero score); its F1 and alpha are those of deciding
-    "absent" everywhere.
+    A theme a run matched nothing to (fewer topics than themes) is scored 0 on every paragraph: its
+    metrics are those of that constant score (ROC AUC 0.5, average precision the prevalence, F1
+    and alpha of deciding "absent" everywhere), ``matched`` False. This is the one treatment of an
+    unmatched theme, in every table: the means over seeds count such a seed at chance, never leave it
+    out (leaving it out would credit a model with the seeds that could represent the theme only).
     """
     rows = []
     for sc in runs:
         metrics = theme_metrics(sc.scores, labels, sc.decide(sc.scores))
-        metrics.loc[metrics["theme"].isin(unmatched_themes(sc)), ["auc", "average_precision"]] = np.nan
+        metrics.insert(1, "matched", ~metrics["theme"].isin(unmatched_themes(sc)))
         rows.append(metrics.assign(model=runs.name, seed=sc.seed))
     return pd.concat(rows, ignore_index=True)[PER_SEED_COLUMNS]
 
@@ -120,7 +155,12 @@ def failures(runs: ModelRuns, *, cutoff: float = RULES.capture_auc) -> pd.DataFr
 
 
 def uncertainty(
-    runs: ModelRuns, labels: pd.DataFrame, documents: pd.Series | None, *, inference: Inference = Inference()
+    runs: ModelRuns,
+    labels: pd.DataFrame,
+    documents: pd.Series | None,
+    *,
+    inference: Inference = Inference(),
+    rules: Rules = RULES,
 ) -> pd.DataFrame:
     """Per theme: the seed-averaged AUC's bootstrap intervals (over paragraphs, and over source
     documents with the matching redone), its permutation test over all seeds with Holm's
@@ -131,15 +171,11 @@ def uncertainty(
     scores = [sc.scores for sc in runs]
     candidates = [sc.candidates for sc in runs]
     table = pd.DataFrame({"theme": list(labels.columns)})
+    if documents is not None:
+        table["n_documents"] = documents.loc[labels.index].nunique()
     if inference.n_boot:
         table = table.merge(
-            bootstrap_auc(
-                scores,
-                labels,
-                n_boot=inference.n_boot,
-                seed=inference.seed,
-                unmatched=[unmatched_themes(sc) for sc in runs],
-            ),
+            bootstrap_auc(scores, labels, n_boot=inference.n_boot, seed=inference.seed),
             on="theme",
         )
         if documents is not None:
@@ -151,20 +187,44 @@ def uncertainty(
                     n_boot=inference.n_boot,
                     seed=inference.seed,
                     match=runs.matched,
-                ),
+                ).drop(columns="n_documents"),
                 on="theme",
             )
     if inference.n_perm:
-        test = permutation_test(
-            candidates, labels, n_perm=inference.n_perm, seed=inference.seed, match=runs.matched
+        strata = documents if inference.null_within == "document" else None
+        test = null_test(
+            candidates, labels, strata, n_perm=inference.n_perm, seed=inference.seed, match=runs.matched
         )
-        test["auc_p_holm"] = holm(test["auc_p"])
-        table = table.merge(test.drop(columns="auc_observed"), on="theme")
+        if near_the_line(test, rules.significance):
+            # a decision within Monte Carlo error of the significance level is settled with ten times
+            # the draws (the first n_perm draws are the same, so the p-value only gets sharper)
+            more = 10 * inference.n_perm
+            test = null_test(candidates, labels, strata, n_perm=more, seed=inference.seed, match=runs.matched)
+        table = table.merge(test, on="theme")
     if documents is not None:
         table = table.merge(
             leave_one_document_out_auc(candidates, labels, documents, match=runs.matched), on="theme"
         )
     return table.reindex(columns=UNCERTAINTY_COLUMNS)
+
+
+def null_test(candidates, labels, strata, *, n_perm: int, seed: int, match: bool) -> pd.DataFrame:
+    """The permutation test with Holm's adjustment over the themes, and the smallest adjusted p-value
+    the null can give (:mod:`themes.comparison.null`)."""
+    test = permutation_test(candidates, labels, n_perm=n_perm, seed=seed, match=match, strata=strata)
+    test["auc_p_holm"] = holm(test["auc_p"])
+    test["auc_p_holm_min"] = smallest_holm_p(test.loc[test["auc_p"].notna(), "auc_p_min"])
+    test["null_draws"] = n_perm
+    return test.drop(columns=["auc_observed", "auc_p_min"])
+
+
+def near_the_line(test: pd.DataFrame, significance: float, *, k: float = 3.0) -> bool:
+    """Whether a Holm-adjusted p-value lies within ``k`` Monte Carlo standard errors (scaled by its
+    Holm multiplier) of the significance level, where the draws rather than the data would decide."""
+    tested = test[test["auc_p"].notna()].sort_values("auc_p", kind="stable")
+    multiplier = len(tested) - np.arange(len(tested))
+    gap = np.abs(tested["auc_p"].to_numpy() * multiplier - significance)
+    return bool((gap < k * tested["auc_p_mc_se"].to_numpy() * multiplier).any())
 
 
 def theme_terms(vectorizer: Vectorizer, seed_words: dict | None) -> dict[str, set[str]]:
@@ -227,8 +287,8 @@ def theme_table(
     grouped = per_seed.groupby("theme", sort=False)[[m.name for m in METRICS]]
     table = pd.concat([grouped.mean().add_suffix("_mean"), grouped.std(ddof=1).add_suffix("_sd")], axis=1)
     table.insert(0, "n_seeds", grouped.size())
-    table.insert(1, "seeds_matched", per_seed.groupby("theme", sort=False)["auc"].count())
-    spread = uncertainty(runs, labels, documents, inference=inference)
+    table.insert(1, "seeds_matched", per_seed.groupby("theme", sort=False)["matched"].sum().astype(int))
+    spread = uncertainty(runs, labels, documents, inference=inference, rules=rules)
     table = table.reset_index().merge(spread, on="theme")
     human = {
         t: krippendorff_alpha(coders[0][t], coders[1][t]) if coders is not None else np.nan
@@ -241,8 +301,6 @@ def theme_table(
         theme = row["theme"]
         kinds = failed[failed["theme"] == theme]
         top_words, theme_words = _matched_words(first, theme, seed_terms or {}, TOP_N)
-        matched = row["seeds_matched"] > 0  # a theme no seed matched has no verdict to give
-        tested = bool(inference.n_perm)
         rows.append(
             {
                 **row,
@@ -259,33 +317,37 @@ def theme_table(
                 if topic
                 else np.nan,
                 "repeated_share": (kinds["kind"] == "repeated").sum() / len(runs) if topic else np.nan,
-                "verdict": rules.verdict(row["auc_mean"], row["auc_p_holm"], matched=matched)
-                if tested or not matched
-                else "not tested",
-                "verdict_interval": rules.interval_verdict(
-                    row["auc_mean"], row["auc_ci_low"], row["auc_null_95"], matched=matched
-                ),
+                "verdict": verdict_of(row, tested=bool(inference.n_perm), rules=rules),
             }
         )
     return ThemeTable(pd.DataFrame(rows)[ALIGNMENT_COLUMNS], per_seed, failed)
+
+
+def verdict_of(row: dict, *, tested: bool, rules: Rules = RULES) -> str:
+    """A theme's verdict from its row (:meth:`themes.comparison.rules.Rules.verdict`)."""
+    if not tested and row["seeds_matched"] > 0:
+        return "not tested"
+    cannot = None
+    if tested and not row["auc_p_holm_min"] < rules.significance:
+        documents = int(row["n_documents"]) if pd.notna(row["n_documents"]) else None
+        cannot = f"cannot tell with {documents} documents" if row["null"] == "documents" else "cannot tell"
+    return rules.verdict(
+        row["auc_mean"],
+        row["auc_p_holm"],
+        seeds_matched=int(row["seeds_matched"]),
+        n_seeds=int(row["n_seeds"]),
+        cannot_tell=cannot,
+    )
 
 
 def summary_table(alignment_rows: pd.DataFrame) -> pd.DataFrame:
     """Per model: mean over themes of the headline scores, and its share of the supervised gain
     (on ``auc_lodo``: each model's held-out within-document AUC over the supervised classifier's).
 
-    A theme the model never matched a topic to enters the means over themes at chance (AUC
-    0.5, average precision equal to the theme's prevalence): leaving it out would credit the
-    model with the themes it could represent only. ``themes_matched`` counts the others.
+    A seed that left a theme unmatched counts at chance in the theme's mean (as in every table:
+    :func:`per_seed_metrics`); ``themes_matched`` counts the themes a majority of seeds matched.
     """
-    never = alignment_rows["seeds_matched"] == 0
-    rows = alignment_rows.assign(
-        auc_mean=alignment_rows["auc_mean"].mask(never, 0.5),
-        average_precision_mean=alignment_rows["average_precision_mean"].mask(
-            never, alignment_rows["prevalence"]
-        ),
-        matched=~never,
-    )
+    rows = alignment_rows.assign(matched=alignment_rows["seeds_matched"] * 2 > alignment_rows["n_seeds"])
     out = (
         rows.groupby("model", sort=False)
         .agg(
@@ -297,7 +359,7 @@ def summary_table(alignment_rows: pd.DataFrame) -> pd.DataFrame:
             f1_mean=("f1_mean", "mean"),
             alpha_model_mean=("alpha_model_mean", "mean"),
             themes_recovered=("verdict", lambda v: int((v == "recovered").sum())),
-            themes_recovered_interval_rule=("verdict_interval", lambda v: int((v == "recovered").sum())),
+            themes_cannot_tell=("verdict", lambda v: int(v.str.startswith("cannot tell").sum())),
         )
         .reset_index()
     )

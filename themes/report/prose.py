@@ -104,13 +104,16 @@ def discussion(
         )
         if got:
             text += "recovered by " + ", ".join(
-                f"`{m}` {format_auc(part.loc[m])}{_match_note(part.loc[m], theme)}" for m in got
+                f"`{m}` {format_auc(part.loc[m])}, p = {part.at[m, 'auc_p_holm']:.3f}"
+                + _match_note(part.loc[m], theme)
+                for m in got
             )
         else:
             text += (
                 f"**no topic model recovers it**; the best is `{best}` at {format_auc(part.loc[best])}, "
                 f"against {part.at[best, 'auc_null_95']:.2f} that matching alone reaches in "
-                f"{chance_share} of shuffles"
+                f"{chance_share} of the null's draws (Holm-adjusted p = {part.at[best, 'auc_p_holm']:.3f}, "
+                f"{part.at[best, 'verdict']})"
             )
         if weak:
             text += "; weak in " + ", ".join(f"`{m}`" for m in weak)

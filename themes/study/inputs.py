@@ -124,7 +124,13 @@ def make_study(
     config: StudyConfig = StudyConfig(),
     project: Project | None = None,
 ) -> Study:
-    """A study from inputs already in memory: vectorizes the kept paragraphs."""
+    """A study from inputs already in memory: vectorizes the kept paragraphs.
+
+    With labels, the comparison's permutations are checked first: too few for any theme to reach
+    the significance level after Holm's correction are refused before any work.
+    """
+    if labels is not None:
+        config.inference().check_reach(len(themes))
     kept = corpus.kept(paragraphs)
     dtm = DocumentTermMatrix.from_paragraphs(config.make_vectorizer(), kept, fit=True)
     naive = DocumentTermMatrix.from_paragraphs(Vectorizer(**NAIVE_VECTORIZER), kept, fit=True)

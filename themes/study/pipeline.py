@@ -26,6 +26,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ..comparison import robustness
 from ..comparison.matching import topic_theme_scores
+from ..comparison.null import null_design
 from ..comparison.scorers import ConfoundScorer, KeywordScorer, ModelRuns, SupervisedScorer, TopicScorer
 from ..comparison.theme_table import summary_table, theme_table, theme_terms
 from ..models.topic_model import TopicModel
@@ -163,6 +164,13 @@ def compare_stage(
     """
     cfg, labels = study.config, study.labels
     doc_of = study.kept.set_index("paragraph_id")["doc_id"]
+    design = null_design(labels.loc[doc_of.index].to_numpy(), doc_of.to_numpy())
+    if cfg.null_within == "document" and design.scheme == "documents":
+        say(
+            f"themes: every theme's labels are the same for all paragraphs of a document: the null permutes "
+            f"whole documents' labels ({doc_of.nunique()} documents), and the AUC held out by document "
+            "is undefined."
+        )
     seed_terms = theme_terms(study.dtm.vectorizer, study.seed_words)
     parts = Parallel(n_jobs=cfg.n_jobs, backend="loky")(
         delayed(theme_table)(
