@@ -168,6 +168,7 @@ def _cmd_intrusion_create(args: argparse.Namespace) -> int:
         seed=args.seed,
         n_paragraphs=args.paragraphs,
         n_topics=min(args.topics, model.k - 1),
+        min_genuine_share=args.min_genuine_share,
     )
     print(f"wrote the intrusion test of {args.model} to {out}: give the coders {out / 'form'} only")
     return 0
@@ -293,6 +294,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=3,
         help="a paragraph's top topics shown beside the intruder (default 3; K-1 at most)",
+    )
+    q.add_argument(
+        "--min-genuine-share",
+        type=float,
+        default=0.10,
+        help="topic items only for paragraphs whose shown topics each hold this share (default 0.10)",
     )
     q.set_defaults(func=_cmd_intrusion_create)
     q = isub.add_parser("score", help="score the coders' filled-in forms")

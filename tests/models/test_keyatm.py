@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 
 from themes.errors import ModelError, SeedWordsWarning
-from themes.models.keyatm import KeyATM
+from themes.models.keyatm import ALPHA_PRIOR, KeyATM, rhat
 from themes.models.persist import allowed_classes, estimator_record
 
 BLOCK = 10  # words of each topic's general distribution
@@ -141,7 +141,18 @@ def test_information_weights_count_frequent_words_less():
     model = KeyATM(n_components=2, seed_words={"a": [1]}, n_iter=5, random_state=0).fit(X)
     weights = model.word_weights_
     assert weights[0] < weights[1] == weights[2] == weights[3]
-    assert np.isclose(np.asarray(X.sum(axis=0)).ravel() @ weights, X.sum())  # still N tokens
+    # the R package's default: -log2 of each word's share of the tokens, not rescaled
+    freq = np.asarray(X.sum(axis=0)).ravel()
+    np.testing.assert_allclose(weights, -np.log2(freq / freq.sum()))
+    normalised = KeyATM(
+        n_components=2,
+        seed_words={"a": [1]},
+        n_iter=5,
+        weighting="information-theory-normalized",
+        random_state=0,
+    ).fit(X)
+    assert np.isclose(freq @ normalised.word_weights_, X.sum())  # the normalised option keeps N tokens
+    np.testing.assert_allclose(normalised.word_weights_ / weights, normalised.word_weights_[0] / weights[0])
     plain = KeyATM(n_components=2, seed_words={"a": [1]}, n_iter=5, weighting="none", random_state=0).fit(X)
     np.testing.assert_array_equal(plain.word_weights_, 1.0)
 
@@ -191,3 +202,23 @@ def test_fitted_attributes_can_be_saved_without_pickle(fitted):
     record, arrays = estimator_record(fitted, "model", allowed=allowed_classes())
     assert {"model.components_", "model.switch_", "model.log_likelihood_"} <= set(arrays)
     assert record["attributes"]["seed_"] == fitted.seed_
+
+
+def test_rhat_is_one_for_chains_of_one_distribution_and_large_for_chains_apart():
+    rng = np.random.default_rng(0)
+    same = [np.column_stack([np.arange(40), rng.normal(0, 1, 40)]) for _ in range(4)]
+    apart = [np.column_stack([np.arange(40), rng.normal(10 * i, 1, 40)]) for i in range(4)]
+    assert rhat(same) == pytest.approx(1.0, abs=0.1)
+    assert rhat(apart) > 3
+
+
+def test_the_alpha_prior_is_the_r_packages_gamma_and_alpha_starts_at_one_over_k():
+    assert ALPHA_PRIOR == {"keyword": (1.0, 1.0), "regular": (2.0, 1.0)}
+    X = sp.csr_matrix(np.array([[3, 1, 0, 0], [0, 0, 2, 3], [2, 2, 0, 1], [0, 1, 3, 2]]))
+    fixed = KeyATM(n_components=3, seed_words={"a": [0]}, n_iter=3, estimate_alpha=False, random_state=0).fit(
+        X
+    )
+    np.testing.assert_allclose(fixed.alpha_, 1 / 3)
+    # with no documents, the posterior mode is the prior's: (shape - 1) / rate, floored
+    step = KeyATM._minka_step(np.zeros((2, 3)), np.full(3, 0.5), np.array([1.0, 2.0, 2.0]), np.ones(3))
+    np.testing.assert_allclose(step, [1e-3, 1.0, 1.0])

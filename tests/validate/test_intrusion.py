@@ -25,6 +25,7 @@ from themes.validate.intrusion import (
 )
 from themes.validate.intrusion_scores import (
     combine_answers,
+    genuine_shares_hold,
     read_answers,
     read_key,
     score_intrusion_test,
@@ -249,12 +250,21 @@ def test_topic_log_odds_is_log_share_of_intruder_minus_log_share_of_choice():
         }
     )
     answers = pd.DataFrame({"coder": ["ann", "ann"], "item_id": ["T01", "T02"], "choice": [1, 2]})
-    scores = score_topic_intrusion(key, answers, share_floor=1e-4)
+    scores = score_topic_intrusion(key, answers, k=4, min_genuine_share=0.0)
     tlo = scores.by_item.set_index("item_id")["tlo"]
     assert tlo["T01"] == pytest.approx(np.log(0.1) - np.log(0.6))
-    assert tlo["T02"] == pytest.approx(np.log(1e-4) - np.log(0.5))
+    # a share of exactly 0 (NMF) is floored at a hundredth of a uniform share, 0.01 / K
+    assert tlo["T02"] == pytest.approx(np.log(0.01 / 4) - np.log(0.5))
     assert scores.overall.at[0, "tlo"] == pytest.approx(tlo.mean())
     assert np.isnan(scores.agreement.at[0, "krippendorff_alpha"])  # one coder
+    # with genuine options that must each hold 10%, an item showing a genuine topic of 0 is left out
+    key = key.assign(intruder_option=[3, 3])  # T02's first option, share 0, is now a genuine one
+    kept = score_topic_intrusion(key, answers, k=4)
+    assert kept.overall.at[0, "n_items"] == 1 and kept.overall.at[0, "n_items_shown"] == 2
+    assert kept.by_item["item_id"].tolist() == ["T01"]
+    assert genuine_shares_hold(key).tolist() == [True, False]
+    with pytest.raises(IntrusionError, match="measures nothing"):
+        score_topic_intrusion(key.iloc[[1]], answers.iloc[[1]], k=4)
 
 
 def test_an_answer_may_name_the_word_or_be_a_spreadsheet_number(written, tmp_path):
@@ -319,9 +329,13 @@ def test_the_committed_tests_are_what_create_gives_from_the_committed_models(nam
     topic = settings["tasks"]["topic"]
     argv = ["--root", str(ROOT), "intrusion", "create", "--model", name, "--out", str(tmp_path / name)]
     argv += ["--seed", str(settings["seed"]), "--paragraphs", str(topic["n_paragraphs"])]
-    argv += ["--topics", str(topic["n_topics"])]
+    # drawn before items had to show genuine topics of a fair share: the rule with a minimum of 0
+    argv += ["--topics", str(topic["n_topics"]), "--min-genuine-share", "0"]
     assert main(argv) == 0, capsys.readouterr().err
-    created = [committed / "intrusion.json", *(committed / "form").iterdir(), *(committed / "key").iterdir()]
+    created = [*(committed / "form").iterdir(), *(committed / "key").iterdir()]
     assert len(created) > 3
     for path in created:
         assert (tmp_path / name / path.relative_to(committed)).read_bytes() == path.read_bytes(), path.name
+    again = json.loads((tmp_path / name / "intrusion.json").read_text(encoding="utf-8"))
+    assert again["tasks"]["topic"].pop("min_genuine_share") == 0.0
+    assert again == settings

@@ -20,7 +20,10 @@ from .base import (
 )
 from .keyatm_sampler import infer, sweep, tokens, whole_counts
 
-WEIGHTINGS = ("none", "information-theory")
+WEIGHTINGS = ("information-theory", "information-theory-normalized", "none")
+ALPHA_PRIOR = {"keyword": (1.0, 1.0), "regular": (2.0, 1.0)}
+"""Gamma(shape, rate) priors of the document-topic prior alpha, keyword and regular topics: the keyATM
+R package's defaults (``eta_1``, ``eta_2``; ``eta_1_regular``, ``eta_2_regular``)."""
 _MIN_ALPHA = 1e-3  # keeps an emptied topic able to come back; the fixed point can approach 0
 
 
@@ -38,9 +41,12 @@ class KeyATM(TopicEstimator):
     The parameters are integrated out (collapsed Gibbs sampling); each token's topic and
     switch are drawn jointly. Every token starts in its theme's keyword distribution if it is
     a seed word and in a random topic's general distribution otherwise. With
-    ``estimate_alpha`` the document-topic prior is re-estimated after every sweep by one step
-    of Minka's (2000) fixed point for the Dirichlet-multinomial (maximum likelihood, where
-    the paper slice-samples alpha under a gamma prior), floored at 1e-3.
+    ``estimate_alpha`` the document-topic prior is re-estimated after every sweep under the
+    paper's gamma priors (:data:`ALPHA_PRIOR`, the R package's defaults: Gamma(1, 1) for keyword
+    topics, Gamma(2, 1) for regular ones) by one step of Minka's (2000) fixed point for the
+    Dirichlet-multinomial with those priors, the posterior mode, where the R package slice-samples
+    alpha from the same posterior; floored at 1e-3. Run several seeds as chains and read the
+    R-hat of their log-likelihoods (:func:`themes.models.keyatm.rhat`) to judge convergence.
 
     Parameters
     ----------
@@ -51,8 +57,9 @@ class KeyATM(TopicEstimator):
         column indices. Required; a word may belong to one theme only.
     n_iter : int, default 1500
         Gibbs sweeps (keyATM's default).
-    alpha : float, default 0.5
-        Symmetric document-topic prior; the start of the estimate when ``estimate_alpha``.
+    alpha : float or None, default None
+        Symmetric document-topic prior; the start of the estimate when ``estimate_alpha``. None:
+        1 / n_components, the R package's start.
     estimate_alpha : bool, default True
     beta : float, default 0.01
         Prior of the general topic-word distributions.
@@ -60,10 +67,11 @@ class KeyATM(TopicEstimator):
         Prior of the keyword distributions.
     gamma : tuple of (float, float), default (1.0, 1.0)
         Beta prior (gamma1, gamma2) of each keyword topic's switch probability pi.
-    weighting : {"information-theory", "none"}, default "information-theory"
-        Token weights (keyATM's default): a token of word v counts ``-log2(n_v / N)``
-        instead of 1 in every count, so frequent words weigh less; the weights are scaled so
-        that the corpus still weighs N tokens (our choice: the priors keep their meaning).
+    weighting : {"information-theory", "information-theory-normalized", "none"}, default "information-theory"
+        Token weights. ``information-theory`` (the R package's default): a token of word v counts
+        ``-log2(n_v / N)`` instead of 1 in every count, so frequent words weigh less;
+        ``information-theory-normalized`` scales those weights so that the corpus still weighs N
+        tokens (the package's other option); ``none`` counts every token 1.
     evaluate_every : int, default 50
         Iterations between records of ``log_likelihood_`` and ``perplexity_``.
     transform_iter : int, default 100
@@ -128,7 +136,7 @@ class KeyATM(TopicEstimator):
         *,
         seed_words=None,
         n_iter=1500,
-        alpha=0.5,
+        alpha=None,
         estimate_alpha=True,
         beta=0.01,
         beta_keyword=0.1,
@@ -157,6 +165,8 @@ class KeyATM(TopicEstimator):
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
                 raise ModelError(f"KeyATM's {name} must be a whole number of at least 1 (got {value!r}).")
         for name in ("alpha", "beta", "beta_keyword"):
+            if name == "alpha" and self.alpha is None:
+                continue
             if not np.isscalar(getattr(self, name)) or not getattr(self, name) > 0:
                 raise ModelError(f"KeyATM's {name} must be a positive number (got {getattr(self, name)!r}).")
         gamma = np.asarray(self.gamma, dtype=np.float64)
@@ -172,6 +182,8 @@ class KeyATM(TopicEstimator):
             return np.ones_like(freq)
         # a word unseen in training is weighted as if seen once (it can appear in transform)
         weights = -np.log2(np.maximum(freq, 1.0) / freq.sum())
+        if self.weighting == "information-theory":
+            return weights
         weighed = float(freq @ weights)
         return weights * (freq.sum() / weighed) if weighed > 0 else np.ones_like(freq)
 
@@ -208,7 +220,10 @@ class KeyATM(TopicEstimator):
             mask = s == switch
             np.add.at(table, (z[mask], words[mask]), weights[mask])
             np.add.at(table, (z[mask], n_terms), weights[mask])
-        alpha = np.full(k, float(self.alpha))
+        alpha = np.full(k, 1.0 / k if self.alpha is None else float(self.alpha))
+        n_keyword = len(self.seed_columns_)
+        shape = np.array([ALPHA_PRIOR["keyword" if t < n_keyword else "regular"][0] for t in range(k)])
+        rate = np.array([ALPHA_PRIOR["keyword" if t < n_keyword else "regular"][1] for t in range(k)])
         priors = np.array([self.beta, self.beta_keyword, gamma[0], gamma[1]], dtype=np.float64)
         sweep_seeds = rng.integers(np.iinfo(np.int32).max, size=self.n_iter)
 
@@ -218,7 +233,7 @@ class KeyATM(TopicEstimator):
                 words, docs, weights, z, s, ndk, n0, n1, kw_topic, kw_size, alpha, priors, sweep_seeds[it - 1]
             )
             if self.estimate_alpha:
-                alpha = self._minka_step(ndk, alpha)
+                alpha = self._minka_step(ndk, alpha, shape, rate)
             if it % self.evaluate_every == 0 or it == self.n_iter:
                 trace.append((it, self._log_likelihood(counts, ndk, n0, n1, alpha, kw_size, gamma)))
 
@@ -234,17 +249,16 @@ class KeyATM(TopicEstimator):
         return self
 
     @staticmethod
-    def _minka_step(ndk, alpha):
-        """One step of Minka's (2000) fixed point for the prior of Dirichlet-multinomial counts."""
+    def _minka_step(ndk, alpha, shape, rate):
+        """One step of Minka's (2000) fixed point for the prior of Dirichlet-multinomial counts,
+        under a Gamma(shape, rate) prior on each alpha_k: the mode of its posterior."""
         doc_len = ndk.sum(axis=1)
         used = doc_len > 0
         ndk, doc_len = ndk[used], doc_len[used]
         total = alpha.sum()
-        den = np.sum(digamma(doc_len + total) - digamma(total))
-        if den <= 0:
-            return alpha
-        num = np.sum(digamma(np.maximum(ndk, 0.0) + alpha) - digamma(alpha), axis=0)
-        return np.maximum(alpha * num / den, _MIN_ALPHA)
+        den = np.sum(digamma(doc_len + total) - digamma(total)) + rate
+        num = alpha * np.sum(digamma(np.maximum(ndk, 0.0) + alpha) - digamma(alpha), axis=0) + shape - 1.0
+        return np.maximum(num / den, _MIN_ALPHA)
 
     def _topics(self, n0, n1, kw_size, gamma):
         """Topic-word mixtures and switch probabilities from the counts of one sweep."""
@@ -289,3 +303,25 @@ class KeyATM(TopicEstimator):
     def fit_transform(self, X, y=None, **fit_params) -> np.ndarray:
         """Fit, then :meth:`transform` the same documents (``doc_topic_`` holds the fit's own shares)."""
         return self.fit(X, **fit_params).transform(X)
+
+
+def rhat(traces) -> float:
+    """Gelman-Rubin's potential scale reduction of chains' log-likelihood traces (their second halves).
+
+    ``traces`` are the ``log_likelihood_`` of fits of the same model with different seeds (each a
+    chain); values near 1 (below 1.1 by the usual reading) say the chains sample one distribution.
+    Written here because the traces are short arrays of this package's own sampler and the formula
+    is a few lines (Gelman & Rubin 1992; Gelman et al., Bayesian Data Analysis, 3rd ed., 11.4).
+    """
+    chains = [np.asarray(t, dtype=np.float64)[:, 1] for t in traces]
+    n = min(len(c) for c in chains)
+    second = np.array([c[len(c) - n // 2 :] for c in chains])
+    if second.shape[0] < 2 or second.shape[1] < 2:
+        return float("nan")
+    m, length = second.shape
+    within = second.var(axis=1, ddof=1).mean()
+    between = length * second.mean(axis=1).var(ddof=1)
+    if within == 0:
+        return float("nan")
+    pooled = (length - 1) / length * within + between / length
+    return float(np.sqrt(pooled / within))

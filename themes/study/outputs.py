@@ -15,9 +15,11 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from .. import files, reference
+from ..comparison.keyword_topics import keyword_topic_table
 from ..comparison.matching import top_words_table
 from ..comparison.saved_scorers import save_scorer
 from ..comparison.scorers import ModelRuns
+from ..comparison.theme_table import theme_terms
 from ..report import plots
 from ..report.explorer import write_explorer
 from ..report.prose import intrusion_beside_auc
@@ -69,6 +71,9 @@ def write_results(study: Study, fits: Fits, runs: Runs, comparisons: Comparisons
         themed = {n: r for n, r in runs.items() if r.model is None or r.first.seeded}
         if themed:
             named["paragraph_scores.csv"] = paragraph_scores(themed, study.themes)
+    if study.seed_words:
+        terms = theme_terms(study.dtm.vectorizer, study.seed_words)
+        named["keyword_topics.csv"] = keyword_topic_table(fits.by_model, terms)
     write_tables(out, named)
     intrusion = write_intrusion(study, runs, out, comparisons)
     doc_of = study.kept.set_index("paragraph_id")["doc_id"]

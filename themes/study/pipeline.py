@@ -25,6 +25,7 @@ import pandas as pd
 from sklearn.utils.parallel import Parallel, delayed
 
 from ..comparison import robustness
+from ..comparison.keyword_topics import FEW_KEYWORDS, few_keywords
 from ..comparison.matching import topic_theme_scores
 from ..comparison.null import null_design
 from ..comparison.scorers import ConfoundScorer, KeywordScorer, ModelRuns, SupervisedScorer, TopicScorer
@@ -74,6 +75,12 @@ def fit_stage(study: Study, *, progress: bool = False) -> Fits:
     others = [
         n for n, spec in design.items() if n not in cfg.sweep_models and (study.seed_words or not spec.seeded)
     ]
+    seed_terms = theme_terms(study.dtm.vectorizer, study.seed_words)
+    for theme, n in few_keywords(seed_terms).items():
+        say(
+            f"themes: only {n} seed word(s) of {theme} are in the vocabulary (fewer than {FEW_KEYWORDS}): "
+            "its seeded topics have little to hold on to; see keyword_topics.csv."
+        )
     skipped = ", ".join(n for n, spec in design.items() if spec.seeded)
     if not study.seed_words and skipped:
         say(

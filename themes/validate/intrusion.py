@@ -178,6 +178,7 @@ def topic_intrusion_items(
     n_topics: int = 3,
     n_topic_words: int = 8,
     max_intruder_share: float = 0.05,
+    min_genuine_share: float = 0.10,
 ) -> IntrusionItems:
     """Paragraphs shown with their ``n_topics`` largest topics and one low-share intruder.
 
@@ -185,7 +186,10 @@ def topic_intrusion_items(
     intruder is drawn among the topics whose share of the paragraph is below that of every
     topic shown and at most ``max_intruder_share`` (Chang et al.'s "low-probability topics":
     a topic the paragraph holds a fair share of would be no intruder); paragraphs without
-    such a topic are never drawn.
+    such a topic are never drawn. Nor are paragraphs whose ``n_topics`` largest topics do not each
+    hold ``min_genuine_share`` of them: an option the paragraph barely holds would be a second
+    intruder, and chance would not be one over the options
+    (:data:`themes.validate.intrusion_scores.MIN_GENUINE_SHARE` scores only such items).
 
     Parameters
     ----------
@@ -198,6 +202,7 @@ def topic_intrusion_items(
     n_topics : int, default 3
     n_topic_words : int, default 8
     max_intruder_share : float, default 0.05
+    min_genuine_share : float, default 0.10
     """
     _check_count(seed, "seed", 0)
     _check_count(n_topics, "n_topics", 1, model.k - 1)
@@ -208,12 +213,12 @@ def topic_intrusion_items(
     order = np.argsort(-theta, axis=1, kind="stable")
     floor = np.take_along_axis(theta, order[:, n_topics - 1 : n_topics], axis=1)
     below = (theta < floor) & (theta <= max_intruder_share)
-    eligible = np.flatnonzero(below.any(axis=1))
+    eligible = np.flatnonzero(below.any(axis=1) & (floor[:, 0] >= min_genuine_share))
     if n_paragraphs > eligible.size:
         raise IntrusionError(
-            f"only {eligible.size} paragraphs have a topic with a share below their top {n_topics} and "
-            f"at most {max_intruder_share}; ask for at most {eligible.size} paragraphs, fewer topics or "
-            "a larger max_intruder_share."
+            f"only {eligible.size} paragraphs have {n_topics} topics that each hold {min_genuine_share:.0%} "
+            f"of them and a topic below {max_intruder_share}; ask for at most {eligible.size} paragraphs "
+            "or fewer topics."
         )
     rng = np.random.default_rng(seed)
     labels = [" ".join(ws) for ws in model.top_word_lists(n_topic_words)]
@@ -239,6 +244,7 @@ def topic_intrusion_items(
     form = key[["item_id", "text", *_options(n_topics + 1)]].assign(answer="")
     params = dict(n_paragraphs=n_paragraphs, n_topics=n_topics, n_topic_words=n_topic_words, seed=seed)
     params["max_intruder_share"] = max_intruder_share
+    params["min_genuine_share"] = min_genuine_share
     return IntrusionItems("topic", form, key.drop(columns="text"), params)
 
 
@@ -277,6 +283,7 @@ def write_intrusion_test(
     n_topics: int = 3,
     n_topic_words: int = 8,
     max_intruder_share: float = 0.05,
+    min_genuine_share: float = 0.10,
 ) -> Path:
     """Write both tasks into a new ``folder``, whole or not at all.
 
@@ -301,6 +308,7 @@ def write_intrusion_test(
             n_topics=n_topics,
             n_topic_words=n_topic_words,
             max_intruder_share=max_intruder_share,
+            min_genuine_share=min_genuine_share,
         ),
     ]
     folder.parent.mkdir(parents=True, exist_ok=True)

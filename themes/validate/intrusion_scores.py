@@ -257,32 +257,64 @@ def score_word_intrusion(key: pd.DataFrame, answers: pd.DataFrame, *, level: flo
     return _scores("word", key, answers, _scored(key, answers), by="topic", level=level, n_boot=0, seed=0)
 
 
+MIN_GENUINE_SHARE = 0.10
+"""A topic-intrusion item measures something only when every genuine option (a topic shown as the
+paragraph's own) holds at least this share of the paragraph: an option the paragraph barely holds is
+a second intruder, and the chance of finding the planted one is then not 1 / options."""
+
+
+def genuine_shares_hold(key: pd.DataFrame, min_share: float = MIN_GENUINE_SHARE) -> pd.Series:
+    """Per item of a topic-intrusion key: whether every option but the intruder holds ``min_share``."""
+    shares = key[[c for c in key.columns if c.startswith("share_")]].to_numpy(dtype=float)
+    intruder = key["intruder_option"].to_numpy(int) - 1
+    genuine = np.ones(shares.shape, dtype=bool)
+    genuine[np.arange(len(key)), intruder] = False
+    return pd.Series(np.all(np.where(genuine, shares >= min_share, True), axis=1), index=key.index)
+
+
 def score_topic_intrusion(
     key: pd.DataFrame,
     answers: pd.DataFrame,
     *,
-    share_floor: float = 1e-6,
+    k: int,
+    min_genuine_share: float = MIN_GENUINE_SHARE,
     n_boot: int = 2000,
     seed: int = 0,
     level: float = 0.95,
 ) -> IntrusionScores:
-    """Topic log odds (Chang et al.'s TLO) and the share of answers that found the intruder.
+    """Topic log odds (Chang et al.'s TLO) and the share of answers that found the intruder, over the
+    items whose genuine options each hold ``min_genuine_share`` of the paragraph.
 
-    An answer's TLO is log(share of the true intruder) - log(share of the topic chosen), the
-    shares being the paragraph's topic shares: 0 when the intruder is found, more negative the
-    more the model favours the topic the coder rejected. It is averaged over coders per item;
-    per topic (the paragraph's largest) and per model, the mean over items with a percentile
-    bootstrap interval over items (scipy's ``bootstrap``, ``n_boot`` resamples, ``seed``).
-    Shares are floored at ``share_floor`` before the log, since NMF gives shares of exactly 0.
+    Items that fail it are left out (:func:`genuine_shares_hold`; drawn at random among all
+    paragraphs, the items kept are a random draw among the paragraphs that qualify, the draw
+    :func:`themes.validate.intrusion.topic_intrusion_items` now makes); ``n_items_shown`` counts
+    them all. An answer's TLO is log(share of the true intruder) - log(share of the topic chosen),
+    the shares being the paragraph's topic shares: 0 when the intruder is found, more negative the
+    more the model favours the topic the coder rejected. It is averaged over coders per item; per
+    topic (the paragraph's largest) and per model, the mean over items with a percentile bootstrap
+    interval over items (scipy's ``bootstrap``, ``n_boot`` resamples, ``seed``). Shares are floored
+    at one hundredth of a uniform share (``0.01 / K``) before the log: NMF gives shares of exactly 0
+    where LDA's prior keeps every share above a small positive value, and a fixed tiny floor (1e-6)
+    made NMF's log odds incomparable with LDA's; the floor puts a zero NMF share where a small LDA
+    share lies.
     """
-    scored = _scored(key, answers)
+    kept = key[genuine_shares_hold(key, min_genuine_share)]
+    answers = answers[answers["item_id"].isin(kept["item_id"])]
+    if answers.empty:
+        raise IntrusionError(
+            f"no topic-intrusion item shows genuine topics that each hold {min_genuine_share:.0%} of the "
+            f"paragraph ({len(key)} items shown): this test measures nothing; write a new one."
+        )
+    scored = _scored(kept, answers)
     shares = scored[[c for c in key.columns if c.startswith("share_")]].to_numpy(dtype=float)
-    log_share = np.log(np.maximum(shares, share_floor))
+    log_share = np.log(np.maximum(shares, 0.01 / k))
     rows = np.arange(len(scored))
     truth = log_share[rows, scored["intruder_option"].to_numpy(int) - 1]
     chosen = log_share[rows, scored["choice"].to_numpy(int) - 1]
     scored = scored.assign(tlo=truth - chosen)
-    return _scores("topic", key, answers, scored, by="top_topic", level=level, n_boot=n_boot, seed=seed)
+    result = _scores("topic", kept, answers, scored, by="top_topic", level=level, n_boot=n_boot, seed=seed)
+    overall = result.overall.assign(n_items_shown=len(key), min_genuine_share=min_genuine_share)
+    return replace(result, overall=overall)
 
 
 def score_intrusion_test(
@@ -306,10 +338,22 @@ def score_intrusion_test(
         out["word"] = score_word_intrusion(key, combine_answers(word_answers, key))
     if topic_answers:
         key = read_key(folder, "topic")
-        out["topic"] = score_topic_intrusion(key, combine_answers(topic_answers, key), seed=seed)
+        out["topic"] = score_topic_intrusion(key, combine_answers(topic_answers, key), k=meta["k"], seed=seed)
     return {
         task: replace(scores, overall=scores.overall.assign(model=meta.get("model")))
         for task, scores in out.items()
+    }
+
+
+def _unmeasured(meta: dict, shown: int, current_k: int) -> dict:
+    """The row of a topic-intrusion test none of whose items qualifies (:data:`MIN_GENUINE_SHARE`)."""
+    return {
+        "model": meta["model"],
+        "task": "topic",
+        "K": meta["k"],
+        "stale": current_k != meta["k"],
+        "n_items": 0,
+        "n_items_shown": shown,
     }
 
 
@@ -334,7 +378,13 @@ def score_study_intrusion(folder, *, models=None, seed: int = 0) -> pd.DataFrame
         if not word and not topic:
             continue
         meta = json.loads((test / META).read_text(encoding="utf-8"))
-        scores = score_intrusion_test(test, word_answers=word, topic_answers=topic, seed=seed)
+        scores = score_intrusion_test(test, word_answers=word, seed=seed) if word else {}
+        if topic:
+            try:
+                scores |= score_intrusion_test(test, topic_answers=topic, seed=seed)
+            except IntrusionError:  # no item measures anything: said in the table, not an error
+                shown = len(read_key(test, "topic"))
+                rows.append(_unmeasured(meta, shown, (models or {}).get(meta["model"], meta["k"])))
         for task, result in scores.items():
             overall = result.overall.iloc[0].rename({"precision": "share_correct"})
             agreement = result.agreement.iloc[0]
@@ -347,6 +397,7 @@ def score_study_intrusion(folder, *, models=None, seed: int = 0) -> pd.DataFrame
                     "stale": now != meta["k"],
                     "n_coders": int(overall["n_coders"]),
                     "n_items": int(overall["n_items"]),
+                    "n_items_shown": int(overall.get("n_items_shown", overall["n_items"])),
                     "n_answers": int(overall["n_answers"]),
                     "share_correct": overall["share_correct"],
                     "ci_low": overall["ci_low"],
