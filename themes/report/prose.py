@@ -205,7 +205,7 @@ def seed_sensitivity_text(table: pd.DataFrame) -> str:
 
 
 def keyword_model_comparison(
-    alignment: pd.DataFrame, *, model: str = "keyatm", baseline: str = "keywords"
+    alignment: pd.DataFrame, *, model: str = "keyatm", baseline: str = "keywords_vocab"
 ) -> str:
     """Whether a keyword-assisted model beats counting its own seed words, theme by theme."""
     a = alignment.set_index(["model", "theme"])
