@@ -18,7 +18,7 @@ from themes.comparison.theme_table import ALIGNMENT_COLUMNS, Inference
 from themes.study.inputs import read_selection
 
 RESULTS = ROOT / "results"
-TEXT = ["matched_topic", "matched_top_words", "verdict", "verdict_interval", "decision_rule"]
+TEXT = ["matched_topic", "matched_top_words", "null", "verdict", "decision_rule"]
 
 
 def committed_rows(model: str) -> pd.DataFrame:

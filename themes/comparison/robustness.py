@@ -25,6 +25,7 @@ from ..models.fitting import resolve_seed_words
 from ..models.topic_model import TopicModel
 from ..selection.sweep import FitTask, fit_models
 from ..text.matrix import DocumentTermMatrix
+from .intervals import paired_auc_difference
 from .matching import auc_matrix
 from .rules import RULES, Rules
 from .scorers import KeywordScorer, ModelRuns, TopicScorer
@@ -57,6 +58,8 @@ SEEDING_EFFECT_COLUMNS = [
     "auc_p_holm_unseeded",
     "verdict_unseeded",
     "auc_difference",
+    "auc_difference_ci_low",
+    "auc_difference_ci_high",
     "auc_lodo_seeded",
     "auc_lodo_unseeded",
 ]
@@ -210,6 +213,13 @@ def seeding_effect(
         fits = fit_models(tasks, {"study": dtm}, n_jobs=n_jobs, progress=progress, desc=f"{name} unseeded")
         plain = ModelRuns.of_models(fits, y, seeded=False, rules=rules)
         unseeded = theme_table(plain, y, doc_of, inference=inference, rules=rules).table.set_index("theme")
+        paired = paired_auc_difference(
+            [sc.scores for sc in seeded],
+            [sc.scores for sc in plain],
+            y,
+            n_boot=inference.n_boot or 1000,
+            seed=inference.seed,
+        ).set_index("theme")
         ours = alignment[alignment["model"] == name].set_index("theme")
         for theme in labels.columns:
             rows.append(
@@ -226,6 +236,8 @@ def seeding_effect(
                     "auc_p_holm_unseeded": unseeded.at[theme, "auc_p_holm"],
                     "verdict_unseeded": unseeded.at[theme, "verdict"],
                     "auc_difference": ours.at[theme, "auc_mean"] - unseeded.at[theme, "auc_mean"],
+                    "auc_difference_ci_low": paired.at[theme, "ci_low"],
+                    "auc_difference_ci_high": paired.at[theme, "ci_high"],
                     "auc_lodo_seeded": ours.at[theme, "auc_lodo"],
                     "auc_lodo_unseeded": unseeded.at[theme, "auc_lodo"],
                 }

@@ -23,7 +23,7 @@ from ..comparison.theme_table import theme_terms
 from ..report import plots
 from ..report.explorer import write_explorer
 from ..report.prose import intrusion_beside_auc
-from ..validate.intrusion_scores import score_study_intrusion
+from ..validate.study_intrusion import score_study_intrusion
 from .inputs import Study
 from .manifest import build_manifest
 from .pipeline import Comparisons, Fits, say

@@ -25,6 +25,7 @@ import pandas as pd
 from sklearn.utils.parallel import Parallel, delayed
 
 from ..comparison import robustness
+from ..comparison.intervals import paired_auc_difference
 from ..comparison.keyword_topics import FEW_KEYWORDS, few_keywords
 from ..comparison.matching import topic_theme_scores
 from ..comparison.null import null_design
@@ -160,6 +161,22 @@ class Comparisons:
     """The seed-word checks (``seeding_effect.csv``, ``seed_sensitivity.csv``) when run."""
 
 
+def versus_baseline(runs: Mapping[str, ModelRuns], labels, baseline: str, inference) -> pd.DataFrame:
+    """Every topic model's seed-averaged AUC minus a baseline's, per theme and over the themes, with a
+    paired bootstrap interval over paragraphs (:func:`themes.comparison.intervals.paired_auc_difference`)."""
+    base = [sc.scores for sc in runs[baseline]]
+    parts = [
+        paired_auc_difference(
+            [sc.scores for sc in r], base, labels, n_boot=inference.n_boot or 1000, seed=inference.seed
+        ).assign(model=name, baseline=baseline)
+        for name, r in runs.items()
+        if r.model is not None
+    ]
+    return pd.concat(parts, ignore_index=True)[
+        ["model", "baseline", "theme", "difference", "ci_low", "ci_high"]
+    ]
+
+
 def compare_stage(
     study: Study, fits: Fits, runs: Mapping[str, ModelRuns], *, progress: bool = False
 ) -> Comparisons:
@@ -208,6 +225,8 @@ def compare_stage(
             n_jobs=cfg.n_jobs,
             progress=progress,
         )
+    if "keywords_vocab" in runs:
+        checks["versus_keywords.csv"] = versus_baseline(runs, labels, "keywords_vocab", cfg.inference())
     sweep_scorers = [TopicScorer.from_model(f, labels, seeded=False) for f in fits.sweep.fits]
     return Comparisons(
         alignment=alignment,

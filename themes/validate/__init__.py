@@ -13,7 +13,7 @@ _SOURCES = {
     "word_intrusion_items": "intrusion",
     "topic_intrusion_items": "intrusion",
     "score_intrusion_test": "intrusion_scores",
-    "score_study_intrusion": "intrusion_scores",
+    "score_study_intrusion": "study_intrusion",
 }
 __all__ = sorted(_SOURCES)
 __getattr__, __dir__ = lazy_names(__name__, _SOURCES)
