@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
+from helpers import PLANTED_GROUPS
 
+from themes.comparison.matching import association
 from themes.errors import ModelError, SeedWordsWarning
+from themes.models.fitting import fit_matrix
+from themes.models.gensim_lda import SeededLDA
 from themes.models.keyatm import ALPHA_PRIOR, KeyATM, rhat
 from themes.models.persist import allowed_classes, estimator_record
+from themes.text.matrix import DocumentTermMatrix
+from themes.text.vectorizer import Vectorizer
 
 BLOCK = 10  # words of each topic's general distribution
 N_KEY = 5  # keywords of each keyword topic
@@ -222,3 +229,41 @@ def test_the_alpha_prior_is_the_r_packages_gamma_and_alpha_starts_at_one_over_k(
     # with no documents, the posterior mode is the prior's: (shape - 1) / rate, floored
     step = KeyATM._minka_step(np.zeros((2, 3)), np.full(3, 0.5), np.array([1.0, 2.0, 2.0]), np.ones(3))
     np.testing.assert_allclose(step, [1e-3, 1.0, 1.0])
+
+
+@pytest.mark.slow  # two models, two seeds
+def test_keyatm_recovers_a_keyword_topic_that_seeded_lda_confuses():
+    """A theme whose keyword list also names two words of another theme (a careless list): seeded LDA's
+    priors pull both themes' paragraphs into the theme's topic, while keyATM's keyword topic, whose
+    keyword distribution competes with a general one, still finds the theme's paragraphs."""
+    rng = np.random.default_rng(0)
+    groups = {
+        **PLANTED_GROUPS,
+        "music": ["guitar", "melody", "rhythm", "chorus", "violin", "tempo", "drum", "concert"],
+    }
+    names = list(groups)
+    texts, labels = [], []
+    for i in range(120):  # each paragraph: 24 words of its group, 6 of another
+        own = names[i % 4]
+        other = [n for n in names if n != own][(i // 4) % 3]
+        words = [*rng.choice(groups[own], 24), *rng.choice(groups[other], 6)]
+        texts.append(" ".join(rng.permutation(words)))
+        labels.append(own)
+    table = pd.DataFrame({"paragraph_id": [f"p{i}" for i in range(120)], "text": texts})
+    truth = pd.DataFrame({t: [int(g == t) for g in labels] for t in names}, index=table["paragraph_id"])
+    dtm = DocumentTermMatrix.from_paragraphs(
+        Vectorizer(stem=False, corpus_stop_min_df=None, min_df=1), table, fit=True
+    )
+    seeds = {
+        "sea": ["ocean", "tractor", "barley"],
+        "farm": ["harvest"],
+        "code": ["python"],
+        "music": ["guitar"],
+    }
+    for seed in (0, 2):
+        lda = fit_matrix(SeededLDA(n_components=5, seed_words=seeds, random_state=seed), dtm)
+        keyatm = fit_matrix(KeyATM(n_components=5, seed_words=seeds, n_iter=300, random_state=seed), dtm)
+        assert association(lda, truth).at["sea", "sea"] < 0.65  # the farm's paragraphs in the sea's topic
+        assert association(keyatm, truth).at["sea", "sea"] > 0.95
+        for theme in ("farm", "code", "music"):  # the clean themes: both find them
+            assert association(keyatm, truth).at[theme, theme] > 0.95
