@@ -193,7 +193,7 @@ def paired_auc_difference(
     }
 
     def seed_mean_auc(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        return np.nanmean([np.diag(auc_matrix(v[rows], y[rows])) for v in values], axis=0)
+        return nanmean(np.array([np.diag(auc_matrix(v[rows], y[rows])) for v in values]))
 
     every = np.arange(len(index))
     observed = seed_mean_auc(stack["a"], every) - seed_mean_auc(stack["b"], every)
@@ -202,12 +202,12 @@ def paired_auc_difference(
         rows = rng.integers(0, len(index), len(index))
         draws[b] = seed_mean_auc(stack["a"], rows) - seed_mean_auc(stack["b"], rows)
     low, high = nanquantile(draws, [(1 - level) / 2, (1 + level) / 2])
-    means = np.nanmean(draws, axis=1)
-    mean_low, mean_high = np.nanquantile(means, [(1 - level) / 2, (1 + level) / 2])
+    means = nanmean(draws.T)  # a resample missing a theme's class leaves it out of that draw's mean
+    mean_low, mean_high = nanquantile(means[:, None], [(1 - level) / 2, (1 + level) / 2])[:, 0]
     return pd.DataFrame(
         {
             "theme": [*themes, "mean"],
-            "difference": [*observed, np.nanmean(observed)],
+            "difference": [*observed, nanmean(observed[:, None].T)[0]],
             "ci_low": [*low, mean_low],
             "ci_high": [*high, mean_high],
         }

@@ -28,6 +28,8 @@ TABLES = (
     "intrusion",
     "seeding_effect",
     "seed_sensitivity",
+    "versus_keywords",
+    "keyword_topics",
 )
 """The result tables a claim may read."""
 FINDINGS_FILE = Path("study") / "findings.py"
