@@ -17,6 +17,7 @@ _SOURCES = {
     "disagreements": "examples",
     "discussion": "prose",
     "save_figure": "plots",
+    "figure_calibration": "calibration_figure",
 }
 __all__ = sorted(_SOURCES)
 __getattr__, __dir__ = lazy_names(__name__, _SOURCES)
