@@ -7,7 +7,9 @@ paragraphs and documents), ``null`` (the permutation null of the matching, Holm)
 classifier and confounds as theme scorers alike), ``rules`` (thresholds and the verdict, fixed in
 advance), ``theme_table`` (one model's comparison: the study's ``alignment.csv`` rows),
 ``compare`` (:func:`compare`, the same on a student's own fits), ``robustness`` (what the seed
-words add, and how far results rest on single words), ``saved_scorers``. It may import
+words add, and how far results rest on single words), ``keyword_topics`` (whether seeded topics
+hold their seed words), ``calibration`` (the verdict's false-recovery rate and power on simulated
+studies), ``saved_scorers``. It may import
 ``themes.selection``, ``themes.models``, ``themes.text``, ``themes.reference`` and the floor.
 """
 
@@ -28,6 +30,10 @@ _SOURCES = {
     "theme_metrics": "metrics",
     "bootstrap_auc": "intervals",
     "cluster_bootstrap_auc": "intervals",
+    "paired_auc_difference": "intervals",
+    "keyword_topic_table": "keyword_topics",
+    "Design": "calibration",
+    "simulate": "calibration",
     "holm": "null",
     "permutation_test": "null",
     "leave_one_document_out_auc": "held_out",

@@ -2,7 +2,8 @@
 
 Owns what coders are given and what their answers say: ``intrusion`` draws the items of a saved
 model and writes the forms (the answer key apart); ``intrusion_scores`` reads the answers back and
-gives model precision, topic log odds and agreement between coders. It may import
+gives model precision, topic log odds and agreement between coders; ``study_intrusion`` scores a
+study's tests together into ``intrusion.csv``. It may import
 ``themes.models`` and the floor.
 """
 
