@@ -72,21 +72,23 @@ def report(table: pd.DataFrame, args, seconds: float) -> str:
         "",
         f"`python benchmarks/calibration.py --studies {args.studies} --power-studies {args.power_studies} "
         f"--perm {args.perm}`; {platform.processor() or platform.machine()}, {seconds / 60:.1f} minutes on "
-        f"{args.jobs} workers.",
+        f"{args.jobs} worker process(es).",
         "",
         "## False recovery under the null (labels depend on the document only)",
         "",
-        "Four documents of twelve paragraphs, five themes, six topics; each document its own topic mixture and "
-        "its own share of each theme (clustering: the spread of that share across documents, on the logit scale). "
-        "`any_recovered` is the share of studies in which the verdict calls at least one theme recovered (the "
-        "family-wise rate Holm's correction holds at 5%), with its Monte Carlo standard error.",
+        "Four documents of twelve paragraphs, five themes, six topics; each document its own topic mixture "
+        "and its own share of each theme (clustering: the spread of that share across documents, on the "
+        "logit scale). `any_recovered` is the share of studies in which the verdict calls at least one "
+        "theme recovered (the family-wise rate Holm's correction holds at 5%), with its Monte Carlo "
+        "standard error.",
         "",
         "| clustering | null (within documents, the rule) | null (across the corpus, the earlier rule) |",
         "| --- | --- | --- |",
     ]
     for clustering, part in null.groupby("clustering"):
         cells = {
-            r.null_within: f"{r.any_recovered:.3f} ± {r.any_recovered_se:.3f} (themes: {r.themes_recovered:.3f})"
+            r.null_within: f"{r.any_recovered:.3f} ± {r.any_recovered_se:.3f} "
+            f"(themes: {r.themes_recovered:.3f})"
             for r in part.itertuples()
         }
         lines.append(f"| {clustering:g} | {cells['document']} | {cells['corpus']} |")
@@ -94,8 +96,8 @@ def report(table: pd.DataFrame, args, seconds: float) -> str:
         "",
         "## Power to recover a planted theme",
         "",
-        f"One theme tied to a planted topic (effect {EFFECT:g} on the logit scale per unit of the topic's share), "
-        "the others null; the share of studies in which the planted theme is recovered, by documents and "
+        f"One theme tied to a planted topic (effect {EFFECT:g} on the logit scale per unit of the topic's "
+        "share), the others null; the share of studies in which the planted theme is recovered, by documents and "
         "paragraphs per document (null within documents).",
         "",
         "| documents | " + " | ".join(f"{p} paragraphs each" for p in PARAGRAPHS) + " |",
