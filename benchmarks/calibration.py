@@ -97,8 +97,8 @@ def report(table: pd.DataFrame, args, seconds: float) -> str:
         "## Power to recover a planted theme",
         "",
         f"One theme tied to a planted topic (effect {EFFECT:g} on the logit scale per unit of the topic's "
-        "share), the others null; the share of studies in which the planted theme is recovered, by documents and "
-        "paragraphs per document (null within documents).",
+        "share), the others null; the share of studies in which the planted theme is recovered, by "
+        "documents and paragraphs per document (null within documents).",
         "",
         "| documents | " + " | ".join(f"{p} paragraphs each" for p in PARAGRAPHS) + " |",
         "| --- | " + " | ".join("---" for _ in PARAGRAPHS) + " |",
