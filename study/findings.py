@@ -141,7 +141,7 @@ def morale_is_the_hardest_theme_theology_and_sleeper_cells_the_most_recovered(t:
 
 def models_agree_with_the_reference_less_than_the_coders_agree(t: Tables) -> Finding:
     a = t["alignment"]
-    gap = a["alpha_human"] - a["alpha_model_mean"]
+    gap = a["alpha_coders"] - a["alpha_model_mean"]
     i = gap.idxmin()
     return Finding(
         bool((gap > 0).all()),

@@ -103,7 +103,7 @@ def test_main_job_without_labels_on_an_unseen_corpus(tmp_path, lee_folder, capsy
     manifest = reproduce(study, config=config, progress=False)
 
     err = capsys.readouterr().err
-    assert "no hand labels" in err and "intrusion create --model" in err
+    assert "no reference labels" in err and "intrusion create --model" in err
     assert manifest["labels"]["present"] is False
     assert "lda_gensim" in manifest["labels"]["intrusion_tests_to_create"]
     results = study / "results"
@@ -114,7 +114,7 @@ def test_main_job_without_labels_on_an_unseen_corpus(tmp_path, lee_folder, capsy
     # the notebooks that need no labels ran on the new study; the others were named and left
     ran = [p.stem for p in sorted((study / "notebooks").glob("*.ipynb")) if _executed(p)]
     assert ran == ["01_corpus", "06_your_own_corpus"]
-    assert "left 02_reference_set.ipynb unexecuted: it needs hand labels" in err
+    assert "left 02_reference_set.ipynb unexecuted: it needs reference labels" in err
     assert not (results / "alignment.csv").exists() and not (results / "summary.csv").exists()
     # the README's output contract, for the files that need no labels
     models = pd.read_csv(results / "models.csv")

@@ -100,7 +100,7 @@ def discussion(
         best = max(topic_models, key=lambda m: part.at[m, "auc_mean"])
         text = (
             f"- **{theme}** (prevalence {part['prevalence'].iloc[0]:.0%}, coders' alpha "
-            f"{part['alpha_human'].iloc[0]:.2f}): "
+            f"{part['alpha_coders'].iloc[0]:.2f}): "
         )
         if got:
             text += "recovered by " + ", ".join(
@@ -146,7 +146,7 @@ def _match_note(row, theme: str) -> str:
 def alpha_against_coders(alignment: pd.DataFrame) -> str:
     """One sentence: how each model's alpha with the reference compares with the coders' alpha
     with each other (``alignment.csv``); a reference coded once has no coders' alpha."""
-    gap = alignment["alpha_human"] - alignment["alpha_model_mean"]
+    gap = alignment["alpha_coders"] - alignment["alpha_model_mean"]
     if gap.isna().all():
         return (
             "There is no coders' alpha to hold the models' alpha against: the reference was coded by "
@@ -157,7 +157,7 @@ def alpha_against_coders(alignment: pd.DataFrame) -> str:
         f"Alpha between a model's decisions and the reference is below the coders' alpha with each other in "
         f"{int((gap > 0).sum())} of {int(gap.notna().sum())} model-theme rows; "
         f"the smallest gap is {gap.min():.2f} (`{low['model']}`, {low['theme']}: "
-        f"{low['alpha_model_mean']:.2f} against {low['alpha_human']:.2f})."
+        f"{low['alpha_model_mean']:.2f} against {low['alpha_coders']:.2f})."
     )
 
 

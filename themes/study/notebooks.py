@@ -118,7 +118,7 @@ def execute_notebook(
 
 
 NEEDS = {
-    "labels": "hand labels (data/reference/labels.csv)",
+    "labels": "reference labels (data/reference/labels.csv)",
     "coders": "two independent codings (labels_coder1.csv, labels_coder2.csv)",
     "intrusion": "answered intrusion tests (results/intrusion.csv)",
 }
@@ -138,7 +138,7 @@ def run_notebooks(
     Notebooks only read the results and do not depend on each other, so ``workers`` of them
     run at once, each in its own kernel (two by default: one per core of a small machine).
     A notebook that needs something of :data:`NEEDS` missing from ``available`` (a study
-    without hand labels yet, say) is left as it is.
+    without labels yet, say) is left as it is.
     """
     from concurrent.futures import ThreadPoolExecutor
 

@@ -73,7 +73,7 @@ def write_results(study: Study, fits: Fits, runs: Runs, comparisons: Comparisons
     intrusion = write_intrusion(study, runs, out, comparisons)
     doc_of = study.kept.set_index("paragraph_id")["doc_id"]
     if comparisons is not None:
-        write_reference_tables(out, labels, doc_of)
+        write_reference_tables(out, labels, doc_of, replaced=replaced_codings(study))
         jobs = comparison_figure_jobs(study, fits, runs, comparisons, doc_of)
     else:
         jobs = sweep_figure_jobs(sweep.summary, sweep.selected) + top_words_jobs(runs)
@@ -111,8 +111,8 @@ def unlabelled_note(study: Study, runs: Runs, intrusion: pd.DataFrame | None) ->
     root, tests = study.project.root, study.project.reference / "intrusion"
     to_create = [n for n, r in runs.items() if r.model is not None and not (tests / n).is_dir()]
     missing = study.project.labels.relative_to(root).as_posix()
-    note = f"no hand labels ({missing} does not exist): skipped {LABELLED_OUTPUTS}."
-    say(f"themes: no hand labels ({study.project.labels} does not exist): skipped {LABELLED_OUTPUTS}.")
+    note = f"no reference labels ({missing} does not exist): skipped {LABELLED_OUTPUTS}."
+    say(f"themes: no reference labels ({study.project.labels} does not exist): skipped {LABELLED_OUTPUTS}.")
     if to_create:
         example = f"themes --root {root} intrusion create --model {to_create[0]}"
         say(f"themes: check the topics with intrusion tests instead, e.g. {example}")
@@ -125,9 +125,27 @@ def write_tables(out: Path, named: dict[str, pd.DataFrame]) -> None:
         files.write_csv(out / name, table)
 
 
-def write_reference_tables(out: Path, labels: pd.DataFrame, doc_of: pd.Series) -> None:
-    """Prevalence, co-occurrence, themes per document and per paragraph of the hand labels."""
+def replaced_codings(study: Study) -> dict[str, pd.DataFrame]:
+    """The codings people's labels replaced as the reference, named by file and coder kind
+    (``labels_coder1.csv (language model)``); empty when the reference is the first coding."""
+    named = {}
+    for name, table in study.replaced.items():
+        kind = reference.coder_of(study.project.reference, study.project.reference / name).kind
+        named[f"{name} ({kind})"] = table
+    return named
+
+
+def write_reference_tables(
+    out: Path, labels: pd.DataFrame, doc_of: pd.Series, *, replaced: dict[str, pd.DataFrame] | None = None
+) -> None:
+    """Prevalence, co-occurrence, themes per document and per paragraph of the reference labels;
+    with ``replaced`` (earlier codings by name), each one's agreement with them per theme
+    (``reference/codings_vs_reference.csv``)."""
     ref = out / "reference"
+    if replaced:
+        files.write_csv(
+            ref / "codings_vs_reference.csv", reference.agreement_with_reference(labels, replaced)
+        )
     files.write_csv(ref / "prevalence.csv", reference.prevalence(labels))
     files.write_csv(ref / "cooccurrence.csv", reference.cooccurrence(labels))
     files.write_csv(ref / "themes_by_document.csv", reference.themes_by_document(labels, doc_of))
