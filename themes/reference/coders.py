@@ -32,8 +32,9 @@ RECORDED_FILES = (
     "human/adjudication.csv",
     "intrusion/*/answers/*/*.csv",
 )
-"""Files of labels and answers (relative to ``data/reference``) that must name their coder.
-``labels_template.csv`` (empty, from ``themes init``) is not one."""
+"""Files of labels and answers (relative to ``data/reference``) that must name their coder."""
+TEMPLATE = "labels_template.csv"
+"""The empty labels file ``themes init`` writes: no coder made it."""
 _REQUIRED = ("id", "name", "kind", "role", "round", "date", "instructions", "files")
 _FOR_MODELS = ("model", "version", "prompt")
 
@@ -119,9 +120,10 @@ def read_coders(reference: str | Path) -> list[CoderRecord]:
         data = yaml.safe_load(read_utf8(path)) or {}
     except yaml.YAMLError as exc:
         raise LabelError(f"{path} is not valid YAML ({str(exc).splitlines()[0]}).") from None
-    if not isinstance(data, dict) or not isinstance(data.get("coders"), list):
+    entries = data.get("coders") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(entries or [], list):
         raise LabelError(f"{path} must hold a list 'coders:' with one entry per coder and round.")
-    records = [_record(entry, str(path)) for entry in data["coders"]]
+    records = [_record(entry, str(path)) for entry in entries or []]
     ids = [r.id for r in records]
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
@@ -152,14 +154,23 @@ def unrecorded(reference: str | Path) -> list[str]:
     reference = Path(reference)
     records = read_coders(reference)
     present = sorted(
-        {p.relative_to(reference).as_posix() for pattern in RECORDED_FILES for p in reference.glob(pattern)}
+        {
+            p.relative_to(reference).as_posix()
+            for pattern in RECORDED_FILES
+            for p in reference.glob(pattern)
+            if p.name != TEMPLATE
+        }
     )
     return [p for p in present if not any(r.covers(p) for r in records)]
 
 
-def require_recorded(reference: str | Path) -> None:
-    """Refuse, in one sentence, a folder with a file of labels or answers that names no coder."""
-    missing = unrecorded(reference)
+def require_recorded(reference: str | Path, *, pending=()) -> None:
+    """Refuse, in one sentence, a folder with a file of labels or answers that names no coder.
+
+    ``pending`` (paths relative to ``reference``) are left out: an adjudication log still being
+    filled in, whose adjudicator is recorded once they sign it off.
+    """
+    missing = [p for p in unrecorded(reference) if p not in set(pending)]
     if missing:
         more = f" (and {len(missing) - 1} other file(s))" if len(missing) > 1 else ""
         raise LabelError(

@@ -11,7 +11,6 @@ coders blind; their answers go to each test's ``answers/``. Every coder is recor
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -148,6 +147,18 @@ def _entry(round_, coder: str, role: str, date: str, instructions: list[str], wr
     }
 
 
+def _refuse_recorded(project: Project, entries: list[dict]) -> None:
+    """Refuse before writing anything a coder id already in ``coders.yml`` or a file another coder made."""
+    records = read_coders(project.reference)
+    for entry in entries:
+        for r in records:
+            if r.id == entry["id"] or any(r.covers(f) for f in entry["files"]):
+                raise CodingError(
+                    f"{entry['name']}'s answers of round {entry['round']} would be claimed by {r.id} in "
+                    "coders.yml too; collect into a new round (or another coder name)."
+                )
+
+
 def _collect_labels(project: Project, round_, paths, date: str) -> list[str]:
     kept = corpus.kept(build_corpus(project, write=False))["paragraph_id"].tolist()
     if kept != round_.record["paragraph_ids"]:
@@ -157,26 +168,28 @@ def _collect_labels(project: Project, round_, paths, date: str) -> list[str]:
         )
     exports = read_label_exports(round_, paths)
     human, ref = project.human, project.reference
-    slots = {coder: round_.coders.index(coder) + 1 for coder in exports}
-    targets = {c: (human / f"labels_coder{n}.csv", human / f"notes_coder{n}.csv") for c, n in slots.items()}
-    _refuse_existing([t[0] for t in targets.values()])
     codebook = human / f"codebook_{round_.name}.md"
-    lines = []
+    writes, entries, lines = {}, [], []
     for coder, (labels, notes) in exports.items():
-        label_file, note_file = targets[coder]
-        written = [label_file.relative_to(ref).as_posix(), note_file.relative_to(ref).as_posix()]
-        if len(round_.coders) == 1:  # one coder's labels are the round's final labels
-            written.append((human / "labels.csv").relative_to(ref).as_posix())
-        instructions = [codebook.relative_to(ref).as_posix()]
-        record_coder(ref, _entry(round_, coder, "coding", date, instructions, written))
-        if not codebook.exists():
-            shutil.copyfile(round_.folder / CODEBOOK_COPY, codebook)
-        files.write_csv(label_file, labels.reset_index())
+        n = round_.coders.index(coder) + 1
+        label_file, note_file = human / f"labels_coder{n}.csv", human / f"notes_coder{n}.csv"
+        writes[label_file] = labels.reset_index()
         if notes is not None:
-            files.write_csv(note_file, notes)
-        lines.append(
-            f"wrote {coder}'s labels to {label_file} (coder{slots[coder]}) and recorded {coder} as a person"
+            writes[note_file] = notes
+        made = [label_file, note_file] + [human / "labels.csv"] * (len(round_.coders) == 1)
+        relative = [p.relative_to(ref).as_posix() for p in made]  # one coder's labels are the round's
+        entries.append(
+            _entry(round_, coder, "coding", date, [codebook.relative_to(ref).as_posix()], relative)
         )
+        lines.append(f"wrote {coder}'s labels to {label_file} (coder{n}) and recorded {coder} as a person")
+    _refuse_existing(list(writes))
+    _refuse_recorded(project, entries)
+    if not codebook.exists():
+        files.write_text(codebook, read_utf8(round_.folder / CODEBOOK_COPY))
+    for path, table in writes.items():
+        files.write_csv(path, table)
+    for entry in entries:
+        record_coder(ref, entry)
     return lines
 
 
@@ -184,37 +197,25 @@ def _collect_intrusion(project: Project, round_, paths, date: str) -> list[str]:
     exports = read_intrusion_exports(round_, paths)
     sets = pd.read_csv(round_.folder / KEY_FOLDER / "sets.csv", dtype=str).set_index("set")["model"]
     tests = intrusion_tests(project, list(sets))
-    ref, lines = project.reference, []
-    claimed = read_coders(ref)
+    ref, writes, entries, lines = project.reference, {}, [], []
     for coder, answers in exports.items():
-        targets = {}
+        mine = {}
         for (letter, task), part in answers.groupby(["set", "task"], sort=True):
             test = tests[sets[letter]]
             form = pd.read_csv(test / FORM / f"{task}_intrusion.csv", dtype=str, keep_default_na=False)
             chosen = part.set_index("item_id")["answer"]
-            targets[test / ANSWERS / task / f"{coder}.csv"] = form.assign(answer=form["item_id"].map(chosen))
-        _refuse_existing(list(targets))
-        relative = [p.relative_to(ref).as_posix() for p in targets]
-        taken = [r.id for r in claimed if any(r.covers(p) for p in relative)]
-        if taken:
-            raise CodingError(
-                f"the coder name {coder!r} is already used by {taken[0]} in coders.yml; write a round "
-                "with another name."
-            )
-        record_coder(
-            ref,
-            _entry(
-                round_,
-                coder,
-                "intrusion",
-                date,
-                ["the intrusion forms' items, shown by the coding app as sets"],
-                relative,
-            ),
-        )
-        for path, table in targets.items():
-            files.write_csv(path, table)
+            mine[test / ANSWERS / task / f"{coder}.csv"] = form.assign(answer=form["item_id"].map(chosen))
+        relative = [p.relative_to(ref).as_posix() for p in mine]
+        shown = ["the intrusion forms' items, shown by the coding app as sets named by letters"]
+        entries.append(_entry(round_, coder, "intrusion", date, shown, relative))
+        writes |= mine
         lines.append(
-            f"wrote {coder}'s answers to {len(targets)} intrusion forms and recorded {coder} as a person"
+            f"wrote {coder}'s answers to {len(mine)} intrusion forms and recorded {coder} as a person"
         )
+    _refuse_existing(list(writes))
+    _refuse_recorded(project, entries)
+    for path, table in writes.items():
+        files.write_csv(path, table)
+    for entry in entries:
+        record_coder(ref, entry)
     return lines

@@ -169,8 +169,11 @@ def check_reference(
         When a file of labels or answers names no coder in ``coders.yml``, a file is invalid, or
         the study has neither labels nor codings.
     """
-    require_recorded(project.reference)
     folders = round_folders(project)
+    unsettled = [f / "adjudication.csv" for f in folders if not (f / "labels.csv").is_file()]
+    require_recorded(
+        project.reference, pending=[p.relative_to(project.reference).as_posix() for p in unsettled]
+    )
     if not folders:
         raise LabelError(
             f"the label file {project.labels} does not exist and there is no coding to build it from; "
