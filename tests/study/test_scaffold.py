@@ -51,6 +51,7 @@ def test_init_writes_a_study_that_reads_back(tmp_path, lee_folder, capsys):
     assert list(template.columns) == ["paragraph_id", "fire", "conflict"]
     assert template["paragraph_id"].tolist() == kept["paragraph_id"].tolist()
     assert (template[["fire", "conflict"]] == "").all().all()
+    assert reference.read_coders(ref) == [] and reference.unrecorded(ref) == []  # no coder yet
     nb = nbformat.read(study / "notebooks" / "01_corpus.ipynb", as_version=4)
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     assert 'ROOT = ".."' in params.source

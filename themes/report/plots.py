@@ -341,7 +341,7 @@ def figure_intrusion_vs_auc(table: pd.DataFrame):
     for xi, yi, name in zip(x, y, table["model"], strict=True):
         ax.annotate(name, (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=7)
     ax.set_xlabel("word intrusion: model precision (share of answers finding the intruder)")
-    ax.set_ylabel("mean ROC AUC against the hand labels")
+    ax.set_ylabel("mean ROC AUC against the reference labels")
     ax.set_xlim(0, 1.02)
     return fig
 

@@ -1,7 +1,9 @@
-"""Human validation of topics by word and topic intrusion (Chang et al. 2009, "Reading Tea Leaves").
+"""Coders check the topics by word and topic intrusion (Chang et al. 2009, "Reading Tea Leaves").
 
 Builds the items and writes the form a coder fills in and the answer key kept from them;
-:mod:`themes.validate.intrusion_scores` reads the answers back and scores them.
+:mod:`themes.validate.intrusion_scores` reads the answers back and scores them. The tests were made
+for people; who answered each file (a person or a language model) is recorded in ``coders.yml``, and
+:mod:`themes.validate.coding_app` puts the tests before people blind.
 
 References
 ----------
