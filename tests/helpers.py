@@ -102,8 +102,11 @@ def in_chunks(table, size: int):
     return (table.iloc[start : start + size] for start in range(0, len(table), size))
 
 
-def start_browser(chromium: tuple[str, str], *, width: int = 1400, height: int = 1700, downloads=None):
-    """Headless Chromium with the network switched off (and downloads into ``downloads``)."""
+def start_browser(
+    chromium: tuple[str, str], *, width: int = 1400, height: int = 1700, downloads=None, offline: bool = True
+):
+    """Headless Chromium, with the network switched off unless ``offline`` is false (and downloads
+    into ``downloads``)."""
     from selenium import webdriver
 
     options = webdriver.ChromeOptions()
@@ -117,11 +120,12 @@ def start_browser(chromium: tuple[str, str], *, width: int = 1400, height: int =
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=chromium[1]))
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd(
-        "Network.emulateNetworkConditions",
-        {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
-    )
+    if offline:
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
     if downloads is not None:
         driver.execute_cdp_cmd(
             "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}

@@ -196,7 +196,8 @@ aria-pressed="true">Overview</button>$buttons</div>
 <h3 id="terms-title">Terms</h3>
 <label for="lambda">&lambda; = <span id="lambda-value">$lambda_</span></label>
 <input type="range" id="lambda" min="0" max="1" step="0.01" value="$lambda_">
-<p class="muted" id="bar-colours"><span class="swatch" style="background:$grey"></span>a term's overall weight p(w);
+<p class="muted" id="bar-colours"><span class="swatch" style="background:$grey"></span>a term's overall
+weight p(w);
 <span class="swatch" style="background:$red"></span>its weight in the chosen topic, p(t) p(w|t).</p>
 <div id="topic-terms"></div>
 <div id="terms-table-box" class="scroll"><table><thead><tr><th>term</th><th>overall weight</th>

@@ -228,9 +228,11 @@ def keyword_model_comparison(
 
 
 def intrusion_beside_auc(intrusion: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
-    """Per model: word-intrusion precision, topic-intrusion share, their intervals, and mean AUC."""
+    """Per model: word-intrusion precision, topic-intrusion share, their intervals, word intrusion's
+    chance level (``chance``), and mean AUC."""
     wide = intrusion.pivot(index="model", columns="task", values=["share_correct", "ci_low", "ci_high"])
     wide.columns = [f"{task}_{value}" for value, task in wide.columns]
-    out = wide.join(summary.set_index("model")[["auc_mean", "themes_recovered"]], how="left")
+    chance = intrusion[intrusion["task"] == "word"].set_index("model")["chance"]
+    out = wide.join(chance).join(summary.set_index("model")[["auc_mean", "themes_recovered"]], how="left")
     order = [m for m in summary["model"] if m in out.index]
     return out.loc[order].reset_index()

@@ -18,6 +18,7 @@ from .. import files, reference
 from ..comparison.matching import top_words_table
 from ..comparison.saved_scorers import save_scorer
 from ..comparison.scorers import ModelRuns
+from ..reference import coders as reference_coders
 from ..report import plots
 from ..report.explorer import write_explorer
 from ..report.prose import intrusion_beside_auc
@@ -101,8 +102,16 @@ def write_intrusion(
     write_tables(out, {"intrusion.csv": intrusion})
     if comparisons is not None:
         table = intrusion_beside_auc(intrusion, comparisons.summary)
-        plots.save_figure(plots.figure_intrusion_vs_auc(table), out / "figures" / "intrusion_vs_auc", table)
+        figure = plots.figure_intrusion_vs_auc(table, coders=answered_by(study.project.reference))
+        plots.save_figure(figure, out / "figures" / "intrusion_vs_auc", table)
     return intrusion
+
+
+def answered_by(reference: Path) -> str:
+    """Who answered the study's intrusion tests, in words, from ``coders.yml``."""
+    answers = [p.relative_to(reference).as_posix() for p in reference.glob("intrusion/*/answers/*/*.csv")]
+    records = [r for r in reference_coders.read_coders(reference) if any(r.covers(a) for a in answers)]
+    return reference_coders.describe_coders(records)
 
 
 def unlabelled_note(study: Study, runs: Runs, intrusion: pd.DataFrame | None) -> dict:
@@ -191,7 +200,13 @@ def comparison_figure_jobs(
     jobs = [
         ("figure_prevalence", (prev,), {}, "reference_prevalence", prev),
         ("figure_cooccurrence", (co,), {}, "reference_cooccurrence", co),
-        ("figure_prevalence_by_document", (by_doc, themes), {}, "prevalence_by_document", by_doc),
+        (
+            "figure_prevalence_by_document",
+            (by_doc, themes),
+            {"documents": sorted(study.paragraphs["doc_id"].astype(str).unique())},
+            "prevalence_by_document",
+            by_doc,
+        ),
         *sweep_figure_jobs(sweep.summary, sweep.selected),
         (
             "figure_k_sensitivity",
