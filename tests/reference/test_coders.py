@@ -79,3 +79,17 @@ def test_themes_reference_refuses_a_labels_file_whose_coder_is_not_recorded(proj
     assert main(["--root", str(project_copy.root), "reference"]) == 2
     err = capsys.readouterr().err
     assert "labels_coder2.csv names no coder" in err and err.count("\n") == 1
+
+
+def test_the_notes_on_the_coders_say_what_they_were():
+    from themes.report.prose import coders_note
+    from themes.study.project import Project
+    from themes.study.reference_rounds import reference_coders
+
+    records = reference_coders(Project(ROOT))
+    assert [r.id for r in records] == ["round1_coder1", "round1_coder2"]
+    note = coders_note(records)
+    assert note.startswith("The reference was coded by two language-model coders")
+    assert "not recorded" in note and "not show that human readers" in note
+    people = [r.__class__(**{**r.__dict__, "kind": "person"}) for r in records]
+    assert coders_note(people) == "The reference was coded by two people."

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..comparison.rules import RULES, Rules
+from ..reference.coders import LANGUAGE_MODEL, CoderRecord, describe_coders
 
 
 def format_auc(row) -> str:
@@ -143,9 +144,10 @@ def _match_note(row, theme: str) -> str:
     return f" ({'; '.join(notes)})" if notes else ""
 
 
-def alpha_against_coders(alignment: pd.DataFrame) -> str:
+def alpha_against_coders(alignment: pd.DataFrame, *, coders: str = "the coders") -> str:
     """One sentence: how each model's alpha with the reference compares with the coders' alpha
-    with each other (``alignment.csv``); a reference coded once has no coders' alpha."""
+    with each other (``alignment.csv``); a reference coded once has no coders' alpha. ``coders``
+    says who they were (:func:`coders_note`'s words, e.g. ``the two language-model coders``)."""
     gap = alignment["alpha_coders"] - alignment["alpha_model_mean"]
     if gap.isna().all():
         return (
@@ -154,11 +156,34 @@ def alpha_against_coders(alignment: pd.DataFrame) -> str:
         )
     low = alignment.loc[gap.idxmin()]
     return (
-        f"Alpha between a model's decisions and the reference is below the coders' alpha with each other in "
+        f"Alpha between a model's decisions and the reference is below the alpha of {coders} with each "
+        "other in "
         f"{int((gap > 0).sum())} of {int(gap.notna().sum())} model-theme rows; "
         f"the smallest gap is {gap.min():.2f} (`{low['model']}`, {low['theme']}: "
         f"{low['alpha_model_mean']:.2f} against {low['alpha_coders']:.2f})."
     )
+
+
+def coders_note(records: list[CoderRecord]) -> str:
+    """Who the coders were, from their records in ``coders.yml``, with what their agreement can show."""
+    if not records:
+        return "No coder of the reference labels is recorded in `data/reference/coders.yml`."
+    who = describe_coders(records)
+    models = [r for r in records if r.kind == LANGUAGE_MODEL]
+    text = f"The reference was coded by {who}"
+    if models:
+        names = sorted({r.model for r in models})
+        text += (
+            f" (AI language-model sessions run apart; model and version: {', '.join(names)}, as "
+            "`data/reference/coders.yml` records)"
+        )
+    text += "."
+    if len(models) == len(records):
+        text += (
+            " Their agreement shows that the codebook can be applied consistently by runs of a language "
+            "model; it does not show that human readers would draw the boundaries in the same place."
+        )
+    return text
 
 
 def seeding_effect_text(effect: pd.DataFrame) -> str:

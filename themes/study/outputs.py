@@ -26,6 +26,7 @@ from ..validate.intrusion_scores import score_study_intrusion
 from .inputs import Study
 from .manifest import build_manifest
 from .pipeline import Comparisons, Fits, say
+from .reference_rounds import intrusion_coders
 from .tables import paragraph_scores, prevalence_by_document, topics_table, vocabulary_table
 
 Runs = Mapping[str, ModelRuns]
@@ -102,16 +103,10 @@ def write_intrusion(
     write_tables(out, {"intrusion.csv": intrusion})
     if comparisons is not None:
         table = intrusion_beside_auc(intrusion, comparisons.summary)
-        figure = plots.figure_intrusion_vs_auc(table, coders=answered_by(study.project.reference))
+        who = reference_coders.describe_coders(intrusion_coders(study.project))
+        figure = plots.figure_intrusion_vs_auc(table, coders=who)
         plots.save_figure(figure, out / "figures" / "intrusion_vs_auc", table)
     return intrusion
-
-
-def answered_by(reference: Path) -> str:
-    """Who answered the study's intrusion tests, in words, from ``coders.yml``."""
-    answers = [p.relative_to(reference).as_posix() for p in reference.glob("intrusion/*/answers/*/*.csv")]
-    records = [r for r in reference_coders.read_coders(reference) if any(r.covers(a) for a in answers)]
-    return reference_coders.describe_coders(records)
 
 
 def unlabelled_note(study: Study, runs: Runs, intrusion: pd.DataFrame | None) -> dict:

@@ -20,6 +20,7 @@ from ..errors import LabelError
 from ..reference.agreement import ADJUDICATION_COLUMNS, agreement_table, check_adjudication
 from ..reference.coders import (
     PERSON,
+    CoderRecord,
     coder_of,
     read_coders,
     record_coder,
@@ -183,3 +184,21 @@ def check_reference(
     return [
         settle_round(project, f, themes=themes, ids=ids, adjudicator=adjudicator, date=date) for f in folders
     ]
+
+
+def reference_coders(project: Project) -> list[CoderRecord]:
+    """Who coded the study's reference labels (its codings, or the labels file itself), from
+    ``coders.yml``; the files no entry names are left out."""
+    ref, found = project.reference, {}
+    for path in [p for p in project.codings() if p.is_file()] or [project.labels]:
+        records = [r for r in read_coders(ref) if r.covers(path.relative_to(ref).as_posix())]
+        found |= {r.id: r for r in records[:1]}
+    return list(found.values())
+
+
+def intrusion_coders(project: Project) -> list[CoderRecord]:
+    """Who answered the study's intrusion tests (``data/reference/intrusion/*/answers``), from
+    ``coders.yml``."""
+    ref = project.reference
+    answers = [p.relative_to(ref).as_posix() for p in ref.glob("intrusion/*/answers/*/*.csv")]
+    return [r for r in read_coders(ref) if any(r.covers(a) for a in answers)]
