@@ -309,9 +309,10 @@ def write_intrusion_test(
     staged = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
         for items in tasks:
-            files.write_text(staged / FORM / f"{items.task}_intrusion.csv", files.csv_text(items.form))
+            # defused: a cell a spreadsheet would run as a formula starts with a quote
+            files.write_csv(staged / FORM / f"{items.task}_intrusion.csv", items.form)
             files.write_text(staged / FORM / f"{items.task}_intrusion.md", form_markdown(items))
-            files.write_text(staged / KEY / f"{items.task}_intrusion_key.csv", files.csv_text(items.key))
+            files.write_csv(staged / KEY / f"{items.task}_intrusion_key.csv", items.key)
         meta = dict(model=model.name, k=model.k, model_seed=model.seed, seed=seed)
         meta |= {"estimator": type(model.estimator).__name__, "tasks": {i.task: i.params for i in tasks}}
         files.write_json(staged / META, meta)
