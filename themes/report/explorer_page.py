@@ -12,7 +12,7 @@ from string import Template
 
 STYLE = """
 * { box-sizing: border-box; }
-body { font-family: system-ui, sans-serif; margin: 1em; color: #222; overflow-wrap: anywhere; }
+body { font-family: system-ui, sans-serif; margin: 1em; color: #222; overflow-wrap: break-word; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.2em; } h3 { font-size: 1.05em; margin: .4em 0; }
 .grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1.5em; }
 @media (max-width: 1000px) { .grid { grid-template-columns: minmax(0, 1fr); } }
@@ -23,7 +23,8 @@ button.topic[aria-pressed="true"] { background: $red; border-color: $red; color:
 table { border-collapse: collapse; margin: .5em 0 1em; }
 th, td { border: 1px solid #ccc; padding: .25em .5em; text-align: left; vertical-align: top; }
 td.matched, mark { background: #ffe08a; font-weight: bold; }
-td.text { min-width: 14em; max-width: 60em; }
+th { white-space: nowrap; }
+td.text { min-width: 14em; max-width: 60em; overflow-wrap: anywhere; }
 .muted, small { color: #666; }
 .swatch { display: inline-block; width: .9em; height: .9em; vertical-align: middle; margin: 0 .25em; }
 #no-plotly { border: 2px solid $red; padding: .6em .8em; background: #fff4f4; }
