@@ -171,3 +171,4 @@ def test_result_tables_read_back_with_ids_as_text_and_counts_whole(tmp_path):
     assert table["auc_p_holm"].dtype == float  # a p-value of 1.0 stays a number with decimals
     fitted = for_page(table, text=20)
     assert fitted["text"].iloc[1] == "x" * 19 + "…" and fitted["text"].iloc[0] == "short"
+    assert list(fitted.columns) == ["model", "doc_\u200bid", "K", "auc_\u200bp_\u200bholm", "text"]

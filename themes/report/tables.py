@@ -30,9 +30,15 @@ def read_table(path: str | Path) -> pd.DataFrame:
     return table
 
 
+BREAK = "_\u200b"
+"""An underscore followed by a zero-width space: where a long column name may wrap."""
+
+
 def for_page(table: pd.DataFrame, *, digits: int = 3, text: int = 60) -> pd.DataFrame:
-    """A copy that fits a page: floats rounded to ``digits``, text cut to ``text`` characters (``…``)."""
-    out = table.copy()
+    """A copy for reading, that fits a page: floats rounded to ``digits``, text cut to ``text``
+    characters (``…``), and column names allowed to wrap after an underscore (a zero-width space
+    there), so that ``average_precision_mean`` can take two lines when the page is narrow."""
+    out = table.rename(columns=lambda c: c.replace("_", BREAK) if isinstance(c, str) else c)
     for column in out.columns:
         values = out[column]
         if pd.api.types.is_float_dtype(values):
