@@ -22,6 +22,7 @@ from ..reference.coders import (
     PERSON,
     CoderRecord,
     coder_of,
+    describe_coders,
     read_coders,
     record_coder,
     require_recorded,
@@ -38,11 +39,11 @@ class RoundReport:
     labels: pd.DataFrame | None = None
     agreement: pd.DataFrame | None = None
     lines: list[str] = field(default_factory=list)
-    coders: str = ""
+    heading: str = ""
 
     def text(self) -> str:
         """What ``themes reference`` prints for the round."""
-        out = [f"{self.folder}: {self.coders}"]
+        out = [self.heading]
         if self.agreement is not None:
             out.append(self.agreement.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
             out.append(f"wrote {self.folder / 'agreement.csv'}")
@@ -90,19 +91,22 @@ def settle_round(
 ) -> RoundReport:
     """Agreement of a round's codings, its adjudication checked or started, its final labels."""
     report, ref = RoundReport(folder), project.reference
-    codings = [
-        load_labels(p, themes=themes, paragraph_ids=ids) for p in project.codings(folder) if p.is_file()
-    ]
+    present = [p for p in project.codings(folder) if p.is_file()]
+    codings = [load_labels(p, themes=themes, paragraph_ids=ids) for p in present]
     final, log = folder / "labels.csv", folder / "adjudication.csv"
     where = folder.relative_to(project.root).as_posix()
-    if len(codings) == 2:
-        report.agreement = agreement_table(*codings)
-        files.write_csv(folder / "agreement.csv", report.agreement)
+    who = describe_coders([coder_of(ref, p) for p in present]) if present else "final labels only"
+    report.heading = f"{where}: {len(ids)} kept paragraphs, themes {', '.join(themes)}; coded by {who}"
     if final.is_file():
         report.labels = load_labels(final, themes=themes, paragraph_ids=ids)
         if len(codings) == 2:
             check_adjudication(*codings, report.labels, log)
-    elif len(codings) == 1:
+    if len(codings) == 2:  # written once the labels and the log are checked
+        report.agreement = agreement_table(*codings)
+        files.write_csv(folder / "agreement.csv", report.agreement)
+    if final.is_file():
+        return report
+    if len(codings) == 1:
         coder_of(ref, final)  # the one coder's record must name the final labels too
         report.labels = codings[0]
         files.write_csv(final, codings[0].reset_index())
