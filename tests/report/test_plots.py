@@ -172,3 +172,10 @@ def test_result_tables_read_back_with_ids_as_text_and_counts_whole(tmp_path):
     fitted = for_page(table, text=20)
     assert fitted["text"].iloc[1] == "x" * 19 + "…" and fitted["text"].iloc[0] == "short"
     assert list(fitted.columns) == ["model", "doc_\u200bid", "K", "auc_\u200bp_\u200bholm", "text"]
+
+
+def test_figures_of_the_reference_say_who_coded_it():
+    data = pd.DataFrame({"theme": ["a", "b"], "paragraphs": [3, 1]})
+    fig = plotting.figure_prevalence(data, coders="two language-model coders")
+    assert fig.axes[0].get_title() == "Reference themes: prevalence (coded by two language-model coders)"
+    assert plotting.figure_prevalence(data).axes[0].get_title() == "Reference themes: prevalence"

@@ -209,7 +209,8 @@ coders:
 
 
 def describe_coders(records: list[CoderRecord]) -> str:
-    """The coders in words, for texts and figures: ``two language-model coders``, ``one person``."""
+    """The coders in words, for texts and figures: ``two language-model coders``, ``one person``
+    (empty without a record)."""
     numbers = {1: "one", 2: "two", 3: "three", 4: "four"}
     people = sum(r.kind == PERSON for r in records)
     models = len(records) - people
@@ -218,4 +219,4 @@ def describe_coders(records: list[CoderRecord]) -> str:
         parts.append(f"{numbers.get(people, people)} {'person' if people == 1 else 'people'}")
     if models:
         parts.append(f"{numbers.get(models, models)} language-model coder{'s' * (models != 1)}")
-    return " and ".join(parts) or "no recorded coder"
+    return " and ".join(parts)

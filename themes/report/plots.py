@@ -206,27 +206,32 @@ def plot_k_curve(
 # notebooks draw the same figure from the same numbers.
 
 
-def figure_prevalence(prevalence: pd.DataFrame):
-    """Bar chart of ``reference/prevalence.csv`` (theme, paragraphs)."""
+def coded_by(coders: str | None) -> str:
+    """A title's note of who coded the labels drawn (``coded by two language-model coders``)."""
+    return f" (coded by {coders})" if coders else ""
+
+
+def figure_prevalence(prevalence: pd.DataFrame, *, coders: str | None = None):
+    """Bar chart of ``reference/prevalence.csv`` (theme, paragraphs); ``coders`` says who coded them."""
     fig, ax = new_figure(width=5, height=3)
     plot_bars(
         ax[0, 0],
         prevalence["theme"].tolist(),
         prevalence["paragraphs"].tolist(),
         xlabel="paragraphs carrying the theme",
-        title="Reference themes: prevalence",
+        title="Reference themes: prevalence" + coded_by(coders),
     )
     return fig
 
 
-def figure_cooccurrence(cooccurrence: pd.DataFrame):
-    """Heatmap of ``reference/cooccurrence.csv`` (theme x theme counts)."""
+def figure_cooccurrence(cooccurrence: pd.DataFrame, *, coders: str | None = None):
+    """Heatmap of ``reference/cooccurrence.csv`` (theme x theme counts); ``coders`` says who coded them."""
     fig, ax = new_figure(width=5.5, height=4)
     plot_heatmap(
         ax[0, 0],
         cooccurrence.set_index("theme"),
         fmt=".0f",
-        title="Reference themes: paragraphs carrying both",
+        title="Reference themes: paragraphs carrying both" + coded_by(coders),
         cbar_label="paragraphs",
     )
     return fig
@@ -290,13 +295,17 @@ def figure_k_sensitivity(sensitivity: pd.DataFrame, selected: dict[str, int]):
     return fig
 
 
-def figure_theme_scores(alignment: pd.DataFrame, *, models: list[str] | None = None):
-    """Per-theme ROC AUC by model with 95% bootstrap intervals (``alignment.csv``)."""
+def figure_theme_scores(
+    alignment: pd.DataFrame, *, models: list[str] | None = None, coders: str | None = None
+):
+    """Per-theme ROC AUC by model with 95% bootstrap intervals (``alignment.csv``), against the
+    reference labels (``coders`` says who coded them)."""
     table = alignment if models is None else alignment[alignment["model"].isin(models)]
     fig, ax = new_figure(width=10, height=4.5)
     plot_theme_scores(ax[0, 0], table, metric="auc")
     ax[0, 0].set_title(
-        "ROC AUC per theme by model: mean over seeds, 95% stratified bootstrap interval;\n"
+        "ROC AUC per theme by model against the reference" + coded_by(coders) + ": mean over seeds, "
+        "95% stratified bootstrap interval;\n"
         "dash: the matching null's 95th percentile; dashed line: chance",
         fontsize=9,
     )

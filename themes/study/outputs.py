@@ -18,7 +18,7 @@ from .. import files, reference
 from ..comparison.matching import top_words_table
 from ..comparison.saved_scorers import save_scorer
 from ..comparison.scorers import ModelRuns
-from ..reference import coders as reference_coders
+from ..reference.coders import describe_coders
 from ..report import plots
 from ..report.explorer import write_explorer
 from ..report.prose import intrusion_beside_auc
@@ -26,7 +26,7 @@ from ..validate.intrusion_scores import score_study_intrusion
 from .inputs import Study
 from .manifest import build_manifest
 from .pipeline import Comparisons, Fits, say
-from .reference_rounds import intrusion_coders
+from .reference_rounds import intrusion_coders, reference_coders
 from .tables import paragraph_scores, prevalence_by_document, topics_table, vocabulary_table
 
 Runs = Mapping[str, ModelRuns]
@@ -103,7 +103,7 @@ def write_intrusion(
     write_tables(out, {"intrusion.csv": intrusion})
     if comparisons is not None:
         table = intrusion_beside_auc(intrusion, comparisons.summary)
-        who = reference_coders.describe_coders(intrusion_coders(study.project))
+        who = describe_coders(intrusion_coders(study.project)) or "coders not recorded in coders.yml"
         figure = plots.figure_intrusion_vs_auc(table, coders=who)
         plots.save_figure(figure, out / "figures" / "intrusion_vs_auc", table)
     return intrusion
@@ -190,11 +190,12 @@ def comparison_figure_jobs(
     prev = reference.prevalence(labels)
     co = reference.cooccurrence(labels)
     by_doc = prevalence_by_document(runs, labels, doc_of)
+    who = describe_coders(reference_coders(study.project)) or None
     scores = comparisons.alignment[["model", "theme", "auc_mean", "auc_ci_low", "auc_ci_high", "auc_null_95"]]
     sweep = fits.sweep
     jobs = [
-        ("figure_prevalence", (prev,), {}, "reference_prevalence", prev),
-        ("figure_cooccurrence", (co,), {}, "reference_cooccurrence", co),
+        ("figure_prevalence", (prev,), {"coders": who}, "reference_prevalence", prev),
+        ("figure_cooccurrence", (co,), {"coders": who}, "reference_cooccurrence", co),
         (
             "figure_prevalence_by_document",
             (by_doc, themes),
@@ -210,7 +211,7 @@ def comparison_figure_jobs(
             "k_sensitivity",
             comparisons.k_sensitivity,
         ),
-        ("figure_theme_scores", (scores,), {}, "theme_scores", scores),
+        ("figure_theme_scores", (scores,), {"coders": who}, "theme_scores", scores),
     ]
     for name, model_runs in runs.items():
         sc = model_runs.first
