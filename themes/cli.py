@@ -97,7 +97,8 @@ def _cmd_code(args: argparse.Namespace) -> int:
     models = args.models.split(",") if args.models else None
     make = coding.create_intrusion_round if args.intrusion else coding.create_label_round
     pages = make(project, coders=args.coders, seed=args.seed, round_name=args.round, out=out, models=models)
-    print(f"wrote the coding round in {pages[0].parents[1]}: give each coder their own page only")
+    names = ", ".join(p.name for p in pages)
+    print(f"wrote the round in {pages[0].parents[1]}; give each coder only their own page ({names})")
     return 0
 
 

@@ -13,6 +13,7 @@ body { font-family: system-ui, sans-serif; margin: 0; color: #1d1d1d; background
 header { position: sticky; top: 0; z-index: 2; background: #fff; border-bottom: 1px solid #ccc;
   padding: .6em 1em; display: flex; flex-wrap: wrap; gap: .6em 1.2em; align-items: center; }
 header h1 { font-size: 1.1em; margin: 0; }
+@media (max-width: 600px) { header { position: static; } }
 #progress-text { font-variant-numeric: tabular-nums; }
 progress { width: 12em; height: 1em; }
 main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1em; padding: 1em; }
