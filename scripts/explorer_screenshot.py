@@ -1,8 +1,9 @@
 """Render the topic explorer of the study's best topic model to docs/explorer.png for the README.
 
-The best model is the topic model with the highest mean ROC AUC in ``results/summary.csv``,
-refitted with the study's reference seed (the first) at its reported K. Needs ``results/``
-(run ``themes reproduce`` first) and headless Chromium (``scripts/ensure_chromium.sh``).
+The best model is the topic model with the highest mean ROC AUC in ``results/summary.csv``, as
+the main job saved it (``results/models/<name>``: the reference seed's fit, nothing refitted);
+its first topic is chosen and a term hovered, as a reader would. Needs ``results/`` (run ``themes
+reproduce`` first) and headless Chromium (``scripts/ensure_chromium.sh``).
 
     .venv/bin/python scripts/explorer_screenshot.py [--root .] [--out docs/explorer.png] [--html FILE]
 """
@@ -17,14 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-from themes.models.registry import MODELS
 
-from themes.comparison.matching import compare
+from themes.models.topic_model import TopicModel
 from themes.report.explorer import write_explorer
-from themes.selection.sweep import FitTask, fit_models
-from themes.study.inputs import load_study, read_selection
+from themes.study.inputs import load_study
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def best_model(results: Path) -> str:
     """The topic model (not a baseline) with the highest mean ROC AUC over the themes."""
     summary = pd.read_csv(results / "summary.csv")
-    topic_models = summary[summary["model"].isin(list(MODELS))]
+    saved = {p.parent.name for p in (results / "models").glob("*/model.json")}  # topic models only
+    topic_models = summary[summary["model"].isin(saved)]
     return str(topic_models.loc[topic_models["auc_mean"].idxmax(), "model"])
 
 
@@ -61,6 +62,9 @@ def screenshot(html: Path, png: Path, *, size: tuple[int, int] = (1400, 1600)) -
         WebDriverWait(driver, 30).until(
             lambda d: d.find_elements(By.CSS_SELECTOR, "#topic-terms .yaxislayer-above .ytick text")
         )
+        driver.find_element(By.CSS_SELECTOR, "button.topic[data-topic='0']").click()
+        bar = driver.find_elements(By.CSS_SELECTOR, "#topic-terms .trace.bars")[1]
+        ActionChains(driver).move_to_element(bar.find_elements(By.CSS_SELECTOR, ".point")[1]).perform()
         png.parent.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(png))
     finally:
@@ -76,15 +80,13 @@ def main() -> None:
 
     study = load_study(args.root)
     name = best_model(study.project.results)
-    k = study.model_k(name, read_selection(study.project))
-    seed = study.config.seeds[0]
-    (model,) = fit_models([FitTask(name, k, seed)], study.matrices, seed_words=study.seed_words)
+    model = TopicModel.load(study.project.results / "models" / name)
     texts = study.kept.set_index("paragraph_id")["text"]
     with tempfile.TemporaryDirectory() as tmp:
         page = args.html or Path(tmp) / "explorer.html"
-        write_explorer(model, page, texts=texts, labels=study.labels, comparison=compare(model, study.labels))
+        write_explorer(model, page, texts=texts, labels=study.labels)
         screenshot(page, args.out)
-    print(f"{name} (K={k}, seed {seed}): {args.out}")
+    print(f"{name} (K={model.k}, seed {model.seed}): {args.out}")
 
 
 if __name__ == "__main__":

@@ -183,8 +183,7 @@ def finance_rests_on_one_seed_word(t: Tables) -> Finding:
 
 def every_model_agrees_with_the_reference_less_than_the_coders_agree(t: Tables) -> Finding:
     a = t["alignment"]
-    coders = a["alpha_coders"] if "alpha_coders" in a else a["alpha_human"]
-    gap = coders - a["alpha_model_mean"]
+    gap = a["alpha_coders"] - a["alpha_model_mean"]
     i = gap.idxmin()
     return Finding(
         bool((gap > 0).all()),

@@ -82,3 +82,16 @@ def project_copy(tmp_path) -> Project:
     for part in ("data/raw", "data/reference", "results"):
         shutil.copytree(ROOT / part, tmp_path / part)
     return Project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> tuple[str, str]:
+    """Paths of chromium and chromedriver, installed by ``scripts/ensure_chromium.sh`` when missing."""
+    import subprocess
+
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "ensure_chromium.sh")], capture_output=True, text=True, timeout=900
+    )
+    if done.returncode != 0:
+        pytest.fail(f"scripts/ensure_chromium.sh could not provide Chromium:\n{done.stderr}", pytrace=False)
+    return shutil.which("chromium"), shutil.which("chromedriver")

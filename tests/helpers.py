@@ -100,3 +100,39 @@ def lee_sentences():
 def in_chunks(table, size: int):
     """A one-shot generator of chunks of a table, as a reader of a large file gives them."""
     return (table.iloc[start : start + size] for start in range(0, len(table), size))
+
+
+def start_browser(
+    chromium: tuple[str, str], *, width: int = 1400, height: int = 1700, downloads=None, offline: bool = True
+):
+    """Headless Chromium, with the network switched off unless ``offline`` is false (and downloads
+    into ``downloads``)."""
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium[0]
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        f"--window-size={width},{height}",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=chromium[1]))
+    if offline:
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
+    if downloads is not None:
+        driver.execute_cdp_cmd(
+            "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+        )
+    return driver
+
+
+def severe_messages(driver) -> list[dict]:
+    """The browser console's errors since the page was opened."""
+    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]

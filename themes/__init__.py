@@ -1,4 +1,4 @@
-"""themes: thematic topic modelling checked against a hand-labelled reference.
+"""themes: thematic topic modelling checked against a labelled reference (coded by people or language models).
 
 The few names a study needs, in the order it uses them::
 

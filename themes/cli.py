@@ -76,17 +76,29 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
 
 
 def _cmd_reference(args: argparse.Namespace) -> int:
-    from .study.inputs import load_study, write_agreement
+    from .study.inputs import load_study
+    from .study.reference_rounds import check_reference
 
-    study = load_study(project_paths(args.root), labels_required=True)
-    table = write_agreement(study)
-    print(
-        f"{len(study.labels)} kept paragraphs labelled on {len(study.themes)} themes: "
-        + ", ".join(study.themes)
-    )
-    if table is not None:
-        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-        print(f"wrote {study.project.reference / 'agreement.csv'}")
+    study = load_study(project_paths(args.root))
+    ids = study.kept["paragraph_id"].tolist()
+    for report in check_reference(study.project, themes=study.themes, ids=ids, adjudicator=args.adjudicator):
+        print(report.text())
+    return 0
+
+
+def _cmd_code(args: argparse.Namespace) -> int:
+    from .study import coding
+
+    project = project_paths(args.root)
+    if args.action == "collect":
+        print("\n".join(coding.collect_round(project, Path(args.folder), args.files)))
+        return 0
+    out = _check_out(Path(args.out), args.root) if args.out else None
+    models = args.models.split(",") if args.models else None
+    make = coding.create_intrusion_round if args.intrusion else coding.create_label_round
+    pages = make(project, coders=args.coders, seed=args.seed, round_name=args.round, out=out, models=models)
+    names = ", ".join(p.name for p in pages)
+    print(f"wrote the round in {pages[0].parents[1]}; give each coder only their own page ({names})")
     return 0
 
 
@@ -241,7 +253,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="themes",
-        description="Thematic topic modelling checked against a hand-labelled reference set.",
+        description="Thematic topic modelling checked against a labelled reference set.",
     )
     parser.add_argument("--root", default=".", help="project folder (default: the current folder)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -256,8 +268,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="folder for paragraphs.csv and its summary (default: data/processed)")
     p.set_defaults(func=_cmd_corpus)
 
-    p = sub.add_parser("reference", help="validate the codebook, labels and codings; write agreement.csv")
+    p = sub.add_parser("reference", help="check the codebook, labels and their coders; agreement")
+    p.add_argument("--adjudicator", help="who settled a round's disagreements (then writes its labels)")
     p.set_defaults(func=_cmd_reference)
+
+    p = sub.add_parser("code", help="coding rounds for people: an offline page per coder, answers collected")
+    csub = p.add_subparsers(dest="action", required=True)
+    q = csub.add_parser("create", help="write one offline HTML page per coder (labels, or --intrusion tests)")
+    q.add_argument("--coders", required=True, help="comma-separated coder names, e.g. alice,bob")
+    q.add_argument("--seed", type=int, default=0, help="seed of each coder's order of the items (default 0)")
+    q.add_argument("--round", help="the round's name (default human1, or intrusion_human1)")
+    q.add_argument("--intrusion", action="store_true", help="the study's intrusion tests, blind, not labels")
+    q.add_argument("--models", help="with --intrusion: the models whose tests to include (default all)")
+    q.add_argument("--out", help="folder for the round (default coding/ROUND)")
+    q = csub.add_parser("collect", help="check the coders' exported files and write their labels or answers")
+    q.add_argument("folder", help="the round's folder (with round.json)")
+    q.add_argument("files", nargs="+", help="the coders' exported files (labels_CODER.csv, ...)")
+    p.set_defaults(func=_cmd_code)
 
     p = sub.add_parser("fit", help="fit one topic model on the study's corpus (or any --corpus)")
     p.add_argument(

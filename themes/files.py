@@ -89,3 +89,11 @@ def sha256_file(path: str | Path) -> str:
     """Hex sha256 of a file's bytes, read in chunks (``hashlib.file_digest``)."""
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def safe_json(data) -> str:
+    """JSON that can sit inside an HTML ``<script>`` element: no "<", ">" or "&" survives as such."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(raw, escaped)
+    return text

@@ -233,6 +233,41 @@ CASES = {
         ["--root", str(write(s / "f", "x")), "reference"],
         ["is a file"],
     ),
+    "reference: a labels file whose coder is not recorded": lambda r, s: (
+        (edit(r / "data/reference/coders.yml", "files: [labels_coder2.csv, ", "files: ["), ["reference"])[1],
+        ["labels_coder2.csv names no coder", "coders.yml"],
+    ),
+    # -------------------------------------------------------------------- code
+    "code create: a coder name that is a path": lambda r, s: (
+        ["code", "create", "--coders", "ann,../bob", "--out", str(s / "round")],
+        ["'../bob'", "must start with a letter"],
+    ),
+    "code create: three coders of one labelling round": lambda r, s: (
+        ["code", "create", "--coders", "ann,bob,cem", "--out", str(s / "round")],
+        ["one or two coders", "3"],
+    ),
+    "code create --intrusion: a model without a test": lambda r, s: (
+        ["code", "create", "--intrusion", "--coders", "ann", "--models", "nosuch", "--out", str(s / "round")],
+        ["no intrusion test of nosuch"],
+    ),
+    "code collect: a folder that holds no round": lambda r, s: (
+        ["code", "collect", str(s), str(write(s / "labels_ann.csv", "paragraph_id\n"))],
+        ["holds no coding round", str(s)],
+    ),
+    "code collect: the file of a coder not in the round": lambda r, s: (
+        (
+            main(["--root", str(r), "code", "create", "--coders", "ann", "--out", str(s / "round")]),
+            ["code", "collect", str(s / "round"), str(write(s / "labels_bob.csv", "paragraph_id\n"))],
+        )[1],
+        ["coder 'bob'", "not in round human1"],
+    ),
+    "code collect: an unfinished labels file": lambda r, s: (
+        (
+            main(["--root", str(r), "code", "create", "--coders", "ann", "--out", str(s / "round")]),
+            ["code", "collect", str(s / "round"), str(write(s / "labels_ann.csv", "paragraph_id\n"))],
+        )[1],
+        ["no row for kept paragraph", "labels_ann.csv"],
+    ),
     # --------------------------------------------------------------------- fit
     "fit: K of 0": lambda r, s: (["fit", "--model", "nmf_sklearn", "--k", "0"], ["at least 1", "K"]),
     "fit: negative K": lambda r, s: (["fit", "--model", "lda_gensim", "--k", "-3"], ["at least", "-3"]),

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from helpers import planted_texts
 from scipy.spatial.distance import jensenshannon, pdist
+from scipy.stats import entropy
 from sklearn.decomposition import NMF
 
 from themes.comparison.compare import compare
@@ -19,7 +20,16 @@ from themes.errors import ThemesError
 from themes.models.fitting import fit_matrix
 from themes.report import examples as explore
 from themes.report.explorer import write_explorer
-from themes.report.relevance import LAMBDAS, intertopic_map, relevant_words
+from themes.report.relevance import (
+    LAMBDAS,
+    intertopic_map,
+    relevant_words,
+    saliency,
+    salient_term_indices,
+    term_marginal,
+    term_topics,
+    topic_prevalence,
+)
 
 NO_INTERVALS = Inference(n_boot=0, n_perm=0)  # the overlay needs the matching only
 HOSTILE = "</script><b>bold</b><!--"
@@ -122,7 +132,7 @@ def test_theme_overlay_names_each_topics_matched_theme(planted, model, texts, ex
 
 def test_without_labels_there_is_no_overlay(model, explorer_html):
     page = explorer_html(model)
-    assert "Matched theme" not in page and "hand labels" not in page
+    assert "Matched theme" not in page and "reference labels" not in page
 
 
 @pytest.mark.parametrize("bad", [{"n_terms": 0}, {"n_examples": 2.5}, {"lambda_": 1.5}])
@@ -140,3 +150,24 @@ def test_example_paragraphs_whose_shares_are_equal_to_twelve_decimals_come_in_pa
     examples = explore.example_paragraphs(tied, paragraphs, n=2)
     first_topic = examples[examples["topic"] == tied.topic_names[0]]
     assert first_topic["paragraph_id"].tolist() == list(tied.paragraph_ids[:2])
+
+
+def test_term_topics_and_saliency_follow_their_definitions(model):
+    given = term_topics(model)
+    np.testing.assert_allclose(given.sum(axis=0), 1.0)
+    j = 5
+    joint = topic_prevalence(model) * model.topic_term[:, j]
+    np.testing.assert_allclose(given[:, j], joint / joint.sum())
+    # Chuang et al.: p(w) times the Kullback-Leibler divergence of p(t|w) from p(t)
+    expected = term_marginal(model)[j] * entropy(given[:, j], topic_prevalence(model))
+    np.testing.assert_allclose(saliency(model)[j], expected)
+    ranked = salient_term_indices(model, 4)
+    assert ranked == sorted(range(model.topic_term.shape[1]), key=lambda i: -saliency(model)[i])[:4]
+
+
+def test_the_page_ships_the_salient_terms_and_each_terms_spread(model, explorer_html):
+    data = embedded_data(explorer_html(model, n_terms=4))
+    assert [r["j"] for r in data["salient"]] == salient_term_indices(model, 4)
+    j = data["salient"][0]["j"]
+    np.testing.assert_allclose(data["dist"][str(j)], term_topics(model)[:, j], atol=1e-4)
+    assert data["config"]["showSendToCloud"] is False

@@ -125,3 +125,57 @@ def test_writes_are_whole_or_nothing(tmp_path, monkeypatch):
         files.write_text(target, "new\n")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]  # no temporary file left behind
+
+
+def test_fourteen_models_each_get_their_own_colour_and_marker():
+    models = [f"m{i}" for i in range(14)]
+    styles = plotting.model_styles(models)
+    assert len({(tuple(color), marker) for color, marker in styles.values()}) == 14
+
+
+def test_intrusion_figure_has_a_chance_line_and_a_legend_entry_per_model():
+    table = pd.DataFrame(
+        {
+            "model": ["a", "b", "c"],
+            "word_share_correct": [0.6, 0.6, 0.3],
+            "word_ci_low": [0.4, 0.4, 0.1],
+            "word_ci_high": [0.8, 0.8, 0.5],
+            "chance": [1 / 6] * 3,
+            "auc_mean": [0.75, 0.75, 0.6],  # a and b on the same spot: their names must not be drawn there
+        }
+    )
+    fig = plotting.figure_intrusion_vs_auc(table, coders="two language-model coders")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["chance (0.17)", "a", "b", "c"]
+    assert not ax.texts  # no name written beside a point, so none over another
+    assert any(list(line.get_xdata()) == [1 / 6, 1 / 6] for line in ax.lines)
+    assert "two language-model coders" in ax.get_xlabel()
+
+
+def test_prevalence_by_document_keeps_ids_as_written_and_names_absent_documents():
+    by_doc = pd.DataFrame({"source": ["reference"] * 2, "doc_id": ["000", "004"], "a": [0.5, 0.1]})
+    fig = plotting.figure_prevalence_by_document(by_doc, ["a"], documents=["000", "003", "004"])
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["reference  000", "reference  004"]
+    assert "document 003" in ax.get_title()
+
+
+def test_result_tables_read_back_with_ids_as_text_and_counts_whole(tmp_path):
+    from themes.report.tables import for_page, read_table
+
+    path = tmp_path / "t.csv"
+    path.write_text("model,doc_id,K,auc_p_holm,text\nm,000,5,1.0,short\nkeywords,003,,1.0," + "x" * 80 + "\n")
+    table = read_table(path)
+    assert table["doc_id"].tolist() == ["000", "003"]
+    assert str(table["K"].dtype) == "Int64" and table["K"].iloc[0] == 5
+    assert table["auc_p_holm"].dtype == float  # a p-value of 1.0 stays a number with decimals
+    fitted = for_page(table, text=20)
+    assert fitted["text"].iloc[1] == "x" * 19 + "…" and fitted["text"].iloc[0] == "short"
+    assert list(fitted.columns) == ["model", "doc_\u200bid", "K", "auc_\u200bp_\u200bholm", "text"]
+
+
+def test_figures_of_the_reference_say_who_coded_it():
+    data = pd.DataFrame({"theme": ["a", "b"], "paragraphs": [3, 1]})
+    fig = plotting.figure_prevalence(data, coders="two language-model coders")
+    assert fig.axes[0].get_title() == "Reference themes: prevalence (coded by two language-model coders)"
+    assert plotting.figure_prevalence(data).axes[0].get_title() == "Reference themes: prevalence"

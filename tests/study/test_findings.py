@@ -121,9 +121,9 @@ def test_the_models_alpha_is_held_against_the_coders_or_said_to_have_no_coders(t
     from themes.report import prose as report
 
     alignment = tables["alignment"]
-    gap = alignment["alpha_human"] - alignment["alpha_model_mean"]
+    gap = alignment["alpha_coders"] - alignment["alpha_model_mean"]
     text = report.alpha_against_coders(alignment)
     assert f"in {int((gap > 0).sum())} of {int(gap.notna().sum())} model-theme rows" in text
     assert f"the smallest gap is {gap.min():.2f}" in text
-    one_coder = report.alpha_against_coders(alignment.assign(alpha_human=float("nan")))
+    one_coder = report.alpha_against_coders(alignment.assign(alpha_coders=float("nan")))
     assert one_coder.startswith("There is no coders' alpha") and "nan" not in one_coder

@@ -51,6 +51,7 @@ def test_init_writes_a_study_that_reads_back(tmp_path, lee_folder, capsys):
     assert list(template.columns) == ["paragraph_id", "fire", "conflict"]
     assert template["paragraph_id"].tolist() == kept["paragraph_id"].tolist()
     assert (template[["fire", "conflict"]] == "").all().all()
+    assert reference.read_coders(ref) == [] and reference.unrecorded(ref) == []  # no coder yet
     nb = nbformat.read(study / "notebooks" / "01_corpus.ipynb", as_version=4)
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     assert 'ROOT = ".."' in params.source
@@ -103,7 +104,7 @@ def test_main_job_without_labels_on_an_unseen_corpus(tmp_path, lee_folder, capsy
     manifest = reproduce(study, config=config, progress=False)
 
     err = capsys.readouterr().err
-    assert "no hand labels" in err and "intrusion create --model" in err
+    assert "no reference labels" in err and "intrusion create --model" in err
     assert manifest["labels"]["present"] is False
     assert "lda_gensim" in manifest["labels"]["intrusion_tests_to_create"]
     results = study / "results"
@@ -114,7 +115,7 @@ def test_main_job_without_labels_on_an_unseen_corpus(tmp_path, lee_folder, capsy
     # the notebooks that need no labels ran on the new study; the others were named and left
     ran = [p.stem for p in sorted((study / "notebooks").glob("*.ipynb")) if _executed(p)]
     assert ran == ["01_corpus", "06_your_own_corpus"]
-    assert "left 02_reference_set.ipynb unexecuted: it needs hand labels" in err
+    assert "left 02_reference_set.ipynb unexecuted: it needs reference labels" in err
     assert not (results / "alignment.csv").exists() and not (results / "summary.csv").exists()
     # the README's output contract, for the files that need no labels
     models = pd.read_csv(results / "models.csv")

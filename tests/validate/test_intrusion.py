@@ -188,6 +188,14 @@ def test_the_test_is_written_with_the_key_apart(written, mixed):
     assert md.count("Answer: ____") == mixed[0].k
 
 
+def test_a_paragraph_a_spreadsheet_would_run_as_a_formula_is_defused_in_the_form(mixed, tmp_path):
+    model, table, _ = mixed
+    table = table.assign(text='=HYPERLINK("http://example.org") ' + table["text"])
+    folder = write_intrusion_test(model, table, tmp_path / "t", seed=3, n_paragraphs=4, n_topics=2)
+    form = pd.read_csv(folder / "form" / "topic_intrusion.csv", dtype=str)
+    assert form["text"].str.startswith("'=HYPERLINK").all()
+
+
 def test_writing_refuses_an_existing_test_and_leaves_nothing_on_failure(written, mixed, tmp_path):
     model, table, _ = mixed
     with pytest.raises(IntrusionError, match="already exists"):

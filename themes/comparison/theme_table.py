@@ -60,7 +60,7 @@ ALIGNMENT_COLUMNS = [
     *_SUMMARIES[:2],  # the AUC's mean and SD, then what measures its uncertainty
     *UNCERTAINTY_COLUMNS[1:],
     *_SUMMARIES[2:],
-    "alpha_human",
+    "alpha_coders",
     "missing_share",
     "fused_share",
     "repeated_share",
@@ -276,8 +276,9 @@ def theme_table(
     inference : Inference
         Bootstrap and permutation draws and their seed.
     coders : tuple of two DataFrames, optional
-        Two independent codings: their alpha with each other (``alpha_human``) is set beside the
-        model's alpha with the reference.
+        Two independent codings (by people or language models: ``data/reference/coders.yml`` says
+        which): their alpha with each other (``alpha_coders``) is set beside the model's alpha with
+        the reference.
     seed_terms : dict of str to set of str, optional
         Each theme's seed words as terms (:func:`theme_terms`): ``theme_words_in_topic`` counts them
         among the matched topic's top terms, a match with none of them is not to be taken at its label.
@@ -290,7 +291,7 @@ def theme_table(
     table.insert(1, "seeds_matched", per_seed.groupby("theme", sort=False)["matched"].sum().astype(int))
     spread = uncertainty(runs, labels, documents, inference=inference, rules=rules)
     table = table.reset_index().merge(spread, on="theme")
-    human = {
+    between_coders = {
         t: krippendorff_alpha(coders[0][t], coders[1][t]) if coders is not None else np.nan
         for t in labels.columns
     }
@@ -310,7 +311,7 @@ def theme_table(
                 "K": first.model.k if topic else np.nan,
                 "matched_topic": (first.matching.get(theme) or "none") if first.matching is not None else "",
                 "prevalence": prevalence[theme],
-                "alpha_human": human[theme],
+                "alpha_coders": between_coders[theme],
                 "decision_rule": first.decision_rule,
                 "missing_share": (kinds["kind"] == "missing").sum() / len(runs) if topic else np.nan,
                 "fused_share": kinds[kinds["kind"] == "fused"]["seed"].nunique() / len(runs)

@@ -115,6 +115,37 @@ def agreement_table(
     return pd.DataFrame(rows)
 
 
+def agreement_with_reference(
+    reference: pd.DataFrame, codings: dict[str, pd.DataFrame], *, n_boot: int = 1000, seed: int = 0
+) -> pd.DataFrame:
+    """Per coding and theme, how far another coding agrees with the reference labels.
+
+    For a study whose reference was recoded by people: each earlier coding (a language model's,
+    say) set beside the people's labels, with the same measures as :func:`agreement_table`.
+    """
+    rows = []
+    for name, coding in codings.items():
+        for theme in reference.columns:
+            a, b = reference[theme].to_numpy(), coding.loc[reference.index, theme].to_numpy()
+            low, high = alpha_interval(a, b, n_boot=n_boot, seed=seed)
+            rows.append(
+                {
+                    "coding": name,
+                    "theme": theme,
+                    "n_paragraphs": len(a),
+                    "reference_positive": int(a.sum()),
+                    "coding_positive": int(b.sum()),
+                    "disagreements": int((a != b).sum()),
+                    "percent_agreement": float((a == b).mean()),
+                    "krippendorff_alpha": krippendorff_alpha(a, b),
+                    "alpha_ci_low": low,
+                    "alpha_ci_high": high,
+                    "cohen_kappa": cohen_kappa(a, b),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 ADJUDICATION_COLUMNS = [ID, "theme", "coder1", "coder2", "final", "reason"]
 
 

@@ -1,7 +1,9 @@
-"""A topic explorer per fitted model: one self-contained HTML page that opens without a network.
+"""A topic explorer per fitted model: one HTML page that opens without a network.
 
-:func:`write_explorer` writes the intertopic map, each topic's terms ranked by relevance with a
-lambda slider (Sievert & Shirley 2014), its example paragraphs and, with hand labels, the themes.
+:func:`write_explorer` writes the intertopic map (with a size legend; a hovered term's spread over
+the topics), each topic's terms ranked by relevance with a lambda slider (Sievert & Shirley 2014),
+the corpus's most salient terms before a topic is chosen, example paragraphs and, with reference
+labels, the themes. The page's HTML and script are in :mod:`themes.report.explorer_page`.
 """
 
 from __future__ import annotations
@@ -21,22 +23,32 @@ from ..comparison.theme_table import Inference
 from ..errors import ThemesError
 from ..models.base import rank_descending
 from ..models.topic_model import TopicModel
+from .explorer_page import GLUE_JS, PAGE, STYLE
 from .relevance import (
     intertopic_map,
     log_terms,
     relevant_words,
+    salient_term_indices,
     term_candidates,
     term_marginal,
+    term_topics,
     topic_prevalence,
 )
 
 SHARED_PLOTLY = "plotly.min.js"
 """The file name of plotly.js beside explorers written with ``plotly_js="shared"``."""
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio", "lasso2d", "select2d"],
+}
+"""Plotly's settings: no logo, no button that offers to upload a chart to a cloud service."""
 GREY, RED, BLUE = "#9aa5b1", "#d62728", "#1f77b4"
-
-
-# ------------------------------------------------------------------ the numbers
+MIN_DIAMETER, MAX_DIAMETER = 10, 64
+"""The map's circles: the largest topic's diameter in pixels, and the smallest drawn."""
 
 
 # ------------------------------------------------------------------ the overlay
@@ -64,21 +76,28 @@ def theme_overlay(
 # ------------------------------------------------------------------ the page
 
 
-def safe_json(data) -> str:
-    """JSON that can sit inside a <script> element: no "<", ">" or "&" survives as such."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, allow_nan=False)
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(raw, escaped)
-    return text
+def plotly_text(text) -> str:
+    """Text Plotly shows as written: it reads ``<b>``, ``<br>`` and a few other tags in its strings."""
+    return html.escape(str(text), quote=False)
 
 
-def _map_figure(model, places, matched, top) -> go.Figure:
+def marker_diameter(share: np.ndarray, top: float) -> np.ndarray:
+    """A circle's diameter in pixels: area proportional to the share (the page's ``diameter``)."""
+    return np.maximum(MIN_DIAMETER, MAX_DIAMETER * np.sqrt(np.asarray(share) / top))
+
+
+def legend_shares(top: float) -> list[float]:
+    """Three round shares for the map's size legend, the largest at most the largest topic's."""
+    steps = [s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5) if s <= top] or [round(top, 3)]
+    return steps[-3:]
+
+
+def _map_figure(model, places, matched, top) -> dict:
     share = places["prevalence"].to_numpy()
-    # marker area proportional to prevalence; a floor keeps small topics clickable
-    size = 14 + 56 * np.sqrt(share / share.max()) if share.max() > 0 else np.full(model.k, 20.0)
     hover = [
-        f"<b>{html.escape(name)}</b><br>share {share[i]:.1%}<br>{html.escape(' '.join(top[i][:6]))}"
-        + (f"<br>theme: {html.escape(matched[name])}" if matched[name] else "")
+        f"{plotly_text(name)}<br>mean share of the paragraphs: {share[i]:.1%}<br>top words: "
+        f"{plotly_text(' '.join(top[i][:6]))}"
+        + (f"<br>matched theme: {plotly_text(matched[name])}" if matched[name] else "")
         for i, name in enumerate(model.topic_names)
     ]
     fig = go.Figure(
@@ -90,40 +109,42 @@ def _map_figure(model, places, matched, top) -> go.Figure:
             customdata=list(range(model.k)),
             hovertext=hover,
             hoverinfo="text",
-            marker={"size": size.round(2).tolist(), "color": BLUE, "opacity": 0.6, "line": {"width": 1}},
+            marker={
+                "size": marker_diameter(share, max(share.max(), 1e-12)).round(2).tolist(),
+                "color": BLUE,
+                "opacity": 0.6,
+                "line": {"width": 1},
+            },
         )
     )
     axis = {"zeroline": True, "showticklabels": False, "title": None, "showgrid": False}
     fig.update_layout(
-        title={"text": "Intertopic distance map", "x": 0.02},
         template="plotly_white",
-        height=480,
-        margin={"l": 20, "r": 20, "t": 50, "b": 20},
+        height=440,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis=axis,
         yaxis={**axis, "scaleanchor": "x"},
         showlegend=False,
     )
-    return fig
+    return json.loads(fig.to_json())
 
 
-def _bar_figure(n_terms: int) -> go.Figure:
+def _bar_figure() -> dict:
     # empty bars: the page's script fills them for the chosen topic and lambda
     fig = go.Figure(
         [
-            go.Bar(x=[], y=[], orientation="h", name="overall weight p(w)", marker_color=GREY),
-            go.Bar(x=[], y=[], orientation="h", name="in this topic p(t) p(w|t)", marker_color=RED),
+            go.Bar(x=[], y=[], orientation="h", marker_color=GREY, hoverinfo="text"),
+            go.Bar(x=[], y=[], orientation="h", marker_color=RED, hoverinfo="text"),
         ]
     )
     fig.update_layout(
         template="plotly_white",
         barmode="overlay",
-        height=110 + 18 * n_terms,
-        margin={"l": 10, "r": 20, "t": 70, "b": 30},
+        margin={"l": 10, "r": 10, "t": 30, "b": 30},  # the tool bar sits above the first bar
         yaxis={"autorange": "reversed", "automargin": True, "dtick": 1},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-        title={"text": "Most relevant terms", "y": 0.98, "yanchor": "top"},
+        showlegend=False,
     )
-    return fig
+    return json.loads(fig.to_json())
 
 
 def _auc_table(name: str, assoc: pd.DataFrame, theme: str | None) -> str:
@@ -132,7 +153,8 @@ def _auc_table(name: str, assoc: pd.DataFrame, theme: str | None) -> str:
         f"<td{' class=matched' if t == theme else ''}>{'–' if np.isnan(v) else f'{v:.2f}'}</td>"
         for t, v in assoc.loc[name].items()
     )
-    return f'<table class="auc"><tr><th></th>{head}</tr><tr><th>ROC AUC</th>{cells}</tr></table>'
+    table = f'<table class="auc"><tr><th></th>{head}</tr><tr><th>ROC AUC</th>{cells}</tr></table>'
+    return f'<div class="scroll">{table}</div>'
 
 
 def _label_cell(pid: str, labels: pd.DataFrame, theme: str | None) -> str:
@@ -146,7 +168,7 @@ def _label_cell(pid: str, labels: pd.DataFrame, theme: str | None) -> str:
 def _panel(model, i, *, texts, assoc, matched, labels, n_examples) -> str:
     name, shares = model.topic_names[i], model.doc_topic[:, i]
     theme = matched[name]
-    parts = [f"<h2>{html.escape(name)} <small>share {shares.mean():.1%}</small></h2>"]
+    parts = [f"<h2>{html.escape(name)} <small>mean share {shares.mean():.1%}</small></h2>"]
     if assoc is not None:
         found = (
             f'<b class="theme">{html.escape(theme)}</b> (ROC AUC {assoc.at[name, theme]:.2f})'
@@ -154,7 +176,7 @@ def _panel(model, i, *, texts, assoc, matched, labels, n_examples) -> str:
             else '<b class="theme">none</b> (no theme is matched to this topic)'
         )
         parts.append(f"<p>Matched theme: {found}</p>{_auc_table(name, assoc, theme)}")
-    head = ["#", "paragraph", "document", "share"] + (["hand labels"] if labels is not None else [])
+    head = ["#", "paragraph", "document", "share"] + (["reference labels"] if labels is not None else [])
     head += ["text"] if texts is not None else []
     rows = []
     for rank, j in enumerate(rank_descending(shares)[:n_examples], start=1):
@@ -168,90 +190,8 @@ def _panel(model, i, *, texts, assoc, matched, labels, n_examples) -> str:
         rows.append(f"<tr>{cells}</tr>")
     th = "".join(f"<th>{h}</th>" for h in head)
     parts.append("<h3>Example paragraphs (largest share)</h3>")
-    parts.append(f'<table class="examples"><tr>{th}</tr>{"".join(rows)}</table>')
+    parts.append(f'<div class="scroll"><table class="examples"><tr>{th}</tr>{"".join(rows)}</table></div>')
     return f'<section class="topic-panel" id="panel-{i}" hidden>{"".join(parts)}</section>'
-
-
-# Hand-written glue, the only script of our own: Plotly draws the map and the bars, but which
-# topic is shown, re-ranking its terms as the slider moves and switching the panels is page
-# behaviour that no library offers for a static file (pyLDAvis's page loads D3 and its own
-# script from a CDN). Ranking uses the same formula and floats as ``relevance``.
-GLUE_JS = """
-(function () {
-  const data = JSON.parse(document.getElementById("explorer-data").textContent);
-  const map = document.getElementById("topic-map"), bars = document.getElementById("topic-terms");
-  const slider = document.getElementById("lambda"), shown = document.getElementById("lambda-value");
-  const buttons = Array.from(document.querySelectorAll("button.topic"));
-  let current = 0;
-  function ranked(topic, lam) {
-    const rows = data.terms[topic].map(r => ({r: r, rel: lam * r.lp + (1 - lam) * r.ll}));
-    rows.sort((a, b) => b.rel - a.rel);  // stable: ties keep vocabulary order
-    return rows.slice(0, data.n_terms).map(x => x.r);
-  }
-  function drawBars() {
-    const lam = parseFloat(slider.value), rows = ranked(current, lam), words = rows.map(r => r.w);
-    shown.textContent = lam.toFixed(2);
-    Plotly.react(bars, [
-      Object.assign({}, bars.data[0], {x: rows.map(r => r.pw), y: words, hovertext: rows.map(r => r.t)}),
-      Object.assign({}, bars.data[1], {x: rows.map(r => r.pt), y: words, hovertext: rows.map(r => r.t)})
-    ], Object.assign({}, bars.layout, {title: Object.assign({}, bars.layout.title, {
-      text: "Most relevant terms of " + data.names[current] + " (\u03bb = " + lam.toFixed(2) + ")"})}));
-  }
-  function select(topic) {
-    current = topic;
-    document.querySelectorAll(".topic-panel").forEach((p, i) => { p.hidden = i !== topic; });
-    buttons.forEach((b, i) => b.setAttribute("aria-pressed", String(i === topic)));
-    const colors = data.names.map((_, i) => i === topic ? data.red : data.blue);
-    Plotly.restyle(map, {"marker.color": [colors]}, [0]);
-    drawBars();
-  }
-  map.on("plotly_click", ev => select(ev.points[0].customdata));
-  buttons.forEach((b, i) => b.addEventListener("click", () => select(i)));
-  slider.addEventListener("input", drawBars);
-  select(current);
-})();
-"""
-
-PAGE = Template("""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Topic explorer: $title</title>
-<style>
-body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }
-.grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1.5em; }
-button.topic { margin: 0 .3em .3em 0; border: 1px solid #888; background: #fff; border-radius: 3px; }
-button.topic[aria-pressed="true"] { background: $red; color: #fff; }
-table { border-collapse: collapse; margin: .5em 0 1em; }
-th, td { border: 1px solid #ccc; padding: .25em .5em; text-align: left; vertical-align: top; }
-td.matched, mark { background: #ffe08a; font-weight: bold; }
-td.text { max-width: 60em; }
-.muted, small { color: #777; }
-</style>
-</head>
-<body>
-<h1>Topic explorer: $title</h1>
-<p class="muted">$summary</p>
-<p>Circles are topics: their area is the topic's mean share of the paragraphs, the distance between
-two circles the Jensen-Shannon distance between their word distributions. Click a circle or a
-button to choose a topic. Terms are ranked by relevance, &lambda; log p(w|t) + (1 &minus; &lambda;)
-log(p(w|t)/p(w)) (Sievert &amp; Shirley 2014): &lambda; = 1 ranks by probability in the topic,
-&lambda; = 0 by how specific a term is to it.</p>
-<div id="topic-buttons">$buttons</div>
-<div class="grid">
-<div>$map</div>
-<div>
-<label for="lambda">&lambda; = <span id="lambda-value">$lambda_</span></label>
-<input type="range" id="lambda" min="0" max="1" step="0.01" value="$lambda_" style="width: 60%">
-$bars
-</div>
-</div>
-$panels
-<script type="application/json" id="explorer-data">$data</script>
-<script>$glue</script>
-</body>
-</html>
-""")
 
 
 def write_explorer(
@@ -266,7 +206,12 @@ def write_explorer(
     lambda_: float = 0.6,
     plotly_js: str = "inline",
 ) -> Path:
-    """Write a fitted model's topic explorer: one HTML file, every script inlined.
+    """Write a fitted model's topic explorer: one HTML file.
+
+    With ``plotly_js="inline"`` (the default) every script is in the page, which then opens
+    anywhere on its own (to mail it, say). With ``"shared"`` the page loads ``plotly.min.js`` from
+    its folder; copied alone, it says so on the page and still shows the topics' terms (as a
+    table) and example paragraphs.
 
     Parameters
     ----------
@@ -277,7 +222,7 @@ def write_explorer(
         Paragraph text indexed by paragraph id (or a table with ``paragraph_id`` and ``text``),
         shown beside the example paragraphs.
     labels : pandas.DataFrame, optional
-        Hand labels, paragraphs x themes (0/1), indexed by paragraph id: adds the theme overlay
+        Reference labels, paragraphs x themes (0/1), indexed by paragraph id: adds the theme overlay
         (computed with :func:`themes.comparison.compare.compare` unless ``comparison`` is given) and each
         example paragraph's labels.
     comparison : Comparison, optional
@@ -301,6 +246,8 @@ def write_explorer(
     ----------
     Sievert, C. & Shirley, K. (2014). LDAvis: A method for visualizing and interpreting topics.
     Workshop on Interactive Language Learning, Visualization, and Interfaces, 63-70.
+    Chuang, J., Manning, C. D. & Heer, J. (2012). Termite: visualization techniques for assessing
+    textual topic models. Advanced Visual Interfaces, 74-77.
 
     Examples
     --------
@@ -319,38 +266,40 @@ def write_explorer(
         texts = texts.set_axis(texts.index.astype(str))
     assoc, matched, labels = theme_overlay(model, labels, comparison)
     prevalence, marginal = topic_prevalence(model), term_marginal(model)
-    phi, (log_p, log_lift) = model.topic_term, log_terms(model)
-    terms = [
-        [
-            {
-                "w": model.words[j],
-                "t": model.vocabulary[j],
+    phi, (log_p, log_lift), given = model.topic_term, log_terms(model), term_topics(model)
+    candidates, salient = term_candidates(model, n_terms), salient_term_indices(model, n_terms)
+
+    def term(j: int, i: int | None = None) -> dict:
+        row = {"j": int(j), "w": model.words[j], "t": model.vocabulary[j], "pw": float(marginal[j])}
+        if i is not None:
+            row |= {
                 "lp": float(log_p[i, j]),
                 "ll": float(log_lift[i, j]),
                 "pt": float(prevalence[i] * phi[i, j]),
-                "pw": float(marginal[j]),
             }
-            for j in row
-        ]
-        for i, row in enumerate(term_candidates(model, n_terms))
-    ]
+        return row
+
+    shown = sorted({*salient, *(j for row in candidates for j in row)})
+    top_share = float(max(prevalence.max(), 1e-12))
     data = {
         "names": list(model.topic_names),
-        "terms": terms,
+        "terms": [[term(j, i) for j in row] for i, row in enumerate(candidates)],
+        "salient": [term(j) for j in salient],
+        "words": {str(j): model.words[j] for j in shown},
+        "dist": {str(j): [round(float(p), 4) for p in given[:, j]] for j in shown},
         "n_terms": int(n_terms),
+        "prevalence": [float(p) for p in prevalence],
+        "top_share": top_share,
+        "legend": legend_shares(top_share),
+        "min_d": MIN_DIAMETER,
+        "max_d": MAX_DIAMETER,
         "red": RED,
         "blue": BLUE,
+        "term_hint": "Hover over a term to see how its weight spreads over the topics.",
+        "map": _map_figure(model, intertopic_map(model), matched, relevant_words(model, 1.0, 10)),
+        "bars": _bar_figure(),
+        "config": PLOTLY_CONFIG,
     }
-    top = relevant_words(model, 1.0, 10)
-    map_html = _map_figure(model, intertopic_map(model), matched, top).to_html(
-        full_html=False,
-        include_plotlyjs=True if plotly_js == "inline" else SHARED_PLOTLY,
-        div_id="topic-map",
-        config=PLOTLY_CONFIG,
-    )
-    bars_html = _bar_figure(n_terms).to_html(
-        full_html=False, include_plotlyjs=False, div_id="topic-terms", config=PLOTLY_CONFIG
-    )
     buttons = "".join(
         f'<button type="button" class="topic" data-topic="{i}" aria-pressed="false">{i + 1}. '
         f"{html.escape(name)}</button>"
@@ -360,16 +309,25 @@ def write_explorer(
         _panel(model, i, texts=texts, assoc=assoc, matched=matched, labels=labels, n_examples=n_examples)
         for i in range(model.k)
     )
+    if plotly_js == "inline":
+        from plotly.offline import get_plotlyjs
+
+        script = f"<script>{get_plotlyjs()}</script>"
+    else:
+        script = f'<script src="{SHARED_PLOTLY}"></script>'
     page = PAGE.substitute(
         title=html.escape(model.name),
         summary=html.escape(repr(model)),
+        style=Template(STYLE).substitute(red=RED),
+        plotly=script,
+        plotly_file=SHARED_PLOTLY,
+        grey=GREY,
         red=RED,
         buttons=buttons,
-        map=map_html,
-        bars=bars_html,
         lambda_=f"{lambda_:.2f}",
+        overlay=" and how they match the themes" if assoc is not None else "",
         panels=panels,
-        data=safe_json(data),
+        data=files.safe_json(data),
         glue=GLUE_JS,
     )
     if plotly_js == "shared":

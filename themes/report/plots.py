@@ -26,6 +26,14 @@ _RC = {
     "savefig.dpi": 100,
 }
 _CMAP = "viridis"
+MARKERS = ("o", "s", "^", "D")
+
+
+def model_styles(models) -> dict[str, tuple]:
+    """A colour and a marker per model that tell every model apart: the ten colours of ``tab10``
+    with circles, then again with squares, triangles and diamonds (40 models at most)."""
+    colors = matplotlib.colormaps["tab10"]
+    return {m: (colors(i % 10), MARKERS[(i // 10) % len(MARKERS)]) for i, m in enumerate(models)}
 
 
 def new_figure(
@@ -142,19 +150,18 @@ def plot_theme_scores(ax, table: pd.DataFrame, *, metric: str = "auc", chance: f
     themes = list(dict.fromkeys(table["theme"]))
     models = list(dict.fromkeys(table["model"]))
     width = 0.8 / max(len(models), 1)
-    colors = matplotlib.colormaps["tab10"]
+    styles = model_styles(models)
     for m, model in enumerate(models):
+        color, marker = styles[model]
         part = table[table["model"] == model].set_index("theme").reindex(themes)
         x = np.arange(len(themes)) - 0.4 + width * (m + 0.5)
         mean = part[f"{metric}_mean"].to_numpy(float)
         low, high = part[f"{metric}_ci_low"].to_numpy(float), part[f"{metric}_ci_high"].to_numpy(float)
         err = np.vstack([np.nan_to_num(mean - low), np.nan_to_num(high - mean)])
-        ax.errorbar(x, mean, yerr=err, fmt="o", ms=4, capsize=2, color=colors(m % 10), label=model)
+        ax.errorbar(x, mean, yerr=err, fmt=marker, ms=4, capsize=2, color=color, label=model)
         if f"{metric}_null_95" in part:
             # the matching null: what the best of the model's topics scores on shuffled labels
-            ax.scatter(
-                x, part[f"{metric}_null_95"].to_numpy(float), marker="_", s=60, lw=1.5, color=colors(m % 10)
-            )
+            ax.scatter(x, part[f"{metric}_null_95"].to_numpy(float), marker="_", s=60, lw=1.5, color=color)
     if f"{metric}_null_95" in table:
         ax.scatter([], [], marker="_", s=60, lw=1.5, color="black", label="null, 95th pct.")
     if chance is not None:
@@ -170,20 +177,23 @@ def plot_k_curve(
 ):
     """A metric's mean over seeds against K, one line per model, with standard-error bars;
     the chosen K of each model is ringed."""
+    styles = model_styles(dict.fromkeys(summary["model"]))
     for model, part in summary.groupby("model", sort=False):
         part = part.sort_values("K")
-        line = ax.errorbar(
+        color, marker = styles[model]
+        ax.errorbar(
             part["K"],
             part[f"{metric}_mean"],
             yerr=part[f"{metric}_se"].fillna(0),
-            marker="o",
+            marker=marker,
             ms=3,
             capsize=2,
+            color=color,
             label=model,
         )
         if selected and model in selected:
             row = part[part["K"] == selected[model]]
-            ax.plot(row["K"], row[f"{metric}_mean"], "o", ms=10, mfc="none", color=line[0].get_color())
+            ax.plot(row["K"], row[f"{metric}_mean"], "o", ms=10, mfc="none", color=color)
     ax.set_xlabel("K (number of topics)")
     ax.set_ylabel(metric.replace("_", " "))
     ax.set_title(title, fontsize=9)
@@ -196,44 +206,54 @@ def plot_k_curve(
 # notebooks draw the same figure from the same numbers.
 
 
-def figure_prevalence(prevalence: pd.DataFrame):
-    """Bar chart of ``reference/prevalence.csv`` (theme, paragraphs)."""
+def coded_by(coders: str | None) -> str:
+    """A title's note of who coded the labels drawn (``coded by two language-model coders``)."""
+    return f" (coded by {coders})" if coders else ""
+
+
+def figure_prevalence(prevalence: pd.DataFrame, *, coders: str | None = None):
+    """Bar chart of ``reference/prevalence.csv`` (theme, paragraphs); ``coders`` says who coded them."""
     fig, ax = new_figure(width=5, height=3)
     plot_bars(
         ax[0, 0],
         prevalence["theme"].tolist(),
         prevalence["paragraphs"].tolist(),
         xlabel="paragraphs carrying the theme",
-        title="Reference themes: prevalence",
+        title="Reference themes: prevalence" + coded_by(coders),
     )
     return fig
 
 
-def figure_cooccurrence(cooccurrence: pd.DataFrame):
-    """Heatmap of ``reference/cooccurrence.csv`` (theme x theme counts)."""
+def figure_cooccurrence(cooccurrence: pd.DataFrame, *, coders: str | None = None):
+    """Heatmap of ``reference/cooccurrence.csv`` (theme x theme counts); ``coders`` says who coded them."""
     fig, ax = new_figure(width=5.5, height=4)
     plot_heatmap(
         ax[0, 0],
         cooccurrence.set_index("theme"),
         fmt=".0f",
-        title="Reference themes: paragraphs carrying both",
+        title="Reference themes: paragraphs carrying both" + coded_by(coders),
         cbar_label="paragraphs",
     )
     return fig
 
 
-def figure_prevalence_by_document(by_doc: pd.DataFrame, themes: list[str]):
+def figure_prevalence_by_document(by_doc: pd.DataFrame, themes: list[str], *, documents=None):
     """Heatmap of the share of each document's paragraphs carrying each theme, per source
-    (``reference`` and each model's decisions); columns ``source, doc_id, <themes>``."""
-    heat = by_doc.set_index(by_doc["source"] + "  " + by_doc["doc_id"].astype(str))[themes]
+    (``reference`` and each model's decisions); columns ``source, doc_id, <themes>``. Document ids
+    are shown as written (``000``); ``documents`` (every document of the corpus) names in the title
+    those without a kept paragraph, which have no row."""
+    doc = by_doc["doc_id"].astype(str)
+    heat = by_doc.set_index(by_doc["source"] + "  " + doc)[themes]
     fig, ax = new_figure(width=6.5, height=0.22 * len(heat) + 1.5)
+    absent = [str(d) for d in documents or [] if str(d) not in set(doc)]
+    note = f"\n(no kept paragraph, so no row: document {', '.join(absent)})" if absent else ""
     plot_heatmap(
         ax[0, 0],
         heat,
         vmin=0,
         vmax=1,
         cbar_label="share of paragraphs",
-        title="Share of each document's paragraphs carrying a theme: reference and models",
+        title="Share of each document's paragraphs carrying a theme: reference and models" + note,
     )
     return fig
 
@@ -275,13 +295,17 @@ def figure_k_sensitivity(sensitivity: pd.DataFrame, selected: dict[str, int]):
     return fig
 
 
-def figure_theme_scores(alignment: pd.DataFrame, *, models: list[str] | None = None):
-    """Per-theme ROC AUC by model with 95% bootstrap intervals (``alignment.csv``)."""
+def figure_theme_scores(
+    alignment: pd.DataFrame, *, models: list[str] | None = None, coders: str | None = None
+):
+    """Per-theme ROC AUC by model with 95% bootstrap intervals (``alignment.csv``), against the
+    reference labels (``coders`` says who coded them)."""
     table = alignment if models is None else alignment[alignment["model"].isin(models)]
     fig, ax = new_figure(width=10, height=4.5)
     plot_theme_scores(ax[0, 0], table, metric="auc")
     ax[0, 0].set_title(
-        "ROC AUC per theme by model: mean over seeds, 95% stratified bootstrap interval; "
+        "ROC AUC per theme by model against the reference" + coded_by(coders) + ": mean over seeds, "
+        "95% stratified bootstrap interval;\n"
         "dash: the matching null's 95th percentile; dashed line: chance",
         fontsize=9,
     )
@@ -330,19 +354,26 @@ def figure_histogram(values, *, bins: int = 20, xlabel: str = "", title: str = "
     return fig
 
 
-def figure_intrusion_vs_auc(table: pd.DataFrame):
+def figure_intrusion_vs_auc(table: pd.DataFrame, *, coders: str = "the coders"):
     """Word-intrusion precision (with its interval) against mean AUC for the reference, one point
-    per model (columns of :func:`themes.report.prose.intrusion_beside_auc`)."""
-    fig, axes = new_figure(1, 1, width=6.5, height=4.5)
+    per model (columns of :func:`themes.report.prose.intrusion_beside_auc`, with ``chance``), each
+    model told apart by colour and marker in a legend (no label drawn over another), the chance
+    level a dashed line. ``coders`` says who answered (``two language-model coders``)."""
+    fig, axes = new_figure(1, 1, width=7.5, height=4.5)
     ax = axes[0, 0]
-    x, y = table["word_share_correct"].to_numpy(float), table["auc_mean"].to_numpy(float)
-    err = np.vstack([x - table["word_ci_low"].to_numpy(float), table["word_ci_high"].to_numpy(float) - x])
-    ax.errorbar(x, y, xerr=err, fmt="o", ms=5, capsize=2, color="#4c72b0", ecolor="#9aa5b1")
-    for xi, yi, name in zip(x, y, table["model"], strict=True):
-        ax.annotate(name, (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=7)
-    ax.set_xlabel("word intrusion: model precision (share of answers finding the intruder)")
-    ax.set_ylabel("mean ROC AUC against the hand labels")
+    styles = model_styles(table["model"])
+    for row in table.itertuples(index=False):
+        color, marker = styles[row.model]
+        x, low, high = row.word_share_correct, row.word_ci_low, row.word_ci_high
+        err = [[x - low], [high - x]]
+        ax.errorbar([x], [row.auc_mean], xerr=err, fmt=marker, ms=6, capsize=2, color=color, label=row.model)
+    if "chance" in table and table["chance"].notna().any():
+        chance = float(table["chance"].dropna().iloc[0])
+        ax.axvline(chance, color="grey", ls="--", lw=1, label=f"chance ({chance:.2f})")
+    ax.set_xlabel(f"word intrusion: share of answers finding the intruder ({coders})")
+    ax.set_ylabel("mean ROC AUC against the reference labels")
     ax.set_xlim(0, 1.02)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="model", title_fontsize=7)
     return fig
 
 

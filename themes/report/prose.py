@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..comparison.rules import RULES, Rules
+from ..reference.coders import LANGUAGE_MODEL, CoderRecord, describe_coders
 
 
 def format_auc(row) -> str:
@@ -100,7 +101,7 @@ def discussion(
         best = max(topic_models, key=lambda m: part.at[m, "auc_mean"])
         text = (
             f"- **{theme}** (prevalence {part['prevalence'].iloc[0]:.0%}, coders' alpha "
-            f"{part['alpha_human'].iloc[0]:.2f}): "
+            f"{part['alpha_coders'].iloc[0]:.2f}): "
         )
         if got:
             text += "recovered by " + ", ".join(
@@ -146,10 +147,11 @@ def _match_note(row, theme: str) -> str:
     return f" ({'; '.join(notes)})" if notes else ""
 
 
-def alpha_against_coders(alignment: pd.DataFrame) -> str:
+def alpha_against_coders(alignment: pd.DataFrame, *, coders: str = "the coders") -> str:
     """One sentence: how each model's alpha with the reference compares with the coders' alpha
-    with each other (``alignment.csv``); a reference coded once has no coders' alpha."""
-    gap = alignment["alpha_human"] - alignment["alpha_model_mean"]
+    with each other (``alignment.csv``); a reference coded once has no coders' alpha. ``coders``
+    says who they were (:func:`coders_note`'s words, e.g. ``the two language-model coders``)."""
+    gap = alignment["alpha_coders"] - alignment["alpha_model_mean"]
     if gap.isna().all():
         return (
             "There is no coders' alpha to hold the models' alpha against: the reference was coded by "
@@ -157,11 +159,34 @@ def alpha_against_coders(alignment: pd.DataFrame) -> str:
         )
     low = alignment.loc[gap.idxmin()]
     return (
-        f"Alpha between a model's decisions and the reference is below the coders' alpha with each other in "
+        f"Alpha between a model's decisions and the reference is below the alpha of {coders} with each "
+        "other in "
         f"{int((gap > 0).sum())} of {int(gap.notna().sum())} model-theme rows; "
         f"the smallest gap is {gap.min():.2f} (`{low['model']}`, {low['theme']}: "
-        f"{low['alpha_model_mean']:.2f} against {low['alpha_human']:.2f})."
+        f"{low['alpha_model_mean']:.2f} against {low['alpha_coders']:.2f})."
     )
+
+
+def coders_note(records: list[CoderRecord]) -> str:
+    """Who the coders were, from their records in ``coders.yml``, with what their agreement can show."""
+    if not records:
+        return "No coder of the reference labels is recorded in `data/reference/coders.yml`."
+    who = describe_coders(records)
+    models = [r for r in records if r.kind == LANGUAGE_MODEL]
+    text = f"The reference was coded by {who}"
+    if models:
+        names = sorted({r.model for r in models})
+        text += (
+            f" (AI language-model sessions run apart; model and version: {', '.join(names)}, as "
+            "`data/reference/coders.yml` records)"
+        )
+    text += "."
+    if len(models) == len(records):
+        text += (
+            " Their agreement shows that the codebook can be applied consistently by runs of a language "
+            "model; it does not show that human readers would draw the boundaries in the same place."
+        )
+    return text
 
 
 def seeding_effect_text(effect: pd.DataFrame) -> str:
@@ -231,9 +256,11 @@ def keyword_model_comparison(
 
 
 def intrusion_beside_auc(intrusion: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
-    """Per model: word-intrusion precision, topic-intrusion share, their intervals, and mean AUC."""
+    """Per model: word-intrusion precision, topic-intrusion share, their intervals, word intrusion's
+    chance level (``chance``), and mean AUC."""
     wide = intrusion.pivot(index="model", columns="task", values=["share_correct", "ci_low", "ci_high"])
     wide.columns = [f"{task}_{value}" for value, task in wide.columns]
-    out = wide.join(summary.set_index("model")[["auc_mean", "themes_recovered"]], how="left")
+    chance = intrusion[intrusion["task"] == "word"].set_index("model")["chance"]
+    out = wide.join(chance).join(summary.set_index("model")[["auc_mean", "themes_recovered"]], how="left")
     order = [m for m in summary["model"] if m in out.index]
     return out.loc[order].reset_index()

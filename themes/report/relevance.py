@@ -2,7 +2,8 @@
 
 Relevance ranks a topic's terms between their probability in the topic and their lift over the
 corpus (lambda; Sievert & Shirley 2014, as pyLDAvis); the map places topics by classical
-multidimensional scaling of their Jensen-Shannon distances.
+multidimensional scaling of their Jensen-Shannon distances; saliency (Chuang, Manning & Heer 2012)
+ranks the corpus's terms before a topic is chosen.
 """
 
 from __future__ import annotations
@@ -30,6 +31,36 @@ def term_marginal(model: TopicModel) -> np.ndarray:
     mixture is the corpus distribution the model itself implies, so p(t) p(w|t) <= p(w).
     """
     return topic_prevalence(model) @ model.topic_term
+
+
+def term_topics(model: TopicModel) -> np.ndarray:
+    """p(t|w): how each term's overall weight splits over the topics, shape (n_topics, n_terms).
+
+    ``p(t) p(w|t) / p(w)``; each column sums to one (a term of zero weight gets zeros). The explorer
+    sizes the map's circles by it while a term is hovered, as pyLDAvis does.
+    """
+    joint = topic_prevalence(model)[:, None] * model.topic_term
+    total = joint.sum(axis=0)
+    return np.divide(joint, total, out=np.zeros_like(joint), where=total > 0)
+
+
+def saliency(model: TopicModel) -> np.ndarray:
+    """Each term's saliency, shape (n_terms,): ``p(w) * KL(p(t|w) || p(t))`` (Chuang, Manning & Heer 2012).
+
+    A frequent term spread over the topics as the topics themselves are has saliency near zero; a
+    frequent term concentrated in a few topics ranks high. pyLDAvis lists the most salient terms
+    before a topic is chosen.
+    """
+    given = term_topics(model)
+    prior = topic_prevalence(model)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kl = np.where(given > 0, given * np.log(given / prior), 0.0).sum(axis=0)
+    return term_marginal(model) * kl
+
+
+def salient_term_indices(model: TopicModel, n: int) -> list[int]:
+    """Column indices of the ``n`` most salient terms, most salient first (ties: vocabulary order)."""
+    return np.argsort(-saliency(model), kind="stable")[:n].tolist()
 
 
 def log_terms(model: TopicModel) -> tuple[np.ndarray, np.ndarray]:

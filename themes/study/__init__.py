@@ -7,8 +7,9 @@ corpus, labels, seed words and matrices), ``pipeline`` (the run as stages: fit, 
 ``run`` (``themes reproduce``: locked, staged, swapped in whole), ``notebooks`` (executed with a
 real kernel), ``scaffold`` (``themes init``), ``single`` (one model: ``themes fit`` and
 ``themes score``), ``explore`` (the method on a corpus of one's own from Python) and ``claims``
-(the claims a study declares in its own ``study/findings.py``). It may import every sub-package
-below it.
+(the claims a study declares in its own ``study/findings.py``), ``coding`` (``themes code``: coding
+rounds by people) and ``reference_rounds`` (``themes reference``: coders recorded, agreement,
+adjudication). It may import every sub-package below it.
 """
 
 from .._lazy import lazy_names
@@ -33,6 +34,12 @@ _SOURCES = {
     "check_findings": "claims",
     "load_claims": "claims",
     "read_tables": "claims",
+    "reference_coders": "reference_rounds",
+    "intrusion_coders": "reference_rounds",
+    "check_reference": "reference_rounds",
+    "create_label_round": "coding",
+    "create_intrusion_round": "coding",
+    "collect_round": "coding",
 }
 __all__ = sorted(_SOURCES)
 __getattr__, __dir__ = lazy_names(__name__, _SOURCES)

@@ -7,7 +7,7 @@ vectorizes the kept paragraphs; the staged run (:mod:`themes.study.pipeline`) ta
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -38,12 +38,17 @@ class Study:
     themes : list of str
         From the codebook.
     labels : pandas.DataFrame or None
-        Final hand labels, kept paragraphs x themes, indexed by paragraph id.
+        The reference labels, kept paragraphs x themes, indexed by paragraph id: people's
+        (``data/reference/human/labels.csv``) once there are, else ``data/reference/labels.csv``.
     coders : tuple of two DataFrames or None
-        The two independent codings.
+        The two independent codings of the reference round (people or language models:
+        ``data/reference/coders.yml`` says which).
     seed_words : dict of str to list of str
     dtm, naive_dtm : DocumentTermMatrix
         The kept paragraphs under the study's analysis and under the naive baseline's.
+    replaced : dict of str to DataFrame
+        When people's labels are the reference, the study's earlier labels and codings
+        (``labels.csv``, ``labels_coder1.csv``, ...) by file name, to be set beside them; else empty.
     """
 
     project: Project
@@ -55,6 +60,7 @@ class Study:
     seed_words: dict[str, list[str]]
     dtm: DocumentTermMatrix
     naive_dtm: DocumentTermMatrix
+    replaced: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def kept(self) -> pd.DataFrame:
@@ -123,6 +129,7 @@ def make_study(
     coders: tuple[pd.DataFrame, pd.DataFrame] | None = None,
     config: StudyConfig = StudyConfig(),
     project: Project | None = None,
+    replaced: dict[str, pd.DataFrame] | None = None,
 ) -> Study:
     """A study from inputs already in memory: vectorizes the kept paragraphs.
 
@@ -144,6 +151,7 @@ def make_study(
         seed_words,
         dtm,
         naive,
+        dict(replaced or {}),
     )
 
 
@@ -168,9 +176,15 @@ def load_study(
     labels = coders = None
     if labels_required or project.labels.exists():
         labels = reference.load_labels(project.labels, themes=themes, paragraph_ids=ids)
-    c1, c2 = project.reference / "labels_coder1.csv", project.reference / "labels_coder2.csv"
+    c1, c2 = project.codings()
     if c1.exists() and c2.exists():
         coders = tuple(reference.load_labels(c, themes=themes, paragraph_ids=ids) for c in (c1, c2))
+    replaced = {}
+    if project.reference_round != project.reference:  # people's labels replace the first coding
+        earlier = [project.reference / "labels.csv", *project.codings(project.reference)]
+        replaced = {
+            p.name: reference.load_labels(p, themes=themes, paragraph_ids=ids) for p in earlier if p.exists()
+        }
     seed_words = {}
     if not seed_words_empty(project.seed_words):
         seed_words = reference.read_seed_words(project.seed_words, themes=themes)
@@ -182,17 +196,19 @@ def load_study(
         coders=coders,
         config=config,
         project=project,
+        replaced=replaced,
     )
 
 
 def write_agreement(study: Study) -> pd.DataFrame | None:
-    """Write ``data/reference/agreement.csv`` and check the adjudication log."""
+    """Write the reference round's ``agreement.csv`` and check its adjudication log."""
     if study.coders is None:
         return None
     coder1, coder2 = study.coders
+    folder = study.project.reference_round
     table = reference.agreement_table(coder1, coder2)
-    reference.check_adjudication(coder1, coder2, study.labels, study.project.reference / "adjudication.csv")
-    files.write_csv(study.project.reference / "agreement.csv", table)
+    reference.check_adjudication(coder1, coder2, study.labels, folder / "adjudication.csv")
+    files.write_csv(folder / "agreement.csv", table)
     return table
 
 

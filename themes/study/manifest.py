@@ -15,8 +15,10 @@ import pandas as pd
 from .. import __version__, files
 from ..comparison.rules import RULES
 from ..environment import library_versions, thread_settings
+from ..reference.coders import describe_coders
 from ..selection import measures as selection
 from .project import Project
+from .reference_rounds import reference_coders
 
 
 def checksums(paths, root: Path) -> dict[str, str]:
@@ -48,13 +50,17 @@ def build_manifest(
             "n_iter": [f.params.get("n_iter") for f in fits],
             "converged": [f.params.get("converged") for f in fits],
         }
-    agreement = project.reference / "agreement.csv"
+    agreement = project.reference_round / "agreement.csv"
     return {
         "package": {"name": "themes", "version": __version__},
         "command": command,
         "config": study.config.as_dict(),
         "seeds": list(study.config.seeds),
         "themes": study.themes,
+        "reference": {
+            "labels": project.labels.relative_to(project.root).as_posix(),
+            "coded_by": describe_coders(reference_coders(project)),
+        },
         "vectorizer": study.dtm.vectorizer.record(),
         "naive_vectorizer": study.naive_dtm.vectorizer.record(),
         "selection": {
@@ -87,7 +93,9 @@ def build_manifest(
         "inputs": inputs,
         "outputs": {
             **checksums(project.processed.glob("*.csv"), project.root),
-            "data/reference/agreement.csv": files.sha256_file(agreement) if agreement.exists() else None,
+            agreement.relative_to(project.root).as_posix(): files.sha256_file(agreement)
+            if agreement.exists()
+            else None,
             **outputs,
         },
     }

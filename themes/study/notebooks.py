@@ -1,8 +1,9 @@
 """Execute the numbered notebooks with a real Jupyter kernel and store them scrubbed.
 
-Volatile metadata (execution timestamps, papermill run facts, widget state) is removed
-and the kernel's language info kept to its stable fields, so rerunning a notebook on the
-same environment leaves its file byte for byte unchanged.
+Volatile metadata (execution timestamps, papermill run facts, widget state) is removed and the
+kernel's language info written whole, as JupyterLab writes it, so that rerunning a notebook on the
+same environment leaves its file byte for byte unchanged and opening it in JupyterLab does not
+mark it modified.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
+import platform
 import re
 import subprocess
 from pathlib import Path
@@ -46,13 +48,31 @@ def notebook_paths(folder: str | Path) -> list[Path]:
     return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb") if p.is_file())
 
 
+def kernel_language_info() -> dict:
+    """The ``language_info`` the Python kernel (ipykernel) reports about itself.
+
+    JupyterLab writes it into a notebook's metadata when the notebook's kernel starts; a notebook
+    that lacks a field of it opens marked as modified. It depends only on the Python version.
+    """
+    return {
+        "codemirror_mode": {"name": "ipython", "version": 3},
+        "file_extension": ".py",
+        "mimetype": "text/x-python",
+        "name": "python",
+        "nbconvert_exporter": "python",
+        "pygments_lexer": "ipython3",
+        "version": platform.python_version(),
+    }
+
+
 def scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove what changes from run to run without changing the results."""
+    """Remove what changes from run to run without changing the results, and write the metadata
+    JupyterLab would write on opening (the kernel's, the kernel's language), so that a notebook
+    opens unmodified."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": KERNEL}
-    info = nb.metadata.get("language_info", {})
-    nb.metadata["language_info"] = {k: info[k] for k in ("name", "file_extension", "mimetype") if k in info}
+    nb.metadata["language_info"] = kernel_language_info()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("papermill", None)
@@ -118,7 +138,7 @@ def execute_notebook(
 
 
 NEEDS = {
-    "labels": "hand labels (data/reference/labels.csv)",
+    "labels": "reference labels (data/reference/labels.csv)",
     "coders": "two independent codings (labels_coder1.csv, labels_coder2.csv)",
     "intrusion": "answered intrusion tests (results/intrusion.csv)",
 }
@@ -138,7 +158,7 @@ def run_notebooks(
     Notebooks only read the results and do not depend on each other, so ``workers`` of them
     run at once, each in its own kernel (two by default: one per core of a small machine).
     A notebook that needs something of :data:`NEEDS` missing from ``available`` (a study
-    without hand labels yet, say) is left as it is.
+    without labels yet, say) is left as it is.
     """
     from concurrent.futures import ThreadPoolExecutor
 

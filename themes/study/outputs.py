@@ -20,6 +20,7 @@ from ..comparison.matching import top_words_table
 from ..comparison.saved_scorers import save_scorer
 from ..comparison.scorers import ModelRuns
 from ..comparison.theme_table import theme_terms
+from ..reference.coders import describe_coders
 from ..report import plots
 from ..report.explorer import write_explorer
 from ..report.prose import intrusion_beside_auc
@@ -27,6 +28,7 @@ from ..validate.study_intrusion import score_study_intrusion
 from .inputs import Study
 from .manifest import build_manifest
 from .pipeline import Comparisons, Fits, say
+from .reference_rounds import intrusion_coders, reference_coders
 from .tables import paragraph_scores, prevalence_by_document, topics_table, vocabulary_table
 
 Runs = Mapping[str, ModelRuns]
@@ -78,7 +80,7 @@ def write_results(study: Study, fits: Fits, runs: Runs, comparisons: Comparisons
     intrusion = write_intrusion(study, runs, out, comparisons)
     doc_of = study.kept.set_index("paragraph_id")["doc_id"]
     if comparisons is not None:
-        write_reference_tables(out, labels, doc_of)
+        write_reference_tables(out, labels, doc_of, replaced=replaced_codings(study))
         jobs = comparison_figure_jobs(study, fits, runs, comparisons, doc_of)
     else:
         jobs = sweep_figure_jobs(sweep.summary, sweep.selected) + top_words_jobs(runs)
@@ -106,7 +108,9 @@ def write_intrusion(
     write_tables(out, {"intrusion.csv": intrusion})
     if comparisons is not None:
         table = intrusion_beside_auc(intrusion, comparisons.summary)
-        plots.save_figure(plots.figure_intrusion_vs_auc(table), out / "figures" / "intrusion_vs_auc", table)
+        who = describe_coders(intrusion_coders(study.project)) or "coders not recorded in coders.yml"
+        figure = plots.figure_intrusion_vs_auc(table, coders=who)
+        plots.save_figure(figure, out / "figures" / "intrusion_vs_auc", table)
     return intrusion
 
 
@@ -116,8 +120,8 @@ def unlabelled_note(study: Study, runs: Runs, intrusion: pd.DataFrame | None) ->
     root, tests = study.project.root, study.project.reference / "intrusion"
     to_create = [n for n, r in runs.items() if r.model is not None and not (tests / n).is_dir()]
     missing = study.project.labels.relative_to(root).as_posix()
-    note = f"no hand labels ({missing} does not exist): skipped {LABELLED_OUTPUTS}."
-    say(f"themes: no hand labels ({study.project.labels} does not exist): skipped {LABELLED_OUTPUTS}.")
+    note = f"no reference labels ({missing} does not exist): skipped {LABELLED_OUTPUTS}."
+    say(f"themes: no reference labels ({study.project.labels} does not exist): skipped {LABELLED_OUTPUTS}.")
     if to_create:
         example = f"themes --root {root} intrusion create --model {to_create[0]}"
         say(f"themes: check the topics with intrusion tests instead, e.g. {example}")
@@ -130,9 +134,27 @@ def write_tables(out: Path, named: dict[str, pd.DataFrame]) -> None:
         files.write_csv(out / name, table)
 
 
-def write_reference_tables(out: Path, labels: pd.DataFrame, doc_of: pd.Series) -> None:
-    """Prevalence, co-occurrence, themes per document and per paragraph of the hand labels."""
+def replaced_codings(study: Study) -> dict[str, pd.DataFrame]:
+    """The codings people's labels replaced as the reference, named by file and coder kind
+    (``labels_coder1.csv (language model)``); empty when the reference is the first coding."""
+    named = {}
+    for name, table in study.replaced.items():
+        kind = reference.coder_of(study.project.reference, study.project.reference / name).kind
+        named[f"{name} ({kind})"] = table
+    return named
+
+
+def write_reference_tables(
+    out: Path, labels: pd.DataFrame, doc_of: pd.Series, *, replaced: dict[str, pd.DataFrame] | None = None
+) -> None:
+    """Prevalence, co-occurrence, themes per document and per paragraph of the reference labels;
+    with ``replaced`` (earlier codings by name), each one's agreement with them per theme
+    (``reference/codings_vs_reference.csv``)."""
     ref = out / "reference"
+    if replaced:
+        files.write_csv(
+            ref / "codings_vs_reference.csv", reference.agreement_with_reference(labels, replaced)
+        )
     files.write_csv(ref / "prevalence.csv", reference.prevalence(labels))
     files.write_csv(ref / "cooccurrence.csv", reference.cooccurrence(labels))
     files.write_csv(ref / "themes_by_document.csv", reference.themes_by_document(labels, doc_of))
@@ -173,12 +195,19 @@ def comparison_figure_jobs(
     prev = reference.prevalence(labels)
     co = reference.cooccurrence(labels)
     by_doc = prevalence_by_document(runs, labels, doc_of)
+    who = describe_coders(reference_coders(study.project)) or None
     scores = comparisons.alignment[["model", "theme", "auc_mean", "auc_ci_low", "auc_ci_high", "auc_null_95"]]
     sweep = fits.sweep
     jobs = [
-        ("figure_prevalence", (prev,), {}, "reference_prevalence", prev),
-        ("figure_cooccurrence", (co,), {}, "reference_cooccurrence", co),
-        ("figure_prevalence_by_document", (by_doc, themes), {}, "prevalence_by_document", by_doc),
+        ("figure_prevalence", (prev,), {"coders": who}, "reference_prevalence", prev),
+        ("figure_cooccurrence", (co,), {"coders": who}, "reference_cooccurrence", co),
+        (
+            "figure_prevalence_by_document",
+            (by_doc, themes),
+            {"documents": sorted(study.paragraphs["doc_id"].astype(str).unique())},
+            "prevalence_by_document",
+            by_doc,
+        ),
         *sweep_figure_jobs(sweep.summary, sweep.selected),
         (
             "figure_k_sensitivity",
@@ -187,7 +216,7 @@ def comparison_figure_jobs(
             "k_sensitivity",
             comparisons.k_sensitivity,
         ),
-        ("figure_theme_scores", (scores,), {}, "theme_scores", scores),
+        ("figure_theme_scores", (scores,), {"coders": who}, "theme_scores", scores),
     ]
     for name, model_runs in runs.items():
         sc = model_runs.first

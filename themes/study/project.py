@@ -44,8 +44,25 @@ class Project:
         return self.reference / "codebook.md"
 
     @property
+    def human(self) -> Path:
+        """The folder of a coding round by people (``themes code collect`` writes it)."""
+        return self.reference / "human"
+
+    @property
+    def reference_round(self) -> Path:
+        """The folder whose labels are the reference: ``human/`` once people's final labels are
+        there (``human/labels.csv``), ``data/reference`` otherwise."""
+        return self.human if (self.human / "labels.csv").is_file() else self.reference
+
+    @property
     def labels(self) -> Path:
-        return self.reference / "labels.csv"
+        """The reference labels: ``labels.csv`` of :attr:`reference_round`."""
+        return self.reference_round / "labels.csv"
+
+    def codings(self, folder: Path | None = None) -> tuple[Path, Path]:
+        """The two independent codings of a round (default: the reference round)."""
+        folder = self.reference_round if folder is None else folder
+        return folder / "labels_coder1.csv", folder / "labels_coder2.csv"
 
     @property
     def seed_words(self) -> Path:

@@ -16,6 +16,7 @@ import pandas as pd
 from .. import corpus, files
 from ..corpus.documents import PROVENANCE_COLUMNS, PROVENANCE_FILE, TABLE_SUFFIXES, Document, load_documents
 from ..errors import ThemesError
+from ..reference.coders import CODERS_FILE, CODERS_HEADER
 from ..reference.labels import THEME_NAME
 from .inputs import build_corpus
 from .notebooks import notebook_paths, scrub
@@ -65,7 +66,8 @@ def codebook_text(themes: list[str]) -> str:
         ]
     parts += [
         "## Method\n",
-        "TODO: who coded, what they saw, how disagreements were settled.",
+        "TODO: who coded (people or language models, recorded in coders.yml), what they saw, how "
+        "disagreements were settled.",
     ]
     return "\n".join(parts) + "\n"
 
@@ -110,9 +112,17 @@ A thematic topic-modelling study made with `themes init`, for the themes
    `01_corpus` and `06_your_own_corpus` (`--no-notebooks` skips them). The comparison with hand
    labels is skipped and said so. Check the topics with people instead:
    `themes --root {name} intrusion create --model MODEL` writes word- and topic-intrusion forms.
-5. **Labels.** Code every kept paragraph against the codebook (0 or 1 per theme) in a copy of
-   `data/reference/labels_template.csv` saved as `data/reference/labels.csv`; two coders can work
-   in `labels_coder1.csv` and `labels_coder2.csv` and settle disagreements into `labels.csv`.
+5. **Labels.** Code every kept paragraph against the codebook with the coding app:
+   `themes --root {name} code create --coders alice,bob` writes one offline page per coder in
+   `coding/human1/coders/`. Send each coder their own page: it opens in any browser without
+   installing anything, shows the codebook beside one paragraph at a time, keeps the answers in
+   the browser and exports `labels_alice.csv`. `themes --root {name} code collect coding/human1
+   labels_alice.csv labels_bob.csv` checks the files, writes them to `data/reference/human/` and
+   records each coder in `data/reference/coders.yml`; `themes --root {name} reference` gives their
+   agreement and writes their disagreements to `data/reference/human/adjudication.csv`. Settle each
+   (`final` 0 or 1 and a `reason`), then `themes --root {name} reference --adjudicator NAME` writes
+   `data/reference/human/labels.csv`, the study's reference. (Labels coded elsewhere go to
+   `data/reference/labels.csv`, from `labels_template.csv`, with their coder recorded in `coders.yml`.)
 6. **Comparison.** `themes --root {name} reproduce` now also writes the alignment, the summary, the
    paragraph scores and the baselines, and executes the notebooks in `notebooks/`. All but
    `01_corpus` and `06_your_own_corpus` need the labels, `02_reference_set` two independent codings
@@ -215,6 +225,7 @@ def init_study(folder: str | Path, themes: list[str] | str, *, corpus: str | Pat
             files.write_csv(project.reference / LABELS_TEMPLATE, labels_template(table, names))
         files.write_text(project.codebook, codebook_text(names))
         files.write_text(project.seed_words, seed_words_text(names))
+        files.write_text(project.reference / CODERS_FILE, CODERS_HEADER)
         readme = readme_text(folder.name, names, has_corpus=corpus is not None)
         files.write_text(project.root / "README.md", readme)
         if PACKAGE_NOTEBOOKS.is_dir():

@@ -1,7 +1,9 @@
-"""Human validation of topics by word and topic intrusion (Chang et al. 2009, "Reading Tea Leaves").
+"""Coders check the topics by word and topic intrusion (Chang et al. 2009, "Reading Tea Leaves").
 
 Builds the items and writes the form a coder fills in and the answer key kept from them;
-:mod:`themes.validate.intrusion_scores` reads the answers back and scores them.
+:mod:`themes.validate.intrusion_scores` reads the answers back and scores them. The tests were made
+for people; who answered each file (a person or a language model) is recorded in ``coders.yml``, and
+:mod:`themes.validate.coding_app` puts the tests before people blind.
 
 References
 ----------
@@ -315,9 +317,10 @@ def write_intrusion_test(
     staged = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
         for items in tasks:
-            files.write_text(staged / FORM / f"{items.task}_intrusion.csv", files.csv_text(items.form))
+            # defused: a cell a spreadsheet would run as a formula starts with a quote
+            files.write_csv(staged / FORM / f"{items.task}_intrusion.csv", items.form)
             files.write_text(staged / FORM / f"{items.task}_intrusion.md", form_markdown(items))
-            files.write_text(staged / KEY / f"{items.task}_intrusion_key.csv", files.csv_text(items.key))
+            files.write_csv(staged / KEY / f"{items.task}_intrusion_key.csv", items.key)
         meta = dict(model=model.name, k=model.k, model_seed=model.seed, seed=seed)
         meta |= {"estimator": type(model.estimator).__name__, "tasks": {i.task: i.params for i in tasks}}
         files.write_json(staged / META, meta)
