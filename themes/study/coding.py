@@ -29,7 +29,7 @@ from ..validate.coding_app import (
     write_label_round,
 )
 from ..validate.intrusion import FORM, META
-from ..validate.intrusion_scores import ANSWERS
+from ..validate.study_intrusion import ANSWERS
 from .inputs import build_corpus
 from .project import Project
 
