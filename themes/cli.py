@@ -15,7 +15,7 @@ from pathlib import Path
 from .environment import unusable_core_message
 from .errors import CorpusWarning, ThemesError
 from .study.design import CONFOUNDS, DEFAULT_MODELS, get_spec
-from .study.project import Project, project_paths
+from .study.project import Project, check_model_name, project_paths
 
 
 class _Parser(argparse.ArgumentParser):
@@ -155,7 +155,7 @@ def _cmd_intrusion_create(args: argparse.Namespace) -> int:
 
     project = project_paths(args.root)
     out = _check_out(Path(args.out), args.root) if args.out else None
-    saved = project.results / "models" / args.model
+    saved = project.results / "models" / check_model_name(args.model, project.results / "models")
     if not (saved / "model.json").is_file():
         raise ThemesError(f"there is no saved topic model {args.model!r} in {saved.parent}.")
     model = TopicModel.load(saved)
