@@ -93,7 +93,8 @@ def _npy(array: np.ndarray) -> bytes:
 
 
 def load_npy(folder: Path, name: str) -> np.ndarray:
-    """The array saved as ``<folder>/<name>.npy``, checked before it is read (:func:`saved_checks.read_array`)."""
+    """The array saved as ``<folder>/<name>.npy``, checked before it is read
+    (:func:`themes.models.saved_checks.read_array`)."""
     return checks.read_array(Path(folder), name)
 
 

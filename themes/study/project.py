@@ -88,7 +88,8 @@ def check_model_name(name: str, folder: Path) -> str:
     """Refuse a model name that is not a plain name (``lda_sklearn``): it names a folder of ``folder``."""
     if not MODEL_NAME.match(name):
         raise ModelError(
-            f"{name[:60]!r} is not a model name (letters, digits, '_' and '-'); name a model saved in {folder}."
+            f"{name[:60]!r} is not a model name (letters, digits, '_' and '-'); "
+            f"name a model saved in {folder}."
         )
     return name
 
