@@ -196,7 +196,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from .study.single import score_texts
 
     scores = score_texts(project, args.model, args.files)
-    sys.stdout.write(files.csv_text(scores))
+    sys.stdout.write(files.csv_text(files.defuse_formulas(scores)))  # often saved and opened in a spreadsheet
     return 0
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -303,13 +302,13 @@ def write_intrusion_test(
             max_intruder_share=max_intruder_share,
         ),
     ]
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    staged = files.make_staging_folder(folder)
     try:
         for items in tasks:
-            files.write_text(staged / FORM / f"{items.task}_intrusion.csv", files.csv_text(items.form))
+            # defused: coders open the forms in a spreadsheet (read back by files.read_csv)
+            files.write_csv(staged / FORM / f"{items.task}_intrusion.csv", items.form)
             files.write_text(staged / FORM / f"{items.task}_intrusion.md", form_markdown(items))
-            files.write_text(staged / KEY / f"{items.task}_intrusion_key.csv", files.csv_text(items.key))
+            files.write_csv(staged / KEY / f"{items.task}_intrusion_key.csv", items.key)
         meta = dict(model=model.name, k=model.k, model_seed=model.seed, seed=seed)
         meta |= {"estimator": type(model.estimator).__name__, "tasks": {i.task: i.params for i in tasks}}
         files.write_json(staged / META, meta)
