@@ -15,7 +15,9 @@ Tiers, per file and for the study, from best to worst:
   the study declares (``study/findings.py``, :mod:`themes.study.claims`) is still true of the
   rebuilt tables.
 * **DRIFT**: a finding no longer holds, a headline number left its interval, a file is missing
-  or extra, a table's columns changed, or the manifest records other inputs or settings.
+  or extra, a table's columns changed, the manifest records other inputs or settings, or a
+  committed file is not what the run that made it recorded (:mod:`themes.verify.signed`: its
+  sha256 differs from the manifest's, or the manifest's from the one the notebooks show).
 
 One file's tier comes from :mod:`themes.file_tiers`; this module gives the verdict over the tree.
 """
@@ -40,6 +42,7 @@ from ..study.notebooks import check_execution_tools
 from ..study.project import Project
 from ..study.run import reproduce
 from .file_tiers import ATOL, RTOL, TIERS, compare_file, compare_manifests, within_tolerance, worst
+from .signed import tampered_files
 
 PASSING = TIERS[:3]
 TOLERANCE_TEXT = f"numbers within rtol {RTOL:g} and atol {ATOL:g}, text equal"
@@ -261,6 +264,10 @@ def compare_trees(expected_root: Path, actual_root: Path, *, skip_notebooks: boo
                 details[rel] = f"follows {Path(table).name} ({tiers[table]})"
         else:
             tiers[rel], details[rel] = compare_manifests(a, b, tiers)
+
+    # a committed file (or the manifest) changed after the run that wrote it is DRIFT, whatever the rebuild
+    for rel, why in tampered_files(expected_root).items():
+        tiers[rel], details[rel] = "DRIFT", f"{why}; {details.get(rel, '')}"
 
     # the claims the committed study declares (study/findings.py), held on both trees: one that
     # fails on the rebuilt results is DRIFT, one that already failed on the committed results too
