@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import platform
+import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -73,6 +74,23 @@ def unusable_core_message() -> str | None:
         "lacks (OpenBLAS would stop at its first matrix product with 'Illegal instruction'); unset it "
         "or choose kernels it can run (Prescott runs on every x86-64 processor)."
     )
+
+
+NUMPY_AVX512_TARGETS = "X86_V4 AVX512_ICL AVX512_SPR"
+"""numpy's AVX-512 dispatch targets, which ``scripts/run.sh`` turns off (``NPY_DISABLE_CPU_FEATURES``)
+where the processor has AVX-512: numpy's own AVX-512 ``exp`` and ``log`` round differently from the
+C library's that every other x86 processor uses, which moved the LDA models' arrays and explorer
+pages in their last digits between machines."""
+
+
+def numpy_simd() -> str:
+    """The best SIMD dispatch target numpy uses on this machine (``X86_V3`` when AVX-512 is off)."""
+    np = sys.modules.get("numpy")  # loaded by whatever records it; not loaded here (see the CLI)
+    core = getattr(np, "_core", None)
+    umath = getattr(core, "_multiarray_umath", None)
+    features = getattr(umath, "__cpu_features__", {})
+    targets = [t for t in getattr(umath, "__cpu_dispatch__", []) if features.get(t)]
+    return targets[-1] if targets else "baseline"
 
 
 LIBRARIES = (

@@ -55,8 +55,8 @@ def recorded_digests(root: Path) -> dict[str, str]:
 def tampered_files(root: str | Path) -> dict[str, str]:
     """Each committed file that is not what the run that made it recorded -> why (one phrase).
 
-    Inputs and outputs whose sha256 differs from the manifest's, and the manifest itself when it is unreadable or its sha256 differs from the one the
-    executed notebooks show.
+    Inputs and outputs whose sha256 differs from the manifest's, and the manifest itself when it
+    is unreadable or its sha256 differs from the one the executed notebooks show.
     """
     root = Path(root)
     manifest, why = read_manifest(root)

@@ -16,8 +16,7 @@ Tiers, per file and for the study, from best to worst:
   rebuilt tables.
 * **DRIFT**: a finding no longer holds, a headline number left its interval, a file is missing
   or extra, a table's columns changed, the manifest records other inputs or settings, or a
-  committed file is not what the run that made it recorded (:mod:`themes.verify.signed`: its
-  sha256 differs from the manifest's, or the manifest's from the one the notebooks show).
+  committed file is not what the run recorded (:mod:`themes.verify.signed`).
 
 One file's tier comes from :mod:`themes.file_tiers`; this module gives the verdict over the tree.
 """
@@ -34,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..environment import X86_MACHINES, installed_version, runs_here
+from ..environment import NUMPY_AVX512_TARGETS, X86_MACHINES, installed_version, numpy_simd, runs_here
 from ..errors import ThemesError
 from ..study.claims import FINDINGS_FILE, check_findings, load_claims
 from ..study.config import StudyConfig
@@ -331,6 +330,9 @@ def environment_notes(root: Path) -> tuple[str, ...]:
             f"{len(missing)} package{'s' if several else ''} of constraints.txt {'are' if several else 'is'} "
             f"not installed ({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''})"
         )
+    if numpy_simd() not in ("X86_V3", "baseline") and platform.machine().lower() in X86_MACHINES:
+        pin = f"NPY_DISABLE_CPU_FEATURES={NUMPY_AVX512_TARGETS!r}"
+        notes.append(f"numpy runs its {numpy_simd()} code here, not {pin}: exp and log may round otherwise")
     core = os.environ.get("OPENBLAS_CORETYPE")
     if core != PINNED_CORE:
         why = (
