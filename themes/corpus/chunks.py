@@ -31,7 +31,8 @@ def corpus_bytes(path: str | Path) -> int:
     """Size of a corpus: the file's bytes, or the sum over a folder's ``.txt`` files."""
     path = Path(path)
     if path.is_dir():
-        return sum(p.stat().st_size for p in path.rglob("*.txt") if p.is_file())
+        # the files the folder reader reads: its own .txt files, not those of sub-folders
+        return sum(p.stat().st_size for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
     return path.stat().st_size if path.exists() else 0
 
 
