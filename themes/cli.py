@@ -8,12 +8,16 @@ when the rebuilt results drift from the committed ones.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import signal
 import sys
+import threading
 import warnings
 from pathlib import Path
 
 from .environment import unusable_core_message
-from .errors import CorpusWarning, ThemesError
+from .errors import CorpusWarning, Stopped, ThemesError
 from .study.design import CONFOUNDS, DEFAULT_MODELS, get_spec
 from .study.project import Project, check_model_name, project_paths
 
@@ -23,6 +27,17 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())}\n")
+
+
+def _seed(text: str) -> int:
+    """A random seed as numpy and scikit-learn take it: a whole number from 0 to 2**32 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {2**32 - 1}, not {value}")
+    return value
 
 
 def _check_out(out: Path, root: str | Path) -> Path:
@@ -267,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
         + "); with --corpus also lda_tomotopy, lda_tomotopy_seeded, lda_online",
     )
     p.add_argument("--k", type=int, required=True, help="number of topics")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--top", type=int, default=10, help="top words to print per topic (default 10)")
     p.add_argument("--corpus", help="a folder of .txt files or a .csv/.jsonl/.parquet table: not the study")
     p.add_argument("--seed-words", help="with --corpus: YAML of theme: [words] for a seeded model")
@@ -286,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = isub.add_parser("create", help="write the forms and the answer key for a saved model")
     q.add_argument("--model", required=True, help="a model saved in results/models/")
     q.add_argument("--out", help="folder (default data/reference/intrusion/MODEL)")
-    q.add_argument("--seed", type=int, default=0, help="seed of the item draws (default 0)")
+    q.add_argument("--seed", type=_seed, default=0, help="seed of the item draws (default 0)")
     q.add_argument("--paragraphs", type=int, default=20, help="topic-intrusion items (default 20)")
     q.add_argument(
         "--topics",
@@ -339,6 +354,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _end_workers_with_parent() -> None:
+    """Every joblib ``loky`` worker this run starts ends with it (:func:`environment.exit_with_parent`),
+    whichever code asks for the backend: a killed run leaves no workers behind."""
+    import functools
+    import os
+
+    from joblib import register_parallel_backend
+    from joblib._parallel_backends import LokyBackend
+
+    from .environment import exit_with_parent
+
+    factory = functools.partial(LokyBackend, initializer=exit_with_parent, initargs=(os.getpid(),))
+    register_parallel_backend("loky", factory)
+
+
+def _stop_on_sigterm(signum, frame):
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _signals_stop_the_run():
+    """SIGTERM unwinds the run like Ctrl-C (staged outputs removed), in the main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _error_line(command: str, exc: OSError) -> str:
+    """One sentence for a file the operating system refused."""
+    where = f" {exc.filename}" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"themes {command}: error: the disk is full (writing{where}); free some space and run again."
+    if exc.errno == errno.EROFS:
+        return f"themes {command}: error: could not write{where}: the file system is read-only."
+    return (
+        f"themes {command}: error: could not use{where}: {exc.strerror or exc}; "
+        "check that it can be read (or written) and try again."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -349,22 +409,28 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse's own errors (one line: see _Parser) and --help
         return exc.code
     try:
-        unusable = unusable_core_message()  # before anything calls OpenBLAS
-        if unusable:
-            raise ThemesError(unusable)
-        project_paths(args.root)
-        return args.func(args)
+        with _signals_stop_the_run():
+            unusable = unusable_core_message()  # before anything calls OpenBLAS
+            if unusable:
+                raise ThemesError(unusable)
+            project_paths(args.root)
+            if args.command in ("reproduce", "verify", "fit"):
+                _end_workers_with_parent()
+            return args.func(args)
     except ThemesError as exc:
         print(f"themes {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # the operating system refused a file (permissions, a full disk ...)
-        where = f" {exc.filename}" if exc.filename else ""
+        print(_error_line(args.command, exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Stopped): staged outputs were removed
+        number = exc.signal_number if isinstance(exc, Stopped) else signal.SIGINT
         print(
-            f"themes {args.command}: error: could not use{where}: {exc.strerror or exc}; "
-            "check that it can be read (or written) and try again.",
+            f"themes {args.command}: stopped by {signal.Signals(number).name} before it finished; "
+            "the outputs are as they were before this run.",
             file=sys.stderr,
         )
-        return 2
+        return 128 + number
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ import functools
 import os
 import platform
 import sys
+import threading
+import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -91,6 +93,23 @@ def numpy_simd() -> str:
     features = getattr(umath, "__cpu_features__", {})
     targets = [t for t in getattr(umath, "__cpu_dispatch__", []) if features.get(t)]
     return targets[-1] if targets else "baseline"
+
+
+def exit_with_parent(parent: int, interval: float = 1.0) -> None:
+    """End this process within ``interval`` seconds of the end of process ``parent``.
+
+    The initializer of the main job's worker processes (``themes.cli`` registers it for joblib's
+    ``loky`` backend): a worker idles waiting for work and never learns that the run that started
+    it was killed, so without this a killed run left its workers (and their resource tracker)
+    alive for good. Nothing in joblib or loky offers it.
+    """
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="themes-exit-with-parent", daemon=True).start()
 
 
 LIBRARIES = (

@@ -28,3 +28,12 @@ class SeedWordsWarning(UserWarning):
 
 class CorpusWarning(UserWarning):
     """A document of a larger corpus was skipped (it left no analysable paragraph)."""
+
+
+class Stopped(KeyboardInterrupt):
+    """The run was stopped by a signal (SIGTERM): unwinds like Ctrl-C, so that every staged output
+    is removed and the previous state left in place; the command line exits with 128 + the signal."""
+
+    def __init__(self, signal_number: int):
+        super().__init__(signal_number)
+        self.signal_number = signal_number
