@@ -76,6 +76,8 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     out = _check_out(Path(args.out), args.root) if args.out else project.processed
     if source.is_dir() and out.resolve().is_relative_to(source.resolve()):
         raise ThemesError(f"refusing to write into the corpus folder {source}; choose another --out.")
+    files.restore_folder(out)  # what a run killed while swapping left beside it
+    files.check_replaceable(out, ("paragraphs.csv", "paragraph_summary.csv"), command="themes corpus")
     docs = corpus.load_documents(source)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CorpusWarning)
@@ -83,8 +85,9 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     for w in caught:
         print(f"themes corpus: warning: {w.message}", file=sys.stderr)
     summary = corpus.summarize(table)
-    files.write_csv(out / "paragraphs.csv", table)
-    files.write_csv(out / "paragraph_summary.csv", summary)
+    with files.staged_folder(out) as staged:  # both files or neither
+        files.write_csv(staged / "paragraphs.csv", table)
+        files.write_csv(staged / "paragraph_summary.csv", summary)
     print(summary.to_string(index=False))
     print(f"wrote {out / 'paragraphs.csv'} ({int((table['status'] == 'kept').sum())} kept paragraphs)")
     return 0
@@ -137,7 +140,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 def _cmd_fit_corpus(args: argparse.Namespace) -> int:
     """``themes fit --corpus PATH``: any corpus, no study folder; topics, shares and the model to --out."""
-    from .study.single import fit_corpus
+    from .study.single import fit_corpus_into
 
     out = _check_out(Path(args.out), args.root)
     corpus_folder = Path(args.corpus)
@@ -145,19 +148,19 @@ def _cmd_fit_corpus(args: argparse.Namespace) -> int:
         raise ThemesError(f"refusing to write into the corpus folder {corpus_folder}; choose another --out.")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        fitted = fit_corpus(
+        fitted, written = fit_corpus_into(  # staged beside --out and swapped in whole
+            out,
             corpus_folder,
             args.model,
+            top=args.top,
             k=args.k,
             seed=args.seed,
             min_df=args.min_df,
             seed_words=args.seed_words,
             streaming=args.streaming,
-            paragraphs_csv=out / "paragraphs.csv",
         )
     for w in caught:
         print(f"themes fit: warning: {w.message}", file=sys.stderr)
-    written = fitted.write(out, top=args.top)
     print(fitted.model.top_words(args.top).to_string())
     print(f"wrote {', '.join(written[:-1])} and {written[-1]} to {out}")
     return 0
@@ -193,10 +196,13 @@ def _cmd_intrusion_score(args: argparse.Namespace) -> int:
     from .validate.intrusion_scores import score_intrusion_test
 
     out = _check_out(Path(args.out) if args.out else Path(args.folder) / "scores", args.root)
+    files.check_replaceable(out, ("*_intrusion_*.csv",), command="themes intrusion score")
     scores = score_intrusion_test(args.folder, word_answers=args.word, topic_answers=args.topic)
+    with files.staged_folder(out) as staged:  # every table or none
+        for result in scores.values():
+            for name, table in result.tables().items():
+                files.write_csv(staged / name, table)
     for result in scores.values():
-        for name, table in result.tables().items():
-            files.write_csv(out / name, table)
         print(result.overall.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print(f"wrote the scores to {out}")
     return 0

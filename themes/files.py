@@ -10,6 +10,7 @@ where the package reads its own tables back (:func:`read_csv`).
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import json
@@ -23,10 +24,14 @@ from typing import IO
 
 import pandas as pd
 
+from .errors import ThemesError
+
 FLOAT_FORMAT = "%.6g"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A text cell starting with one of these is a formula to a spreadsheet (OWASP: CSV injection)."""
 QUOTE = "'"
+PROBE_BYTES = 2**20
+"""Bytes written (and removed) when a staging folder is made: a full disk is found before the work."""
 """The character put before a cell that would be a formula: a spreadsheet shows it as text."""
 
 
@@ -73,8 +78,27 @@ def make_staging_folder(target: str | Path) -> Path:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    os.chmod(staged, folder_mode())
+    try:
+        os.chmod(staged, folder_mode())
+        # a read-only folder or a full disk is found now, before the long work, not after it
+        with open(staged / ".probe", "wb") as probe:
+            probe.write(bytes(PROBE_BYTES))
+        (staged / ".probe").unlink()
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
     return staged
+
+
+def check_removable(folder: str | Path) -> None:
+    """Refuse, before any work, a folder that could not be replaced at the end: one of its folders
+    is read-only (its files could not be removed). Raises ``PermissionError`` naming it."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return
+    for path in [folder, *(p for p in folder.rglob("*") if p.is_dir() and not p.is_symlink())]:
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "read-only folder", str(path))
 
 
 def old_folder(target: str | Path) -> Path:
@@ -114,11 +138,29 @@ def restore_folder(target: str | Path) -> list[Path]:
     return stale
 
 
+def check_replaceable(target: str | Path, outputs, *, command: str) -> Path:
+    """Refuse to replace a folder holding anything but ``outputs`` (names, or glob patterns), which
+    replacing it whole would delete: it must be new, empty or written by ``command`` before."""
+    target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise ThemesError(f"the output folder {target} is a file; give a folder with --out.")
+    if target.is_dir():
+        other = sorted(p.name for p in target.iterdir() if not any(p.match(o) for o in outputs))
+        if other:
+            more = f" and {len(other) - 3} more" if len(other) > 3 else ""
+            raise ThemesError(
+                f"{target} holds {', '.join(other[:3])}{more}, which {command} did not write and would "
+                "replace; give a new or empty folder with --out."
+            )
+    return target
+
+
 @contextmanager
 def staged_folder(target: str | Path) -> Iterator[Path]:
     """A folder to write ``target``'s new content in; it replaces ``target`` whole when the block
     ends, and is removed (``target`` untouched) when the block raises or the run is stopped."""
     target = Path(target)
+    check_removable(target)
     staged = make_staging_folder(target)
     try:
         yield staged

@@ -58,6 +58,27 @@ class CorpusFit:
         return ["topics.csv", "document_topics.csv", "paragraphs.csv", "model/"]
 
 
+FIT_OUTPUTS = ("topics.csv", "document_topics.csv", "paragraphs.csv", "model")
+"""What ``themes fit --corpus --out DIR`` writes into ``DIR``."""
+
+
+def fit_corpus_into(out: Path, corpus: str | Path, model: str, *, top: int = 10, **settings) -> tuple:
+    """:func:`fit_corpus`, its outputs (:data:`FIT_OUTPUTS`) written into ``out`` whole or not at all.
+
+    They are built in a folder beside ``out`` (made first, so that a read-only folder or a full
+    disk is found before the fit) and swapped in once all are written; a failed, stopped or killed
+    fit leaves ``out`` as it was. A folder holding other files is refused, since it is replaced.
+    Returns the fit and the names written.
+    """
+    out = Path(out)
+    files.restore_folder(out)  # what a fit killed while swapping left beside it
+    files.check_replaceable(out, FIT_OUTPUTS, command="themes fit")
+    with files.staged_folder(out) as staged:
+        fitted = fit_corpus(corpus, model, paragraphs_csv=staged / "paragraphs.csv", **settings)
+        written = fitted.write(staged, top=top)
+    return fitted, written
+
+
 def fit_corpus(
     corpus: str | Path,
     model: str,
