@@ -275,6 +275,10 @@ def iter_documents(path: str | Path) -> Iterator[Document]:
         )
     if path.is_dir():
         return _documents_from_folder(path)
+    if not path.is_file():  # a device (/dev/zero), a pipe or a socket: it may never end
+        raise CorpusError(
+            f"{path} is not a regular file; give a folder of .txt files or a text or table file."
+        )
     if path.suffix.lower() in TABLE_SUFFIXES:
         return _documents_from_table(path)
     return iter([Document(path.stem, _decode(path.read_bytes(), str(path)), str(path))])

@@ -217,6 +217,27 @@ def _mark_duplicates(table: pd.DataFrame, order: list[str], rules: CleaningRules
     table.loc[rows, "duplicate_of"] = table.loc[rows, "paragraph_id"].map(marked)
 
 
+REASONS = {
+    "foreign_script": "not in Latin script (under {latin:.0%} of their letters; the cleaning rules are "
+    "made for English text, see CleaningRules.latin_min_share)",
+    "too_short": "shorter than {words} words",
+    "heading": "headings or titles",
+    "empty_text": "empty",
+}
+"""How each common reason a block is dropped reads in a refusal."""
+
+
+def _why_dropped(table: pd.DataFrame, rules: CleaningRules) -> str:
+    """Why no block was kept, the commonest reasons first: "40 blocks were not in Latin script (...)"."""
+    counts = table["reason"].value_counts()
+    parts = []
+    for reason, n in counts.head(3).items():
+        what = REASONS.get(reason, reason.replace("_", " ") + "s")
+        were = "blocks were" if n > 1 else "block was"
+        parts.append(f"{n} {were} {what.format(latin=rules.latin_min_share, words=rules.min_words)}")
+    return "; ".join(parts)
+
+
 def build_paragraphs(docs: Iterable[Document], *, rules: CleaningRules = CleaningRules()) -> pd.DataFrame:
     """Segment, clean and de-duplicate documents into the paragraph table.
 
@@ -264,13 +285,13 @@ def build_paragraphs(docs: Iterable[Document], *, rules: CleaningRules = Cleanin
     _mark_duplicates(table, _originality_order(seen), rules)
     analysable = set(table.loc[table["status"] != DROPPED, "doc_id"])
     empty = [doc for doc in seen if doc.doc_id not in analysable]
-    why = f"every block was a heading, caption, footnote or shorter than {rules.min_words} words"
+    why = _why_dropped(table, rules) if len(empty) == len(seen) else ""
     if len(empty) == len(seen) == 1:
-        raise CorpusError(f"{empty[0].source} has no analysable paragraph left after cleaning ({why}).")
+        raise CorpusError(f"{empty[0].source} has no analysable paragraph left after cleaning: {why}.")
     if len(empty) == len(seen):
         raise CorpusError(
             f"none of the {len(seen)} documents has an analysable paragraph left after cleaning "
-            f"(the first is {seen[0].source}); {why}."
+            f"(the first is {seen[0].source}): {why}."
         )
     for doc in empty:
         warnings.warn(
