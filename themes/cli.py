@@ -78,18 +78,13 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
         raise ThemesError(f"refusing to write into the corpus folder {source}; choose another --out.")
     files.restore_folder(out)  # what a run killed while swapping left beside it
     files.check_replaceable(out, ("paragraphs.csv", "paragraph_summary.csv"), command="themes corpus")
-    docs = corpus.load_documents(source)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, files.staged_folder(out) as staged:
         warnings.simplefilter("always", CorpusWarning)
-        table = corpus.build_paragraphs(docs)
+        summary = corpus.write_paragraphs(source, staged)  # in chunks from 8 MiB: bounded memory
     for w in caught:
         print(f"themes corpus: warning: {w.message}", file=sys.stderr)
-    summary = corpus.summarize(table)
-    with files.staged_folder(out) as staged:  # both files or neither
-        files.write_csv(staged / "paragraphs.csv", table)
-        files.write_csv(staged / "paragraph_summary.csv", summary)
     print(summary.to_string(index=False))
-    print(f"wrote {out / 'paragraphs.csv'} ({int((table['status'] == 'kept').sum())} kept paragraphs)")
+    print(f"wrote {out / 'paragraphs.csv'} ({int(summary['kept'].iloc[-1])} kept paragraphs)")
     return 0
 
 

@@ -227,18 +227,20 @@ REASONS = {
 """How each common reason a block is dropped reads in a refusal."""
 
 
-def _why_dropped(table: pd.DataFrame, rules: CleaningRules) -> str:
-    """Why no block was kept, the commonest reasons first: "40 blocks were not in Latin script (...)"."""
-    counts = table["reason"].value_counts()
+def why_dropped(reasons: pd.Series, rules: CleaningRules) -> str:
+    """Why no block was kept, from the count of blocks per reason, the commonest first:
+    "40 blocks were not in Latin script (...); 3 blocks were headings or titles"."""
     parts = []
-    for reason, n in counts.head(3).items():
+    for reason, n in reasons.sort_values(ascending=False, kind="stable").head(3).items():
         what = REASONS.get(reason, reason.replace("_", " ") + "s")
         were = "blocks were" if n > 1 else "block was"
         parts.append(f"{n} {were} {what.format(latin=rules.latin_min_share, words=rules.min_words)}")
     return "; ".join(parts)
 
 
-def build_paragraphs(docs: Iterable[Document], *, rules: CleaningRules = CleaningRules()) -> pd.DataFrame:
+def build_paragraphs(
+    docs: Iterable[Document], *, rules: CleaningRules = CleaningRules(), allow_empty: bool = False
+) -> pd.DataFrame:
     """Segment, clean and de-duplicate documents into the paragraph table.
 
     Returns
@@ -261,7 +263,8 @@ def build_paragraphs(docs: Iterable[Document], *, rules: CleaningRules = Cleanin
     Raises
     ------
     CorpusError
-        When no document leaves an analysable paragraph.
+        When no document leaves an analysable paragraph (unless ``allow_empty``: one chunk of a
+        corpus read in chunks may have none, see :mod:`themes.corpus.chunks`).
     """
     records, seen, source_of = [], [], {}
     for doc in progress(docs, desc="segmenting"):
@@ -285,10 +288,10 @@ def build_paragraphs(docs: Iterable[Document], *, rules: CleaningRules = Cleanin
     _mark_duplicates(table, _originality_order(seen), rules)
     analysable = set(table.loc[table["status"] != DROPPED, "doc_id"])
     empty = [doc for doc in seen if doc.doc_id not in analysable]
-    why = _why_dropped(table, rules) if len(empty) == len(seen) else ""
-    if len(empty) == len(seen) == 1:
+    why = why_dropped(table["reason"].value_counts(), rules) if len(empty) == len(seen) else ""
+    if len(empty) == len(seen) == 1 and not allow_empty:
         raise CorpusError(f"{empty[0].source} has no analysable paragraph left after cleaning: {why}.")
-    if len(empty) == len(seen):
+    if len(empty) == len(seen) and not allow_empty:
         raise CorpusError(
             f"none of the {len(seen)} documents has an analysable paragraph left after cleaning "
             f"(the first is {seen[0].source}): {why}."
@@ -303,18 +306,29 @@ def build_paragraphs(docs: Iterable[Document], *, rules: CleaningRules = Cleanin
 
 
 def summarize(table: pd.DataFrame) -> pd.DataFrame:
-    """Per document: kept, duplicate and dropped counts, and dropped by reason.
+    """Per document: kept, duplicate and dropped counts, and dropped by reason; a total row last.
 
     A skipped document (nothing analysable) is the row with zero kept and zero duplicates.
     """
+    return with_total(document_counts(table))
+
+
+def document_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Per document (indexed by doc id, sorted): kept, duplicate, dropped, and dropped by reason."""
     counts = pd.crosstab(table["doc_id"], table["status"]).reindex(
         columns=[KEPT, DUPLICATE, DROPPED], fill_value=0
     )
     dropped = table[table["status"] == DROPPED]
     reasons = pd.crosstab(dropped["doc_id"], "dropped_" + dropped["reason"])
-    out = counts.join(reasons).fillna(0).astype(int)
-    total = out.sum().to_frame("total").T  # a row of its own: a document named "total" keeps its row
-    out = pd.concat([out, total])
+    return counts.join(reasons).fillna(0).astype(int)
+
+
+def with_total(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`document_counts` (of one table, or several concatenated) with a total row last."""
+    counts = counts.fillna(0).astype(int).sort_index()
+    counts = counts[[KEPT, DUPLICATE, DROPPED, *sorted(c for c in counts if c.startswith("dropped_"))]]
+    total = counts.sum().to_frame("total").T  # a row of its own: a document named "total" keeps its row
+    out = pd.concat([counts, total])
     out.columns.name = None
     return out.rename_axis("doc_id").reset_index()
 
