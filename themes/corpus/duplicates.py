@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from array import array
 import unicodedata
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
