@@ -400,6 +400,11 @@ def _error_line(command: str, exc: OSError) -> str:
     )
 
 
+def _printable(message: str) -> str:
+    """A message on one line: a control character in it (a file name holding a line break) escaped."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in message)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -419,10 +424,10 @@ def main(argv: list[str] | None = None) -> int:
                 _end_workers_with_parent()
             return args.func(args)
     except ThemesError as exc:
-        print(f"themes {args.command}: error: {exc}", file=sys.stderr)
+        print(_printable(f"themes {args.command}: error: {exc}"), file=sys.stderr)
         return 2
     except OSError as exc:  # the operating system refused a file (permissions, a full disk ...)
-        print(_error_line(args.command, exc), file=sys.stderr)
+        print(_printable(_error_line(args.command, exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Stopped): staged outputs were removed
         number = exc.signal_number if isinstance(exc, Stopped) else signal.SIGINT
