@@ -63,7 +63,7 @@ def compare_tables(expected: Path, actual: Path) -> tuple[str, str]:
                 i = int(np.flatnonzero(~close)[0])
                 moved.append(
                     f"{col} {int((~close).sum())} cells (max change {np.nanmax(diff[~close]):.3g}; "
-                    f"row {i + 2}{_row_key(a, i)}: {x.iloc[i]!r} -> {y.iloc[i]!r})"
+                    f"row {i + 2}{_row_key(a, i)}: {float(x.iloc[i]):.6g} -> {float(y.iloc[i]):.6g})"
                 )
             elif (change := float(np.nan_to_num(diff).max(initial=0.0))) > largest[0]:
                 largest = (change, col)
@@ -190,7 +190,12 @@ def compare_manifests(expected: Path, actual: Path, tiers: dict[str, str]) -> tu
     number of :data:`MAY_MOVE` beyond tolerance, makes the manifest *holds*; any other text or
     number that differs (inputs, settings, seeds, thresholds) is DRIFT.
     """
-    a, b = json.loads(expected.read_bytes()), json.loads(actual.read_bytes())
+    try:
+        a, b = json.loads(expected.read_bytes()), json.loads(actual.read_bytes())
+    except ValueError:
+        return "DRIFT", "not a readable manifest"
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return "DRIFT", "not a manifest (a JSON object)"
     ignored = ("environment", "outputs")
     moved, other = _json_moves(
         {k: v for k, v in a.items() if k not in ignored}, {k: v for k, v in b.items() if k not in ignored}
