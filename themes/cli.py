@@ -293,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--streaming",
         action="store_true",
         help="with --corpus: read and count the corpus in chunks, for one larger than memory "
-        "(automatic from 256 MiB of text)",
+        "(automatic from 8 MiB of text)",
     )
     p.set_defaults(func=_cmd_fit)
 

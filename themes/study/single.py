@@ -92,7 +92,7 @@ def fit_corpus(
 ) -> CorpusFit:
     """Fit one model of :data:`~themes.study.design.CORPUS_MODELS` on any corpus, no study folder.
 
-    With ``streaming``, or for a corpus of :data:`themes.corpus.chunks.STREAMING_BYTES` (256 MiB)
+    With ``streaming``, or for a corpus of :data:`themes.corpus.chunks.STREAMING_BYTES` (8 MiB)
     or more, the corpus is read and counted in chunks of documents
     (:func:`themes.text.streaming.count_corpus`; near-duplicates are then found within a chunk, and
     word-for-word copies across chunks), and its kept paragraphs go straight to ``paragraphs_csv``.
