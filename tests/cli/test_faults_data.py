@@ -229,6 +229,15 @@ def test_a_streamed_fit_failing_leaves_the_previous_output(previous_fit, capsys,
     assert snapshot(out) == before
 
 
+def _run_stopped(argv, capsys):
+    """The command line stopped by Ctrl-C: it must end with its own line, not let it through
+    (which would stop pytest itself)."""
+    try:
+        return run(argv, capsys)
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C went through the command line instead of ending it with one line")
+
+
 def test_a_fit_interrupted_leaves_the_previous_output(previous_fit, capsys, monkeypatch):
     out, new = previous_fit
     before = snapshot(out)
@@ -237,7 +246,7 @@ def test_a_fit_interrupted_leaves_the_previous_output(previous_fit, capsys, monk
         raise KeyboardInterrupt
 
     monkeypatch.setattr(TopicModel, "save", interrupted)
-    code, _, err = run(_fit_argv(new, out), capsys)
+    code, _, err = _run_stopped(_fit_argv(new, out), capsys)
     assert code == 130 and err.count("\n") == 1 and "SIGINT" in err, err
     assert snapshot(out) == before
 
@@ -397,7 +406,7 @@ def test_an_interrupted_rebuild_leaves_results_as_they_were(tmp_path, capsys, mo
         raise KeyboardInterrupt
 
     monkeypatch.setattr(main_job, "run_study", stopped)
-    code, _, err = run(["--root", project, "reproduce", "--no-notebooks"], capsys)
+    code, _, err = _run_stopped(["--root", project, "reproduce", "--no-notebooks"], capsys)
     assert code == 130 and err.count("\n") == 1, err
     assert snapshot(project / "results") == before
     assert not list(project.glob(".results*"))
