@@ -391,6 +391,7 @@ def test_a_killed_run_leaves_no_worker_processes(tmp_path):
     assert not left, f"{len(left)} worker processes outlived the killed run"
 
 
+@pytest.mark.slow  # reads the corpus and vectorizes the study before it is stopped
 def test_an_interrupted_rebuild_leaves_results_as_they_were(tmp_path, capsys, monkeypatch):
     from helpers import ROOT
 
