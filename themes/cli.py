@@ -8,16 +8,14 @@ when the rebuilt results drift from the committed ones.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import errno
+import os
 import signal
 import sys
-import threading
 import warnings
 from pathlib import Path
 
-from .environment import unusable_core_message
-from .errors import CorpusWarning, Stopped, ThemesError
+from .environment import sigterm_stops_the_run, unusable_core_message
+from .errors import CorpusWarning, Stopped, ThemesError, one_line, os_error_sentence
 from .study.design import CONFOUNDS, DEFAULT_MODELS, get_spec
 from .study.project import Project, check_model_name, project_paths
 
@@ -355,56 +353,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _end_workers_with_parent() -> None:
-    """Every joblib ``loky`` worker this run starts ends with it (:func:`environment.exit_with_parent`),
-    whichever code asks for the backend: a killed run leaves no workers behind."""
-    import functools
-    import os
-
-    from joblib import register_parallel_backend
-    from joblib._parallel_backends import LokyBackend
-
-    from .environment import exit_with_parent
-
-    factory = functools.partial(LokyBackend, initializer=exit_with_parent, initargs=(os.getpid(),))
-    register_parallel_backend("loky", factory)
-
-
-def _stop_on_sigterm(signum, frame):
-    raise Stopped(signum)
-
-
-@contextlib.contextmanager
-def _signals_stop_the_run():
-    """SIGTERM unwinds the run like Ctrl-C (staged outputs removed), in the main thread only."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _error_line(command: str, exc: OSError) -> str:
-    """One sentence for a file the operating system refused."""
-    where = f" {exc.filename}" if exc.filename else ""
-    if exc.errno == errno.ENOSPC:
-        return f"themes {command}: error: the disk is full (writing{where}); free some space and run again."
-    if exc.errno == errno.EROFS:
-        return f"themes {command}: error: could not write{where}: the file system is read-only."
-    return (
-        f"themes {command}: error: could not use{where}: {exc.strerror or exc}; "
-        "check that it can be read (or written) and try again."
-    )
-
-
-def _printable(message: str) -> str:
-    """A message on one line: a control character in it (a file name holding a line break) escaped."""
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in message)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -415,19 +363,21 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse's own errors (one line: see _Parser) and --help
         return exc.code
     try:
-        with _signals_stop_the_run():
+        with sigterm_stops_the_run():
             unusable = unusable_core_message()  # before anything calls OpenBLAS
             if unusable:
                 raise ThemesError(unusable)
             project_paths(args.root)
             if args.command in ("reproduce", "verify", "fit"):
-                _end_workers_with_parent()
+                from .selection.dask_cluster import end_workers_with_parent
+
+                end_workers_with_parent(os.getpid())
             return args.func(args)
     except ThemesError as exc:
-        print(_printable(f"themes {args.command}: error: {exc}"), file=sys.stderr)
+        print(one_line(f"themes {args.command}: error: {exc}"), file=sys.stderr)
         return 2
     except OSError as exc:  # the operating system refused a file (permissions, a full disk ...)
-        print(_printable(_error_line(args.command, exc)), file=sys.stderr)
+        print(one_line(f"themes {args.command}: error: {os_error_sentence(exc)}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Stopped): staged outputs were removed
         number = exc.signal_number if isinstance(exc, Stopped) else signal.SIGINT

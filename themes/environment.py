@@ -11,9 +11,11 @@ answers this before the crash, so the check is written here.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import platform
+import signal
 import sys
 import threading
 import time
@@ -21,6 +23,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from threadpoolctl import threadpool_info, threadpool_limits
+
+from .errors import Stopped
 
 X86_MACHINES = ("x86_64", "amd64")  # platform.machine() of the processors these kernels are for
 
@@ -98,8 +102,9 @@ def numpy_simd() -> str:
 def exit_with_parent(parent: int, interval: float = 1.0) -> None:
     """End this process within ``interval`` seconds of the end of process ``parent``.
 
-    The initializer of the main job's worker processes (``themes.cli`` registers it for joblib's
-    ``loky`` backend): a worker idles waiting for work and never learns that the run that started
+    The initializer of the main job's worker processes
+    (:func:`themes.selection.dask_cluster.end_workers_with_parent` registers it for joblib's ``loky``
+    backend): a worker idles waiting for work and never learns that the run that started
     it was killed, so without this a killed run left its workers (and their resource tracker)
     alive for good. Nothing in joblib or loky offers it.
     """
@@ -110,6 +115,25 @@ def exit_with_parent(parent: int, interval: float = 1.0) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="themes-exit-with-parent", daemon=True).start()
+
+
+def _stop_on_sigterm(signum, frame):
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def sigterm_stops_the_run():
+    """Within the block, SIGTERM unwinds the run like Ctrl-C (:class:`themes.errors.Stopped`), so that
+    staged outputs are removed and the previous state left; in the main thread only (where Python
+    runs signal handlers), the previous handler restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 LIBRARIES = (
