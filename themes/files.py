@@ -116,12 +116,20 @@ def replace_folder(staged: Path, target: Path) -> None:
     old = None
     if target.exists():
         old = old_folder(target)
-        if old.exists():
-            shutil.rmtree(old)
+        if old.exists() or old.is_symlink():
+            _remove(old)
         target.rename(old)
     staged.rename(target)
     if old is not None:
-        shutil.rmtree(old)
+        _remove(old)
+
+
+def _remove(path: Path) -> None:
+    """A folder removed (a symbolic link to one: the link only, never what it points to)."""
+    if path.is_symlink():
+        path.unlink()
+    else:
+        shutil.rmtree(path)
 
 
 def restore_folder(target: str | Path) -> list[Path]:
@@ -134,7 +142,7 @@ def restore_folder(target: str | Path) -> list[Path]:
     stale = sorted(target.parent.glob(f".{target.name}-*")) if target.parent.is_dir() else []
     stale = [p for p in stale if p.is_dir()] + ([old] if old.exists() else [])
     for folder in stale:
-        shutil.rmtree(folder)
+        _remove(folder)
     return stale
 
 
