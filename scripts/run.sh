@@ -27,6 +27,12 @@ export PYTHONHASHSEED=0 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS
 if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ "$(uname -m)" = x86_64 ] && grep -qw avx2 /proc/cpuinfo 2>/dev/null; then
     export OPENBLAS_CORETYPE=Haswell
 fi
+# numpy picks its SIMD code per processor too: with AVX-512 it runs its own exp and log, which round
+# differently from the C library's that other x86 processors use (the LDA models' arrays moved in their
+# last digits). Its AVX-512 targets are turned off, so every x86 processor with AVX2 runs the same code.
+if [ -z "${NPY_DISABLE_CPU_FEATURES:-}" ] && [ "$(uname -m)" = x86_64 ] && grep -qw avx512f /proc/cpuinfo 2>/dev/null; then
+    export NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"
+fi
 
 task=${1:-}
 [ $# -gt 0 ] && shift

@@ -27,7 +27,7 @@ RUN_VARIABLES = {
 RUN_ENV = {**os.environ, **RUN_VARIABLES}
 """The environment of a subprocess running ``themes``: the variables scripts/run.sh sets, in case
 pytest was started without it."""
-_SET_BY_RUN_SH = {*RUN_VARIABLES, "OPENBLAS_CORETYPE"}
+_SET_BY_RUN_SH = {*RUN_VARIABLES, "OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES"}
 DIRECT_ENV = {
     **{name: value for name, value in os.environ.items() if name not in _SET_BY_RUN_SH},
     "PYTHONHASHSEED": "12345",

@@ -8,14 +8,16 @@ when the rebuilt results drift from the committed ones.
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 import warnings
 from pathlib import Path
 
-from .environment import unusable_core_message
-from .errors import CorpusWarning, ThemesError
+from .environment import sigterm_stops_the_run, unusable_core_message
+from .errors import CorpusWarning, Stopped, ThemesError, one_line, os_error_sentence
 from .study.design import CONFOUNDS, DEFAULT_MODELS, get_spec
-from .study.project import Project, project_paths
+from .study.project import Project, check_model_name, project_paths
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,6 +25,17 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())}\n")
+
+
+def _seed(text: str) -> int:
+    """A random seed as numpy and scikit-learn take it: a whole number from 0 to 2**32 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {2**32 - 1}, not {value}")
+    return value
 
 
 def _check_out(out: Path, root: str | Path) -> Path:
@@ -61,17 +74,15 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     out = _check_out(Path(args.out), args.root) if args.out else project.processed
     if source.is_dir() and out.resolve().is_relative_to(source.resolve()):
         raise ThemesError(f"refusing to write into the corpus folder {source}; choose another --out.")
-    docs = corpus.load_documents(source)
-    with warnings.catch_warnings(record=True) as caught:
+    files.restore_folder(out)  # what a run killed while swapping left beside it
+    files.check_replaceable(out, ("paragraphs.csv", "paragraph_summary.csv"), command="themes corpus")
+    with warnings.catch_warnings(record=True) as caught, files.staged_folder(out) as staged:
         warnings.simplefilter("always", CorpusWarning)
-        table = corpus.build_paragraphs(docs)
+        summary = corpus.write_paragraphs(source, staged)  # in chunks from 8 MiB: bounded memory
     for w in caught:
         print(f"themes corpus: warning: {w.message}", file=sys.stderr)
-    summary = corpus.summarize(table)
-    files.write_csv(out / "paragraphs.csv", table)
-    files.write_csv(out / "paragraph_summary.csv", summary)
     print(summary.to_string(index=False))
-    print(f"wrote {out / 'paragraphs.csv'} ({int((table['status'] == 'kept').sum())} kept paragraphs)")
+    print(f"wrote {out / 'paragraphs.csv'} ({int(summary['kept'].iloc[-1])} kept paragraphs)")
     return 0
 
 
@@ -134,7 +145,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 def _cmd_fit_corpus(args: argparse.Namespace) -> int:
     """``themes fit --corpus PATH``: any corpus, no study folder; topics, shares and the model to --out."""
-    from .study.single import fit_corpus
+    from .study.single import fit_corpus_into
 
     out = _check_out(Path(args.out), args.root)
     corpus_folder = Path(args.corpus)
@@ -142,19 +153,19 @@ def _cmd_fit_corpus(args: argparse.Namespace) -> int:
         raise ThemesError(f"refusing to write into the corpus folder {corpus_folder}; choose another --out.")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        fitted = fit_corpus(
+        fitted, written = fit_corpus_into(  # staged beside --out and swapped in whole
+            out,
             corpus_folder,
             args.model,
+            top=args.top,
             k=args.k,
             seed=args.seed,
             min_df=args.min_df,
             seed_words=args.seed_words,
             streaming=args.streaming,
-            paragraphs_csv=out / "paragraphs.csv",
         )
     for w in caught:
         print(f"themes fit: warning: {w.message}", file=sys.stderr)
-    written = fitted.write(out, top=args.top)
     print(fitted.model.top_words(args.top).to_string())
     print(f"wrote {', '.join(written[:-1])} and {written[-1]} to {out}")
     return 0
@@ -167,7 +178,7 @@ def _cmd_intrusion_create(args: argparse.Namespace) -> int:
 
     project = project_paths(args.root)
     out = _check_out(Path(args.out), args.root) if args.out else None
-    saved = project.results / "models" / args.model
+    saved = project.results / "models" / check_model_name(args.model, project.results / "models")
     if not (saved / "model.json").is_file():
         raise ThemesError(f"there is no saved topic model {args.model!r} in {saved.parent}.")
     model = TopicModel.load(saved)
@@ -191,10 +202,13 @@ def _cmd_intrusion_score(args: argparse.Namespace) -> int:
     from .validate.intrusion_scores import score_intrusion_test
 
     out = _check_out(Path(args.out) if args.out else Path(args.folder) / "scores", args.root)
+    files.check_replaceable(out, ("*_intrusion_*.csv",), command="themes intrusion score")
     scores = score_intrusion_test(args.folder, word_answers=args.word, topic_answers=args.topic)
+    with files.staged_folder(out) as staged:  # every table or none
+        for result in scores.values():
+            for name, table in result.tables().items():
+                files.write_csv(staged / name, table)
     for result in scores.values():
-        for name, table in result.tables().items():
-            files.write_csv(out / name, table)
         print(result.overall.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print(f"wrote the scores to {out}")
     return 0
@@ -209,7 +223,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from .study.single import score_texts
 
     scores = score_texts(project, args.model, args.files)
-    sys.stdout.write(files.csv_text(scores))
+    sys.stdout.write(files.csv_text(files.defuse_formulas(scores)))  # often saved and opened in a spreadsheet
     return 0
 
 
@@ -295,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
         + "); with --corpus also lda_tomotopy, lda_tomotopy_seeded, lda_online",
     )
     p.add_argument("--k", type=int, required=True, help="number of topics")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--top", type=int, default=10, help="top words to print per topic (default 10)")
     p.add_argument("--corpus", help="a folder of .txt files or a .csv/.jsonl/.parquet table: not the study")
     p.add_argument("--seed-words", help="with --corpus: YAML of theme: [words] for a seeded model")
@@ -305,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--streaming",
         action="store_true",
         help="with --corpus: read and count the corpus in chunks, for one larger than memory "
-        "(automatic from 256 MiB of text)",
+        "(automatic from 8 MiB of text)",
     )
     p.set_defaults(func=_cmd_fit)
 
@@ -314,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = isub.add_parser("create", help="write the forms and the answer key for a saved model")
     q.add_argument("--model", required=True, help="a model saved in results/models/")
     q.add_argument("--out", help="folder (default data/reference/intrusion/MODEL)")
-    q.add_argument("--seed", type=int, default=0, help="seed of the item draws (default 0)")
+    q.add_argument("--seed", type=_seed, default=0, help="seed of the item draws (default 0)")
     q.add_argument("--paragraphs", type=int, default=20, help="topic-intrusion items (default 20)")
     q.add_argument(
         "--topics",
@@ -383,22 +397,30 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse's own errors (one line: see _Parser) and --help
         return exc.code
     try:
-        unusable = unusable_core_message()  # before anything calls OpenBLAS
-        if unusable:
-            raise ThemesError(unusable)
-        project_paths(args.root)
-        return args.func(args)
+        with sigterm_stops_the_run():
+            unusable = unusable_core_message()  # before anything calls OpenBLAS
+            if unusable:
+                raise ThemesError(unusable)
+            project_paths(args.root)
+            if args.command in ("reproduce", "verify", "fit"):
+                from .selection.dask_cluster import end_workers_with_parent
+
+                end_workers_with_parent(os.getpid())
+            return args.func(args)
     except ThemesError as exc:
-        print(f"themes {args.command}: error: {exc}", file=sys.stderr)
+        print(one_line(f"themes {args.command}: error: {exc}"), file=sys.stderr)
         return 2
     except OSError as exc:  # the operating system refused a file (permissions, a full disk ...)
-        where = f" {exc.filename}" if exc.filename else ""
+        print(one_line(f"themes {args.command}: error: {os_error_sentence(exc)}"), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Stopped): staged outputs were removed
+        number = exc.signal_number if isinstance(exc, Stopped) else signal.SIGINT
         print(
-            f"themes {args.command}: error: could not use{where}: {exc.strerror or exc}; "
-            "check that it can be read (or written) and try again.",
+            f"themes {args.command}: stopped by {signal.Signals(number).name} before it finished; "
+            "the outputs are as they were before this run.",
             file=sys.stderr,
         )
-        return 2
+        return 128 + number
 
 
 if __name__ == "__main__":

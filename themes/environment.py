@@ -11,13 +11,20 @@ answers this before the crash, so the check is written here.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import platform
+import signal
+import sys
+import threading
+import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from threadpoolctl import threadpool_info, threadpool_limits
+
+from .errors import Stopped
 
 X86_MACHINES = ("x86_64", "amd64")  # platform.machine() of the processors these kernels are for
 
@@ -73,6 +80,60 @@ def unusable_core_message() -> str | None:
         "lacks (OpenBLAS would stop at its first matrix product with 'Illegal instruction'); unset it "
         "or choose kernels it can run (Prescott runs on every x86-64 processor)."
     )
+
+
+NUMPY_AVX512_TARGETS = "X86_V4 AVX512_ICL AVX512_SPR"
+"""numpy's AVX-512 dispatch targets, which ``scripts/run.sh`` turns off (``NPY_DISABLE_CPU_FEATURES``)
+where the processor has AVX-512: numpy's own AVX-512 ``exp`` and ``log`` round differently from the
+C library's that every other x86 processor uses, which moved the LDA models' arrays and explorer
+pages in their last digits between machines."""
+
+
+def numpy_simd() -> str:
+    """The best SIMD dispatch target numpy uses on this machine (``X86_V3`` when AVX-512 is off)."""
+    np = sys.modules.get("numpy")  # loaded by whatever records it; not loaded here (see the CLI)
+    core = getattr(np, "_core", None)
+    umath = getattr(core, "_multiarray_umath", None)
+    features = getattr(umath, "__cpu_features__", {})
+    targets = [t for t in getattr(umath, "__cpu_dispatch__", []) if features.get(t)]
+    return targets[-1] if targets else "baseline"
+
+
+def exit_with_parent(parent: int, interval: float = 1.0) -> None:
+    """End this process within ``interval`` seconds of the end of process ``parent``.
+
+    The initializer of the main job's worker processes
+    (:func:`themes.selection.dask_cluster.end_workers_with_parent` registers it for joblib's ``loky``
+    backend): a worker idles waiting for work and never learns that the run that started
+    it was killed, so without this a killed run left its workers (and their resource tracker)
+    alive for good. Nothing in joblib or loky offers it.
+    """
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="themes-exit-with-parent", daemon=True).start()
+
+
+def _stop_on_sigterm(signum, frame):
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def sigterm_stops_the_run():
+    """Within the block, SIGTERM unwinds the run like Ctrl-C (:class:`themes.errors.Stopped`), so that
+    staged outputs are removed and the previous state left; in the main thread only (where Python
+    runs signal handlers), the previous handler restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 LIBRARIES = (

@@ -29,6 +29,8 @@ _SOURCES = {
     "find_duplicates": "duplicates",
     "needs_streaming": "chunks",
     "read_paragraph_chunks": "chunks",
+    "paragraph_tables": "chunks",
+    "write_paragraphs": "chunks",
 }
 __all__ = sorted(_SOURCES)
 __getattr__, __dir__ = lazy_names(__name__, _SOURCES)

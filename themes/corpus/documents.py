@@ -9,6 +9,7 @@ import csv
 import hashlib
 import json
 import sys
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from .. import files
 from ..errors import CorpusError
 
 PROVENANCE_FILE = "provenance.csv"
@@ -80,7 +82,7 @@ def read_provenance(folder: Path) -> pd.DataFrame | None:
     path = Path(folder) / PROVENANCE_FILE
     if not path.exists():
         return None
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = files.read_csv(path, dtype=str, keep_default_na=False)  # written defused by themes init
     missing = [c for c in ("doc_id", "file", "sha256") if c not in table.columns]
     if missing:
         raise CorpusError(f"{path} lacks the column(s) {', '.join(missing)}.")
@@ -101,6 +103,7 @@ def _documents_from_folder(folder: Path) -> Iterator[Document]:
                 f"{folder / PROVENANCE_FILE} lists {', '.join(listed_missing)}, "
                 f"which is not in {folder}; restore the file or remove its row."
             )
+    seen: dict[str, str] = {}
     for path in progress(files, desc=f"reading {folder.name}", unit="file"):
         data = path.read_bytes()
         row = rows.get(path.name)
@@ -119,7 +122,13 @@ def _documents_from_folder(folder: Path) -> Iterator[Document]:
         # In a folder of many texts an empty file is one document without paragraphs:
         # building the corpus reports and skips it (a lone empty file is an error).
         text = _decode(data, str(path)) if len(files) == 1 or data.strip() else ""
-        doc_id = row["doc_id"] if row else path.stem
+        doc_id = _document_id(row["doc_id"] if row else path.stem, f"{path} (its document id)")
+        if doc_id in seen:
+            raise CorpusError(
+                f"{path} and {seen[doc_id]} both have the document id {doc_id!r}; ids must be unique, "
+                f"so correct {PROVENANCE_FILE}."
+            )
+        seen[doc_id] = path.name
         date = row.get("date", "") if row else ""
         yield Document(doc_id, text, str(path), date, dict(row or {}))
 
@@ -159,6 +168,10 @@ def _csv_records(path: Path) -> Iterator[tuple[dict, str]]:
             ) from None
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
 def _jsonl_records(path: Path) -> Iterator[tuple[dict, str]]:
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
@@ -171,8 +184,9 @@ def _jsonl_records(path: Path) -> Iterator[tuple[dict, str]]:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
+                # a number is kept as written ('1.0', not 1.0); NaN and Infinity are not JSON
+                record = json.loads(line, parse_float=str, parse_constant=_no_constant)
+            except (json.JSONDecodeError, ValueError):
                 raise CorpusError(f"{path} line {number} is not valid JSON.") from None
             if not isinstance(record, dict):
                 raise CorpusError(f"{path} line {number} is not a JSON object with id and text.")
@@ -204,6 +218,31 @@ def _parquet_records(path: Path) -> Iterator[tuple[dict, str]]:
             yield record, f"{path} row {row}"
 
 
+def _document_id(raw_id, where: str) -> str:
+    """A table's id as text, as written: a string, or a whole number (its digits); anything else
+    (a fraction, bytes, true/false, NaN, a list) is refused rather than turned into ``1.0`` or ``b'a'``."""
+    if isinstance(raw_id, bool) or not isinstance(raw_id, str | int):
+        if raw_id is None or (isinstance(raw_id, float) and raw_id != raw_id):
+            raise CorpusError(f"{where} has no id (an empty or missing value); give every row an id.")
+        raise CorpusError(
+            f"{where} has the id {str(raw_id)[:40]!r} of type {type(raw_id).__name__}; "
+            "store ids as text (or whole numbers) so that they are kept as written."
+        )
+    doc_id = str(raw_id).strip()
+    if not doc_id:
+        raise CorpusError(f"{where} has an empty id.")
+    bad = [c for c in doc_id if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp")]
+    if bad:
+        raise CorpusError(
+            f"{where} has an id holding the control character {bad[0]!r}; ids name paragraphs and "
+            "files, so give one of printable characters."
+        )
+    if "/" in doc_id or "\\" in doc_id or ".." in doc_id or set(doc_id) == {"."}:
+        # ids name paragraphs ('<id>-p001') and may name files: no path separators
+        raise CorpusError(f"{where} has the id {doc_id!r}; an id may not hold '/', '\\' or '..', nor be '.'.")
+    return doc_id
+
+
 def _documents_from_table(path: Path) -> Iterator[Document]:
     suffix = path.suffix.lower()
     if suffix != ".parquet":
@@ -212,17 +251,14 @@ def _documents_from_table(path: Path) -> Iterator[Document]:
     records = {".csv": _csv_records, ".parquet": _parquet_records}.get(suffix, _jsonl_records)(path)
     seen: set[str] = set()
     for record, where in progress(records, desc=f"reading {path.name}", unit="row"):
-        raw_id, body = record.get("id"), record.get("text")
-        doc_id = "" if raw_id is None else str(raw_id).strip()
-        if not doc_id:
-            raise CorpusError(f"{where} has an empty id.")
-        if "/" in doc_id or "\\" in doc_id or ".." in doc_id:
-            # ids name paragraphs ('<id>-p001') and may name files: no path separators
-            raise CorpusError(f"{where} has the id {doc_id!r}; an id may not hold '/', '\\' or '..'.")
+        body = record.get("text")
+        doc_id = _document_id(record.get("id"), where)
         if doc_id in seen:
             raise CorpusError(f"{where} repeats the id {doc_id!r}; ids must be unique.")
         if body is not None and not isinstance(body, str):
             raise CorpusError(f"{where} (id {doc_id!r}) has a text that is not a string.")
+        if body and "\x00" in body:  # as a .txt file holding one is refused as binary
+            raise CorpusError(f"{where} (id {doc_id!r}) has a text holding a NUL character; remove it.")
         seen.add(doc_id)
         # An empty text is one document without paragraphs: reported and skipped later.
         yield Document(doc_id, body or "", where, str(record.get("date", "") or ""))
@@ -239,6 +275,10 @@ def iter_documents(path: str | Path) -> Iterator[Document]:
         )
     if path.is_dir():
         return _documents_from_folder(path)
+    if not path.is_file():  # a device (/dev/zero), a pipe or a socket: it may never end
+        raise CorpusError(
+            f"{path} is not a regular file; give a folder of .txt files or a text or table file."
+        )
     if path.suffix.lower() in TABLE_SUFFIXES:
         return _documents_from_table(path)
     return iter([Document(path.stem, _decode(path.read_bytes(), str(path)), str(path))])

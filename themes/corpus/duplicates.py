@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,15 +109,21 @@ def _unique(values: np.ndarray) -> np.ndarray:
 
 def shingle_sets(texts: list[str], *, size: int) -> ShingleSets:
     """Exact word ``size``-gram sets of many texts, vectorised over the whole corpus."""
-    tokens = [_words(t) for t in texts]
-    lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
-    flat = [w for ws in tokens for w in ws]
-    word, vocabulary = pd.factorize(pd.Series(flat, dtype=object), sort=False)
-    word = word.astype(np.int64)
+    # Words are numbered in order of first appearance (as pandas.factorize would) one text at a
+    # time: the corpus's words are never all held as Python strings (the stage's memory peak).
+    vocabulary: dict[str, int] = {}
+    numbered = array("q")
+    lengths = np.empty(len(texts), dtype=np.int64)
+    for i, text in enumerate(texts):
+        words = _words(text)
+        lengths[i] = len(words)
+        numbered.extend([vocabulary.setdefault(w, len(vocabulary)) for w in words])
+    word = np.frombuffer(numbered, dtype=np.int64) if len(numbered) else np.zeros(0, dtype=np.int64)
     n_words = max(len(vocabulary), 1)
+    del vocabulary
     starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
     owner = np.repeat(np.arange(len(texts)), lengths)
-    position = np.arange(len(flat)) - starts
+    position = np.arange(len(word)) - starts
     valid = position + size <= np.repeat(lengths, lengths)
     # An n-gram's code is built one word at a time (code * n_words + next word), exact; it is
     # re-factorised to small integers first whenever the next step could overflow int64.
@@ -155,7 +162,7 @@ def minhash_signatures(sets: ShingleSets, rows: np.ndarray, *, num_perm: int, se
     a, b = MinHash(num_perm=num_perm, seed=seed).permutations.astype(np.uint32)
     out = np.empty((len(rows), num_perm), dtype=np.uint32)
     sizes = sets.sizes[rows]
-    chunk_rows = max(1, 150_000 // max(int(sizes.mean()) if len(sizes) else 1, 1))
+    chunk_rows = max(1, 40_000 // max(int(sizes.mean()) if len(sizes) else 1, 1))  # 20 MB at a time
     for lo in range(0, len(rows), chunk_rows):
         part = rows[lo : lo + chunk_rows]
         values = sets.rows(part).astype(np.uint32)

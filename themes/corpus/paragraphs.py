@@ -173,7 +173,74 @@ def _about_sections(reasons: list[str], docs: list[str]) -> list[bool]:
     return inside
 
 
-def build_paragraphs(docs: Iterable[Document], *, rules: CleaningRules = CleaningRules()) -> pd.DataFrame:
+def _find_duplicates(table: pd.DataFrame, order: list[str], rules: CleaningRules) -> dict[str, str]:
+    found = duplicates.find_duplicates(
+        table[["paragraph_id", "doc_id", "start"]].assign(text=table["_norm"]),
+        order,
+        shingle_size=rules.shingle_size,
+        containment=rules.duplicate_containment,
+        min_shingles=rules.min_shingles,
+    )
+    return {dup: original for dup, (original, _) in found.items()}
+
+
+def _mark_duplicates(table: pd.DataFrame, order: list[str], rules: CleaningRules) -> None:
+    """Mark near-duplicates in place (status, reason, ``duplicate_of``).
+
+    A block repeating another document is marked as a duplicate whatever else it is, so that a
+    republication shows as a whole; within one document only kept paragraphs are (repeated
+    footnotes stay footnotes). A kept paragraph is a duplicate of a kept one only: one whose
+    earliest copy was dropped (a caption or an about section there) is compared again with the
+    kept paragraphs alone, so that its text is never lost from the corpus.
+    """
+    status = dict(zip(table["paragraph_id"], table["status"], strict=True))
+    doc_of = dict(zip(table["paragraph_id"], table["doc_id"], strict=True))
+    found = _find_duplicates(table, order, rules)
+    marked = {
+        dup: original
+        for dup, original in found.items()
+        if (doc_of[dup] != doc_of[original] or status[dup] == KEPT)
+        and (status[dup] != KEPT or status[original] == KEPT)
+    }
+    orphans = [d for d, o in found.items() if status[d] == KEPT and status[o] != KEPT]
+    if orphans:
+        again = _find_duplicates(table[table["status"] == KEPT], order, rules)
+        for dup in orphans:
+            original = again.get(dup)
+            while original in marked:  # resolved to the first kept copy, as find_duplicates does
+                original = marked[original]
+            if original is not None and original != dup:
+                marked[dup] = original
+    rows = table["paragraph_id"].isin(marked).to_numpy()
+    table.loc[rows, "status"] = DUPLICATE
+    table.loc[rows, "reason"] = "near_duplicate"
+    table.loc[rows, "duplicate_of"] = table.loc[rows, "paragraph_id"].map(marked)
+
+
+REASONS = {
+    "foreign_script": "not in Latin script (under {latin:.0%} of their letters; the cleaning rules are "
+    "made for English text, see CleaningRules.latin_min_share)",
+    "too_short": "shorter than {words} words",
+    "heading": "headings or titles",
+    "empty_text": "empty",
+}
+"""How each common reason a block is dropped reads in a refusal."""
+
+
+def why_dropped(reasons: pd.Series, rules: CleaningRules) -> str:
+    """Why no block was kept, from the count of blocks per reason, the commonest first:
+    "40 blocks were not in Latin script (...); 3 blocks were headings or titles"."""
+    parts = []
+    for reason, n in reasons.sort_values(ascending=False, kind="stable").head(3).items():
+        what = REASONS.get(reason, reason.replace("_", " ") + "s")
+        were = "blocks were" if n > 1 else "block was"
+        parts.append(f"{n} {were} {what.format(latin=rules.latin_min_share, words=rules.min_words)}")
+    return "; ".join(parts)
+
+
+def build_paragraphs(
+    docs: Iterable[Document], *, rules: CleaningRules = CleaningRules(), allow_empty: bool = False
+) -> pd.DataFrame:
     """Segment, clean and de-duplicate documents into the paragraph table.
 
     Returns
@@ -196,10 +263,17 @@ def build_paragraphs(docs: Iterable[Document], *, rules: CleaningRules = Cleanin
     Raises
     ------
     CorpusError
-        When no document leaves an analysable paragraph.
+        When no document leaves an analysable paragraph (unless ``allow_empty``: one chunk of a
+        corpus read in chunks may have none, see :mod:`themes.corpus.chunks`).
     """
-    records, seen = [], []
+    records, seen, source_of = [], [], {}
     for doc in progress(docs, desc="segmenting"):
+        if doc.doc_id in source_of:  # two files of one name in two folders, say: ids would collide
+            raise CorpusError(
+                f"{source_of[doc.doc_id]} and {doc.source} both have the document id {doc.doc_id!r}; "
+                "ids must be unique across a corpus, so rename one (or score them apart)."
+            )
+        source_of[doc.doc_id] = doc.source
         seen.append(Document(doc.doc_id, "", doc.source, doc.date))
         records.extend(_block_records(doc, rules))
     if not seen:
@@ -211,34 +285,16 @@ def build_paragraphs(docs: Iterable[Document], *, rules: CleaningRules = Cleanin
     table.loc[about, "status"] = DROPPED
     table.loc[about, "reason"] = "about_block"
     table.loc[about, "text"] = table.loc[about, "_norm"].str.replace(r"\s+", " ", regex=True).str.strip()
-    # A block repeating another document is marked as a duplicate whatever
-    # else it is, so that a republication shows as a whole; within one
-    # document only kept paragraphs are (repeated footnotes stay footnotes).
-    position = pd.Series(np.arange(len(table)), index=table["paragraph_id"])
-    doc_of = table["doc_id"].to_numpy()
-    found = duplicates.find_duplicates(
-        table[["paragraph_id", "doc_id", "start"]].assign(text=table["_norm"]),
-        _originality_order(seen),
-        shingle_size=rules.shingle_size,
-        containment=rules.duplicate_containment,
-        min_shingles=rules.min_shingles,
-    )
-    dup = position[list(found)].to_numpy()
-    original = position[[o for o, _ in found.values()]].to_numpy()
-    mark = (doc_of[dup] != doc_of[original]) | (table["status"].to_numpy()[dup] == KEPT)
-    rows = table.index[dup[mark]]
-    table.loc[rows, "status"] = DUPLICATE
-    table.loc[rows, "reason"] = "near_duplicate"
-    table.loc[rows, "duplicate_of"] = table["paragraph_id"].to_numpy()[original[mark]]
+    _mark_duplicates(table, _originality_order(seen), rules)
     analysable = set(table.loc[table["status"] != DROPPED, "doc_id"])
     empty = [doc for doc in seen if doc.doc_id not in analysable]
-    why = f"every block was a heading, caption, footnote or shorter than {rules.min_words} words"
-    if len(empty) == len(seen) == 1:
-        raise CorpusError(f"{empty[0].source} has no analysable paragraph left after cleaning ({why}).")
-    if len(empty) == len(seen):
+    why = why_dropped(table["reason"].value_counts(), rules) if len(empty) == len(seen) else ""
+    if len(empty) == len(seen) == 1 and not allow_empty:
+        raise CorpusError(f"{empty[0].source} has no analysable paragraph left after cleaning: {why}.")
+    if len(empty) == len(seen) and not allow_empty:
         raise CorpusError(
             f"none of the {len(seen)} documents has an analysable paragraph left after cleaning "
-            f"(the first is {seen[0].source}); {why}."
+            f"(the first is {seen[0].source}): {why}."
         )
     for doc in empty:
         warnings.warn(
@@ -250,19 +306,31 @@ def build_paragraphs(docs: Iterable[Document], *, rules: CleaningRules = Cleanin
 
 
 def summarize(table: pd.DataFrame) -> pd.DataFrame:
-    """Per document: kept, duplicate and dropped counts, and dropped by reason.
+    """Per document: kept, duplicate and dropped counts, and dropped by reason; a total row last.
 
     A skipped document (nothing analysable) is the row with zero kept and zero duplicates.
     """
+    return with_total(document_counts(table))
+
+
+def document_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Per document (indexed by doc id, sorted): kept, duplicate, dropped, and dropped by reason."""
     counts = pd.crosstab(table["doc_id"], table["status"]).reindex(
         columns=[KEPT, DUPLICATE, DROPPED], fill_value=0
     )
     dropped = table[table["status"] == DROPPED]
     reasons = pd.crosstab(dropped["doc_id"], "dropped_" + dropped["reason"])
-    out = counts.join(reasons).fillna(0).astype(int)
-    out.loc["total"] = out.sum()
+    return counts.join(reasons).fillna(0).astype(int)
+
+
+def with_total(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`document_counts` (of one table, or several concatenated) with a total row last."""
+    counts = counts.fillna(0).astype(int).sort_index()
+    counts = counts[[KEPT, DUPLICATE, DROPPED, *sorted(c for c in counts if c.startswith("dropped_"))]]
+    total = counts.sum().to_frame("total").T  # a row of its own: a document named "total" keeps its row
+    out = pd.concat([counts, total])
     out.columns.name = None
-    return out.reset_index().rename(columns={"index": "doc_id"})
+    return out.rename_axis("doc_id").reset_index()
 
 
 def kept(table: pd.DataFrame) -> pd.DataFrame:

@@ -4,7 +4,9 @@ A pickle runs arbitrary code when loaded, so a model shared between researchers 
 as data only: the estimator's class (from an allow-list), its parameters and its fitted
 attributes; the vectorizer's settings and vocabulary; the topic matrices. Loading refuses a
 model saved by other versions of the package or of the libraries it was fitted with, because
-the same arrays may then score text differently.
+the same arrays may then score text differently, and checks everything a file says before it is
+used (:mod:`themes.models.saved_checks`): arrays by fixed names inside the folder, their headers,
+shapes and values, the vectorizer's settings against the package's own, the estimator's parameters.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ from __future__ import annotations
 import importlib
 import io as _io
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ from .. import __version__, files
 from ..environment import library_versions
 from ..errors import ModelError
 from ..text.vectorizer import Vectorizer
+from . import saved_checks as checks
 from .backends import available_backends
 
 FORMAT_VERSION = 1
@@ -54,20 +55,35 @@ def _encode(value, name: str):
     raise ModelError(f"cannot save the fitted attribute {name!r} of type {type(value).__name__} safely.")
 
 
-def _decode(value):
+def _decode(value, folder: Path = Path(".")):
+    """A JSON value back as Python (tuples, dicts with any keys, arrays of text, tables)."""
+    try:
+        return _decoded(value)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        raise checks.refuse(folder, "holds a value that is not one a saved model writes") from None
+
+
+def _decoded(value):
     if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return [_decoded(v) for v in value]
     if not isinstance(value, dict):
         return value
     if "__tuple__" in value:
-        return tuple(_decode(v) for v in value["__tuple__"])
+        return tuple(_decoded(v) for v in value["__tuple__"])
     if "__dict__" in value:
-        return {_decode(k): _decode(v) for k, v in value["__dict__"]}
+        return {_hashable(_decoded(k)): _decoded(v) for k, v in value["__dict__"]}
     if "__array_of_str__" in value:
+        if not all(isinstance(v, str) for v in value["__array_of_str__"]):
+            raise TypeError("an array of text holds other values")
         return np.asarray(value["__array_of_str__"], dtype=object)
     if "__dataframe__" in value:
         return pd.read_json(_io.StringIO(json.dumps(value["__dataframe__"])), orient="split")
-    return {k: _decode(v) for k, v in value.items()}
+    return {k: _decoded(v) for k, v in value.items()}
+
+
+def _hashable(key):
+    hash(key)  # a TypeError for a list or a dict: not a key a saved model writes
+    return key
 
 
 def _npy(array: np.ndarray) -> bytes:
@@ -77,10 +93,9 @@ def _npy(array: np.ndarray) -> bytes:
 
 
 def load_npy(folder: Path, name: str) -> np.ndarray:
-    path = folder / f"{name}.npy"
-    if not path.is_file():
-        raise ModelError(f"the saved model in {folder} lacks {path.name}; save it again.")
-    return np.load(path, allow_pickle=False)
+    """The array saved as ``<folder>/<name>.npy``, checked before it is read
+    (:func:`themes.models.saved_checks.read_array`)."""
+    return checks.read_array(Path(folder), name)
 
 
 # -------------------------------------------------------------- estimators
@@ -124,23 +139,40 @@ def estimator_record(
     return {"class": cls, "params": _encode(params, "params"), "attributes": attributes}, arrays
 
 
-def load_estimator(record: dict, folder: Path, *, allowed: frozenset[str]):
-    """Rebuild an estimator from :func:`estimator_record` (classes of ``allowed`` only)."""
-    cls_name = record.get("class", "")
+def load_estimator(record: dict, folder: Path, *, allowed: frozenset[str], prefix: str = "estimator"):
+    """Rebuild an estimator from :func:`estimator_record` (classes of ``allowed`` only).
+
+    Its arrays are read by the names :func:`estimator_record` gives them (``<prefix>.<attribute>``)
+    and no other; its parameters and attribute names are checked first
+    (:mod:`themes.models.saved_checks`).
+    """
+    folder = Path(folder)
+    cls_name = record.get("class", "") if isinstance(record, dict) else ""
     if cls_name not in allowed:
         raise ModelError(
-            f"{folder} names the estimator class {cls_name!r}, which is not allowed to be loaded."
+            f"{folder} names the estimator class {str(cls_name)[:80]!r}, which is not allowed to be loaded."
         )
     module, _, qualname = cls_name.rpartition(".")
     cls = getattr(importlib.import_module(module), qualname)
-    estimator = cls(**_decode(record["params"]))
-    for name, value in record["attributes"].items():
+    params = checks.check_estimator_params(cls, _decode(record.get("params"), folder), folder)
+    attributes = checks.field(record, "attributes", dict, folder)
+    try:
+        estimator = cls(**params)
+    except (TypeError, ValueError) as exc:
+        raise checks.refuse(folder, f"gives {qualname} parameters it refuses ({str(exc)[:80]})") from None
+    for name, value in attributes.items():
+        checks.check_attribute_name(cls, name, folder)
         if isinstance(value, dict) and "__npy__" in value:
+            if value["__npy__"] != f"{prefix}.{name}":
+                raise checks.refuse(
+                    folder, f"names the array {str(value['__npy__'])[:60]!r} for {name}, not {prefix}.{name}"
+                )
             setattr(estimator, name, load_npy(folder, value["__npy__"]))
         elif isinstance(value, dict) and "__estimator__" in value:
-            setattr(estimator, name, load_estimator(value["__estimator__"], folder, allowed=allowed))
+            inner = load_estimator(value["__estimator__"], folder, allowed=allowed, prefix=f"{prefix}.{name}")
+            setattr(estimator, name, inner)
         else:
-            setattr(estimator, name, _decode(value))
+            setattr(estimator, name, _decode(value, folder))
     return estimator
 
 
@@ -163,10 +195,25 @@ def vectorizer_record(vectorizer) -> tuple[dict, dict[str, np.ndarray]]:
 
 
 def load_vectorizer(record: dict, folder: Path):
-
-    vectorizer = Vectorizer(**_decode(record["params"]))
+    """Rebuild a fitted vectorizer from :func:`vectorizer_record`, every setting and size checked."""
+    folder = Path(folder)
+    if not isinstance(record, dict):
+        raise checks.refuse(folder, "has no vectorizer record")
+    params = checks.check_vectorizer_params(_decode(record.get("params"), folder), folder)
+    terms = checks.text_list(record.get("terms"), "vocabulary terms", folder)
+    checks.text_list(record.get("display_words"), "display words", folder, length=len(terms))
+    checks.text_list(record.get("corpus_stop_words"), "corpus stop words", folder)
+    checks.field(record, "n_documents", int, folder)
+    grams = record.get("phrasegrams")
+    if grams is not None and not (
+        isinstance(grams, dict)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in grams.values())
+    ):
+        raise checks.refuse(folder, "holds phrases that are not a mapping of word pairs to scores")
+    idf = checks.check_shape(folder, "vectorizer.idf.npy", load_npy(folder, "vectorizer.idf"), (len(terms),))
+    vectorizer = Vectorizer(**params)
     phrases = None
-    if record["phrasegrams"] is not None:
+    if grams is not None:
         from gensim.models.phrases import FrozenPhrases, Phrases
 
         settings = vectorizer.get_params()
@@ -180,7 +227,7 @@ def load_vectorizer(record: dict, folder: Path):
         display_words=record["display_words"],
         corpus_stop_words=record["corpus_stop_words"],
         n_documents=record["n_documents"],
-        idf=load_npy(folder, "vectorizer.idf"),
+        idf=idf,
         phrases=phrases,
     )
 
@@ -194,19 +241,11 @@ def write_folder(path: Path, records: dict[str, dict], arrays: dict[str, np.ndar
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise ModelError(f"{path} is a file; give a folder to save the model in.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=f".{path.name}-", dir=path.parent))
-    try:
+    with files.staged_folder(path) as staged:
         for name, array in sorted(arrays.items()):
             files.write_bytes(staged / f"{name}.npy", _npy(array))
         for name, record in records.items():
             files.write_json(staged / name, record)
-        if path.exists():
-            shutil.rmtree(path)
-        staged.rename(path)
-    finally:
-        if staged.exists():
-            shutil.rmtree(staged)
     return path
 
 
@@ -217,21 +256,19 @@ def read_record(path: Path, *, kind: str, filename: str = "model.json") -> dict:
     meta = path / filename
     if not meta.is_file():
         raise ModelError(f"there is no saved model in {path} (no {filename}); fit and save one first.")
-    try:
-        record = json.loads(meta.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ModelError(f"{meta} is not a readable saved model; save the model again.") from None
+    record = checks.read_json_record(meta)
     if record.get("format") != kind or record.get("format_version") != FORMAT_VERSION:
         raise ModelError(
-            f"{path} holds a {record.get('format')!r} of format version {record.get('format_version')!r}; "
-            f"this version of themes reads {kind!r} version {FORMAT_VERSION}."
+            f"{path} holds a {str(record.get('format'))[:40]!r} of format version "
+            f"{str(record.get('format_version'))[:20]!r}; this version of themes reads {kind!r} version "
+            f"{FORMAT_VERSION}."
         )
-    saved = {
-        "themes": record.get("themes_version"),
-        **{k: record.get("versions", {}).get(k) for k in CHECKED_LIBRARIES},
-    }
+    versions = checks.field(record, "versions", dict, path, what=filename)
+    saved = {"themes": record.get("themes_version"), **{k: versions.get(k) for k in CHECKED_LIBRARIES}}
     installed = {"themes": __version__, **{k: library_versions().get(k) for k in CHECKED_LIBRARIES}}
-    differ = [f"{k} {saved[k]} (installed: {installed[k]})" for k in saved if saved[k] != installed[k]]
+    differ = [
+        f"{k} {str(saved[k])[:20]} (installed: {installed[k]})" for k in saved if saved[k] != installed[k]
+    ]
     if differ:
         raise ModelError(
             f"{path} was saved with other versions ({'; '.join(differ)}); "

@@ -22,6 +22,7 @@ from threadpoolctl import threadpool_limits
 from ..text.matrix import DocumentTermMatrix
 from ..text.vectorizer import Vectorizer
 from . import persist
+from . import saved_checks as checks
 from .backends import Backend, backend_by_class_path, get_backend
 from .base import nmf_shares, normalise_rows, rank_descending
 
@@ -197,22 +198,38 @@ class TopicModel:
         path = Path(path)
         record = persist.read_record(path, kind=FORMAT)
         extra = {b.class_path: b for b in backends}
-        class_path = record["estimator"].get("class", "")
-        backend = extra.get(class_path) or backend_by_class_path(class_path) or get_backend(record["backend"])
+        estimator_record = checks.field(record, "estimator", dict, path)
+        class_path = str(estimator_record.get("class", ""))
+        backend_name = checks.field(record, "backend", str, path)
+        backend = extra.get(class_path) or backend_by_class_path(class_path) or get_backend(backend_name)
         allowed = persist.allowed_classes(*extra)
+        topic_names = checks.text_list(record.get("topic_names"), "topic names", path)
+        paragraph_ids = checks.text_list(record.get("paragraph_ids"), "paragraph ids", path)
+        document_ids = checks.field(record, "document_ids", (list, type(None)), path)
+        if document_ids is not None:
+            checks.text_list(document_ids, "document ids", path, length=len(paragraph_ids))
+        vectorizer = persist.load_vectorizer(checks.field(record, "vectorizer", dict, path), path)
+        k, n_terms = len(topic_names), len(vectorizer.vocabulary_)
+        topic_term = checks.check_shape(
+            path, "topic_term.npy", persist.load_npy(path, "topic_term"), (k, n_terms)
+        )
+        doc_topic = persist.load_npy(path, "doc_topic")
+        checks.check_shape(path, "doc_topic.npy", doc_topic, (len(paragraph_ids), k))
+        estimator = persist.load_estimator(estimator_record, path, allowed=allowed)
+        checks.check_estimator(estimator, path, k=k, n_terms=n_terms)
         return cls(
-            name=record["name"],
-            estimator=persist.load_estimator(record["estimator"], path, allowed=allowed),
+            name=checks.field(record, "name", str, path),
+            estimator=estimator,
             backend=backend,
-            seeded=bool(record["seeded"]),
-            vectorizer=persist.load_vectorizer(record["vectorizer"], path),
-            topic_term=persist.load_npy(path, "topic_term"),
-            doc_topic=persist.load_npy(path, "doc_topic"),
-            topic_names=tuple(record["topic_names"]),
-            paragraph_ids=tuple(record["paragraph_ids"]),
-            document_ids=None if record["document_ids"] is None else tuple(record["document_ids"]),
-            params=record["params"],
-            seed=record["seed"],
+            seeded=checks.field(record, "seeded", bool, path),
+            vectorizer=vectorizer,
+            topic_term=checks.check_distributions(path, "topic_term.npy", topic_term),
+            doc_topic=checks.check_distributions(path, "doc_topic.npy", doc_topic),
+            topic_names=tuple(topic_names),
+            paragraph_ids=tuple(paragraph_ids),
+            document_ids=None if document_ids is None else tuple(document_ids),
+            params=checks.field(record, "params", dict, path),
+            seed=checks.field(record, "seed", (int, type(None)), path),
             versions=record["versions"],
         )
 

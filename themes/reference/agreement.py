@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
+from .. import files
 from ..errors import LabelError
 from .labels import ID
 
@@ -165,7 +166,7 @@ def check_adjudication(
     log = Path(log)
     if not log.is_file():
         raise LabelError(f"the adjudication log {log} does not exist.")
-    table = pd.read_csv(log, dtype=str, keep_default_na=False)
+    table = files.read_csv(log, dtype=str, keep_default_na=False)
     missing = [c for c in ADJUDICATION_COLUMNS if c not in table.columns]
     if missing:
         raise LabelError(f"{log} lacks the column(s) {', '.join(missing)}.")

@@ -6,11 +6,13 @@ student can bring their own set of themes; every label file is validated against
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
 import pandas as pd
 
+from .. import files
 from ..errors import LabelError
 
 ID = "paragraph_id"
@@ -111,9 +113,18 @@ def _read_label_table(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise LabelError(f"the label file {path} does not exist.")
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+        # ids written by the package (the labels template) are defused: read back as they were
+        table = files.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, csv.Error) as exc:
         raise LabelError(f"{path} is not a readable CSV file ({str(exc).splitlines()[0]}).") from None
+    # pandas would rename a second 'morale' column 'morale.1': name the column as the file does
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise LabelError(
+            f"{path} has the column(s) {', '.join(map(repr, repeated))} more than once; keep one of each."
+        )
     if ID not in table.columns:
         raise LabelError(f"{path} has no '{ID}' column.")
     return table

@@ -1,19 +1,31 @@
-"""Running the grid of fits on a Dask cluster, through joblib's Dask backend.
+"""Where the grid of fits runs: joblib's local worker processes, or a Dask cluster.
 
 :func:`connect` reaches an existing scheduler or starts a local cluster for one run;
-:func:`dask_backend` sends every joblib ``Parallel`` inside it (the sweep's fits) to that cluster.
+:func:`dask_backend` sends every joblib ``Parallel`` inside it (the sweep's fits) to that cluster;
+:func:`end_workers_with_parent` makes joblib's local (``loky``) workers end with the run.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 
-from joblib import parallel_config
+from joblib import parallel_config, register_parallel_backend
+from joblib._parallel_backends import LokyBackend
 from joblib.parallel import get_active_backend
 
+from ..environment import exit_with_parent
 from ..errors import ThemesError
+
+
+def end_workers_with_parent(parent: int) -> None:
+    """Every joblib ``loky`` worker started from now on ends within a second of process ``parent``
+    (:func:`themes.environment.exit_with_parent`), whichever code asks for the backend: a killed
+    run leaves no workers behind. The command line calls it for the commands that start workers."""
+    factory = functools.partial(LokyBackend, initializer=exit_with_parent, initargs=(parent,))
+    register_parallel_backend("loky", factory)
 
 
 @contextmanager

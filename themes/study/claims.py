@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from .. import files
 from ..errors import ThemesError
 from .project import Project
 
@@ -51,7 +52,7 @@ def read_tables(results_dir: str | Path) -> dict[str, pd.DataFrame]:
     """The tables the findings rest on, read from a results folder (a missing one is left out)."""
     results_dir = Path(results_dir)
     return {
-        name: pd.read_csv(results_dir / f"{name}.csv")
+        name: files.read_csv(results_dir / f"{name}.csv")
         for name in TABLES
         if (results_dir / f"{name}.csv").exists()
     }

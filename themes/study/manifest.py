@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import __version__, files
 from ..comparison.rules import RULES
-from ..environment import library_versions, thread_settings
+from ..environment import library_versions, numpy_simd, thread_settings
 from ..reference.coders import describe_coders
 from ..selection import measures as selection
 from .project import Project
@@ -88,6 +88,7 @@ def build_manifest(
             "machine": platform.machine(),
             "libraries": library_versions(),
             "threads": thread_settings(),
+            "numpy_simd": numpy_simd(),
             "n_jobs": study.config.n_jobs,
         },
         "inputs": inputs,

@@ -13,10 +13,13 @@ import importlib.util
 import os
 import platform
 import re
+import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+from tqdm import tqdm
 
 from .. import files
 from ..errors import ThemesError
@@ -85,13 +88,14 @@ class NotebookError(ThemesError):
 
 
 def execute_notebook(
-    path: str | Path, *, timeout: int = NOTEBOOK_TIMEOUT, write: bool = True
+    path: str | Path, *, timeout: int = NOTEBOOK_TIMEOUT, write: bool = True, kernels: list | None = None
 ) -> nbformat.NotebookNode:
     """Run every cell of a notebook in a fresh kernel started in the notebook's folder.
 
     The kernel gets one thread per numeric library, a fixed hash seed and no forced
     matplotlib backend (figures are shown inline). The executed, scrubbed notebook
-    replaces the file when ``write`` is true.
+    replaces the file when ``write`` is true. ``kernels`` collects the kernel's manager once it
+    runs, for :func:`stop_kernels`.
 
     Raises
     ------
@@ -122,6 +126,8 @@ def execute_notebook(
         record_timing=False,
         allow_errors=False,
     )
+    if kernels is not None:
+        client.on_notebook_start = lambda **_: kernels.append(client.km)
     try:
         # asyncio.run gives the kernel client a loop of its own and closes it afterwards, so
         # notebooks can run in worker threads without leaving event loops open.
@@ -150,27 +156,45 @@ def needs(path: str | Path) -> tuple[str, ...]:
     return tuple(nbformat.read(Path(path), as_version=4).metadata.get("themes", {}).get("needs", ()))
 
 
+def stop_kernels(kernels: list) -> None:
+    """Kill the kernels of notebooks still running (a stopped run must not wait for them)."""
+    for manager in list(kernels):
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
+
 def run_notebooks(
     folder: str | Path, *, progress: bool = False, workers: int = 2, available=tuple(NEEDS)
 ) -> list[Path]:
-    """Execute the numbered notebooks of ``folder``, writing each back; the executed ones.
+    """Execute the numbered notebooks of ``folder`` and put them in place together; the executed ones.
 
     Notebooks only read the results and do not depend on each other, so ``workers`` of them
     run at once, each in its own kernel (two by default: one per core of a small machine).
     A notebook that needs something of :data:`NEEDS` missing from ``available`` (a study
-    without labels yet, say) is left as it is.
+    without labels yet, say) is left as it is. The folder is replaced whole once every
+    notebook ran (:func:`themes.files.staged_folder`): a failed, stopped or killed run leaves
+    the notebooks as they were, never some new and some old.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from tqdm import tqdm
-
+    folder = Path(folder)
+    files.restore_folder(folder)  # what a run killed while swapping left beside it
     paths = [p for p in notebook_paths(folder) if set(needs(p)) <= set(available)]
-    with (
-        ThreadPoolExecutor(max_workers=max(1, workers)) as pool,
-        tqdm(total=len(paths), desc="notebooks", disable=None if progress else True, leave=False) as bar,
-    ):
-        futures = [pool.submit(execute_notebook, path) for path in paths]
-        for future in futures:
-            future.result()
-            bar.update(1)
+    kernels: list = []
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    executed = []
+    try:
+        with tqdm(total=len(paths), desc="notebooks", disable=None if progress else True, leave=False) as bar:
+            futures = [pool.submit(execute_notebook, p, write=False, kernels=kernels) for p in paths]
+            for future in futures:
+                executed.append(future.result())
+                bar.update(1)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_kernels(kernels)
+        raise
+    pool.shutdown()
+    with files.staged_folder(folder) as staged:
+        shutil.copytree(folder, staged, dirs_exist_ok=True, symlinks=True)
+        for path, nb in zip(paths, executed, strict=True):
+            files.write_text(staged / path.name, nbformat.writes(nb) + "\n")
     return paths

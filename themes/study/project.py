@@ -8,10 +8,14 @@ texts), ``data/reference`` (codebook, labels, seed words), ``data/processed``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ModelError, ThemesError
+
+MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+"""A saved model's name: its folder in ``results/models``, so never a path."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class Project:
         """The folder of a model saved by the main job (``results/models/<name>``), or one sentence
         naming the models saved there."""
         folder = self.results / "models"
+        check_model_name(name, folder)
         if not (folder / name / "scorer.json").is_file():
             have = sorted(p.parent.name for p in folder.glob("*/scorer.json")) if folder.is_dir() else []
             choose = (
@@ -94,6 +99,16 @@ class Project:
             raise ThemesError(
                 f"{self.raw} does not exist; a project keeps its corpus there (themes init makes one)."
             )
+
+
+def check_model_name(name: str, folder: Path) -> str:
+    """Refuse a model name that is not a plain name (``lda_sklearn``): it names a folder of ``folder``."""
+    if not MODEL_NAME.match(name):
+        raise ModelError(
+            f"{name[:60]!r} is not a model name (letters, digits, '_' and '-'); "
+            f"name a model saved in {folder}."
+        )
+    return name
 
 
 def project_paths(root: str | Path) -> Project:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import tempfile
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -52,17 +51,7 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
         return write_results(study, fits, runs, comparisons, out)
 
 
-def replace_folder(staged: Path, target: Path) -> None:
-    """Put a fully written folder in place of ``target`` (the old one is removed only then)."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        target.rename(old)
-    staged.rename(target)
-    if old is not None:
-        shutil.rmtree(old)
+replace_folder = files.replace_folder  # the swap of a staged folder (themes.files)
 
 
 @contextlib.contextmanager
@@ -77,6 +66,10 @@ def project_lock(root: str | Path):
     # checked first: the lock would leave its file in a folder that is not a project
     Project(Path(root)).require_corpus()
     path = Path(root).resolve() / LOCK_FILE
+    if path.exists() and not path.is_file():
+        raise ThemesError(
+            f"{path} is not a file; themes keeps its lock there, so move it away and run again."
+        )
     lock = FileLock(path, timeout=0, is_singleton=True)  # a singleton is re-entrant in one process
     try:
         lock.acquire()
@@ -94,13 +87,7 @@ def remove_stale_staging(project) -> list[Path]:
     A run killed between the two renames of :func:`replace_folder` leaves no ``results/`` but
     a whole ``.results.old``: that one is put back rather than removed.
     """
-    old = project.results.with_name(f".{project.results.name}.old")
-    if old.is_dir() and not project.results.exists():
-        old.rename(project.results)
-    stale = sorted(project.root.glob(STAGING_PREFIX + "*")) + ([old] if old.exists() else [])
-    for folder in stale:
-        shutil.rmtree(folder)
-    return stale
+    return files.restore_folder(project.results) + files.restore_folder(project.notebooks)
 
 
 def reproduce(
@@ -123,13 +110,17 @@ def reproduce(
     # the cluster first, so that an unreachable scheduler fails before anything is written
     with project_lock(project.root), connect(scheduler=scheduler, n_workers=dask_workers) as client:
         remove_stale_staging(project)  # what killed runs left; no other run holds the lock
+        # a folder that could not be replaced at the end is refused now, not after the long work
+        files.check_removable(project.results)
+        if notebooks:
+            files.check_removable(project.notebooks)
         # every input (the adjudication log too) is validated before anything is written
         table = build_corpus(project, rules=config.cleaning, write=False)
         study = load_study(project, config=config, paragraphs=table)
         write_agreement(study)
         files.write_csv(project.paragraphs, table)
         files.write_csv(project.processed / "paragraph_summary.csv", summarize(table))
-        staged = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=project.root))
+        staged = files.make_staging_folder(project.results)  # also finds a full disk, before the fits
         try:
             with dask_backend(client, scatter=study.matrices.values()):
                 manifest = run_study(study, staged, progress=progress)

@@ -58,6 +58,27 @@ class CorpusFit:
         return ["topics.csv", "document_topics.csv", "paragraphs.csv", "model/"]
 
 
+FIT_OUTPUTS = ("topics.csv", "document_topics.csv", "paragraphs.csv", "model")
+"""What ``themes fit --corpus --out DIR`` writes into ``DIR``."""
+
+
+def fit_corpus_into(out: Path, corpus: str | Path, model: str, *, top: int = 10, **settings) -> tuple:
+    """:func:`fit_corpus`, its outputs (:data:`FIT_OUTPUTS`) written into ``out`` whole or not at all.
+
+    They are built in a folder beside ``out`` (made first, so that a read-only folder or a full
+    disk is found before the fit) and swapped in once all are written; a failed, stopped or killed
+    fit leaves ``out`` as it was. A folder holding other files is refused, since it is replaced.
+    Returns the fit and the names written.
+    """
+    out = Path(out)
+    files.restore_folder(out)  # what a fit killed while swapping left beside it
+    files.check_replaceable(out, FIT_OUTPUTS, command="themes fit")
+    with files.staged_folder(out) as staged:
+        fitted = fit_corpus(corpus, model, paragraphs_csv=staged / "paragraphs.csv", **settings)
+        written = fitted.write(staged, top=top)
+    return fitted, written
+
+
 def fit_corpus(
     corpus: str | Path,
     model: str,
@@ -71,7 +92,7 @@ def fit_corpus(
 ) -> CorpusFit:
     """Fit one model of :data:`~themes.study.design.CORPUS_MODELS` on any corpus, no study folder.
 
-    With ``streaming``, or for a corpus of :data:`themes.corpus.chunks.STREAMING_BYTES` (256 MiB)
+    With ``streaming``, or for a corpus of :data:`themes.corpus.chunks.STREAMING_BYTES` (8 MiB)
     or more, the corpus is read and counted in chunks of documents
     (:func:`themes.text.streaming.count_corpus`; near-duplicates are then found within a chunk, and
     word-for-word copies across chunks), and its kept paragraphs go straight to ``paragraphs_csv``.

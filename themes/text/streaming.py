@@ -7,7 +7,7 @@ read in chunks by :func:`themes.corpus.chunks.read_paragraph_chunks`.
 When to stream
 --------------
 ``themes fit --corpus PATH`` streams when asked (``--streaming``) or when the corpus is at least
-:data:`themes.corpus.chunks.STREAMING_BYTES` (256 MiB of text, about 500,000 paragraphs of a
+:data:`themes.corpus.chunks.STREAMING_BYTES` (8 MiB of text, about 16,000 paragraphs of a
 typical 500 characters). In memory, such a corpus holds its texts, its paragraph table and
 scikit-learn's token lists at once, several times the size of the text; streaming holds the
 vocabulary, the document frequencies and the sparse counts, never the texts.

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -313,11 +312,10 @@ def write_intrusion_test(
             min_genuine_share=min_genuine_share,
         ),
     ]
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    staged = files.make_staging_folder(folder)
     try:
         for items in tasks:
-            # defused: a cell a spreadsheet would run as a formula starts with a quote
+            # defused: coders open the forms in a spreadsheet (read back by files.read_csv)
             files.write_csv(staged / FORM / f"{items.task}_intrusion.csv", items.form)
             files.write_text(staged / FORM / f"{items.task}_intrusion.md", form_markdown(items))
             files.write_csv(staged / KEY / f"{items.task}_intrusion_key.csv", items.key)

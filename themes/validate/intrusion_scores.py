@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .. import files
 from .intrusion import KEY, META, TASKS, IntrusionError
 
 
@@ -59,7 +60,7 @@ class IntrusionScores:
 def _read_table(path: Path) -> pd.DataFrame:
     try:
         # utf-8-sig: spreadsheets often save a byte-order mark
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        table = files.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
         raise IntrusionError(f"{path} does not exist; give the path of a filled-in form.") from None
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError):

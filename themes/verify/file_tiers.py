@@ -22,6 +22,9 @@ SAVED_ENVIRONMENT = ("versions",)
 """Keys of a saved model's record (``model.json``, ``scorer.json``) that describe the environment it
 was saved in, not the model: compared like the manifest's environment, that is not at all."""
 TIERS = ("identical", "equivalent", "holds", "DRIFT")
+MAY_MOVE = re.compile(r"^/models/[^/]+/(n_iter|converged|K)(/|$)|^/selection/chosen_K/")
+"""Numbers of the manifest that a rebuild may move (fits' iterations, the K chosen, held against
+its committed range); any other number is a setting, and a changed setting is DRIFT."""
 _TEXT_MIMES = ("text/plain", "text/markdown", "text/html")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
@@ -57,7 +60,11 @@ def compare_tables(expected: Path, actual: Path) -> tuple[str, str]:
             close = within_tolerance(x, y)
             diff = np.abs(x.to_numpy(dtype=float) - y.to_numpy(dtype=float))
             if not close.all():
-                moved.append(f"{col} {int((~close).sum())} cells (max change {np.nanmax(diff[~close]):.3g})")
+                i = int(np.flatnonzero(~close)[0])
+                moved.append(
+                    f"{col} {int((~close).sum())} cells (max change {np.nanmax(diff[~close]):.3g}; "
+                    f"row {i + 2}{_row_key(a, i)}: {float(x.iloc[i]):.6g} -> {float(y.iloc[i]):.6g})"
+                )
             elif (change := float(np.nan_to_num(diff).max(initial=0.0))) > largest[0]:
                 largest = (change, col)
         else:
@@ -70,6 +77,12 @@ def compare_tables(expected: Path, actual: Path) -> tuple[str, str]:
     if not moved:
         return "equivalent", f"largest change {largest[0]:.2g} ({largest[1]})" if largest[1] else ""
     return "holds", "beyond tolerance: " + "; ".join(moved[:4]) + ("; ..." if len(moved) > 4 else "")
+
+
+def _row_key(table: pd.DataFrame, i: int) -> str:
+    """What names row ``i`` of a table: its first two text cells, e.g. `` (lda_sklearn, morale)``."""
+    text = [str(table.at[i, c]) for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    return f" ({', '.join(v[:40] for v in text[:2])})" if text else ""
 
 
 def _last_digit(s: str) -> float:
@@ -173,16 +186,24 @@ def compare_json(expected: Path, actual: Path) -> tuple[str, str]:
 def compare_manifests(expected: Path, actual: Path, tiers: dict[str, str]) -> tuple[str, str]:
     """The manifest: equal apart from the environment and the hashes of equivalent outputs.
 
-    ``tiers`` gives every other file's tier. A hash that changed with a file at *holds* makes the
-    manifest *holds*; any other text that differs (inputs, settings, seeds) is DRIFT.
+    ``tiers`` gives every other file's tier. A hash that changed with a file at *holds*, or a
+    number of :data:`MAY_MOVE` beyond tolerance, makes the manifest *holds*; any other text or
+    number that differs (inputs, settings, seeds, thresholds) is DRIFT.
     """
-    a, b = json.loads(expected.read_bytes()), json.loads(actual.read_bytes())
+    try:
+        a, b = json.loads(expected.read_bytes()), json.loads(actual.read_bytes())
+    except ValueError:
+        return "DRIFT", "not a readable manifest"
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return "DRIFT", "not a manifest (a JSON object)"
     ignored = ("environment", "outputs")
     moved, other = _json_moves(
         {k: v for k, v in a.items() if k not in ignored}, {k: v for k, v in b.items() if k not in ignored}
     )
-    if other:
-        return "DRIFT", f"records other inputs or settings: {', '.join(other[:4])}"
+    settings = [m for m in moved if not MAY_MOVE.match(m)]
+    if other or settings:
+        return "DRIFT", f"records other inputs or settings: {', '.join((other + settings)[:4])}"
+    moved = [m for m in moved if MAY_MOVE.match(m)]
     hashes_a, hashes_b = a.get("outputs", {}), b.get("outputs", {})
     changed = sorted(f for f in hashes_a.keys() | hashes_b.keys() if hashes_a.get(f) != hashes_b.get(f))
     not_equivalent = [f for f in changed if tiers.get(f, "DRIFT") not in ("identical", "equivalent")]

@@ -15,7 +15,8 @@ Tiers, per file and for the study, from best to worst:
   the study declares (``study/findings.py``, :mod:`themes.study.claims`) is still true of the
   rebuilt tables.
 * **DRIFT**: a finding no longer holds, a headline number left its interval, a file is missing
-  or extra, a table's columns changed, or the manifest records other inputs or settings.
+  or extra, a table's columns changed, the manifest records other inputs or settings, or a
+  committed file is not what the run recorded (:mod:`themes.verify.signed`).
 
 One file's tier comes from :mod:`themes.file_tiers`; this module gives the verdict over the tree.
 """
@@ -32,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..environment import X86_MACHINES, installed_version, runs_here
+from ..environment import NUMPY_AVX512_TARGETS, X86_MACHINES, installed_version, numpy_simd, runs_here
 from ..errors import ThemesError
 from ..study.claims import FINDINGS_FILE, check_findings, load_claims
 from ..study.config import StudyConfig
@@ -40,6 +41,7 @@ from ..study.notebooks import check_execution_tools
 from ..study.project import Project
 from ..study.run import reproduce
 from .file_tiers import ATOL, RTOL, TIERS, compare_file, compare_manifests, within_tolerance, worst
+from .signed import tampered_files
 
 PASSING = TIERS[:3]
 TOLERANCE_TEXT = f"numbers within rtol {RTOL:g} and atol {ATOL:g}, text equal"
@@ -262,6 +264,10 @@ def compare_trees(expected_root: Path, actual_root: Path, *, skip_notebooks: boo
         else:
             tiers[rel], details[rel] = compare_manifests(a, b, tiers)
 
+    # a committed file (or the manifest) changed after the run that wrote it is DRIFT, whatever the rebuild
+    for rel, why in tampered_files(expected_root).items():
+        tiers[rel], details[rel] = "DRIFT", f"{why}; {details.get(rel, '')}"
+
     # the claims the committed study declares (study/findings.py), held on both trees: one that
     # fails on the rebuilt results is DRIFT, one that already failed on the committed results too
     claims = load_claims(expected_root)
@@ -324,6 +330,9 @@ def environment_notes(root: Path) -> tuple[str, ...]:
             f"{len(missing)} package{'s' if several else ''} of constraints.txt {'are' if several else 'is'} "
             f"not installed ({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''})"
         )
+    if numpy_simd() not in ("X86_V3", "baseline") and platform.machine().lower() in X86_MACHINES:
+        pin = f"NPY_DISABLE_CPU_FEATURES={NUMPY_AVX512_TARGETS!r}"
+        notes.append(f"numpy runs its {numpy_simd()} code here, not {pin}: exp and log may round otherwise")
     core = os.environ.get("OPENBLAS_CORETYPE")
     if core != PINNED_CORE:
         why = (
