@@ -141,8 +141,11 @@ def counting_the_usable_seed_words_is_not_beaten_by_any_topic_model(t: Tables) -
     above = mean.index[mean["ci_low"] > 0].tolist()
     below = sorted(mean.index[mean["ci_high"] < 0])
     lda = sorted(m for m in TOPIC_MODELS if m.startswith("lda") and not m.endswith("seeded"))
+    s = _summary(t)
     return Finding(
         not above and set(lda) <= set(below),
+        f"mean AUC of keywords {s.at['keywords', 'auc_mean']:.3f} (every seed word), keywords_vocab "
+        f"{s.at['keywords_vocab', 'auc_mean']:.3f} (those in the vocabulary); "
         "mean AUC over themes minus keywords_vocab's, paired 95% interval: "
         + "; ".join(
             f"{m} {r.difference:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}]" for m, r in mean.iterrows()
