@@ -1,19 +1,30 @@
 """Every setting of a study run, in one frozen object written to the manifest.
 
 :class:`StudyConfig` holds the design (which models, :mod:`themes.study.design`), the seeds, the K
-grid, the draws of the bootstrap and the null, the vectorizer's and the cleaning's settings.
+grid, the draws of the bootstrap and the null, the seed-word checks, the vectorizer's and the
+cleaning's settings. Settings left to the corpus (``None``) are fixed by :meth:`StudyConfig.resolve`
+from the number of kept paragraphs before anything is fitted, and the manifest records the values
+used; ``quick`` turns the run into a first look that is marked as not for reporting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 
 from ..comparison.theme_table import Inference
 from ..corpus.cleaning import CleaningRules
 from ..errors import ThemesError
 from ..text.vectorizer import Vectorizer
-from .design import DEFAULT_MODELS, DEFAULT_SWEPT, ModelSpec
+from .design import DEFAULT_SWEPT, LARGE_CHANGES, ModelSpec, design_for
+
+LARGE_FROM = 1000
+"""Kept paragraphs from which a study is ``large`` (:func:`themes.study.design.design_for`)."""
+SEEDS = {"small": (0, 1, 2, 3, 4), "large": (0, 1, 2)}
+"""Seeds per scale: five on a small corpus, where topics move from seed to seed; three on a large one."""
+SEED_WORD_VARIANTS = {"small": 0, "large": 12}
+"""Refitted seed-word variants per seeded model (0: every variant)."""
+QUICK_NOTE = "QUICK LOOK: fewer K, one seed, no seed-word checks, fewer draws; not for reporting"
 
 
 @dataclass(frozen=True)
@@ -22,17 +33,19 @@ class StudyConfig:
 
     Parameters
     ----------
-    models : mapping of str to ModelSpec
-        The topic models the study fits and reports (:data:`themes.study.design.DEFAULT_MODELS`,
-        the method's default design, unless the study names others).
-    seeds : tuple of int
+    models : mapping of str to ModelSpec, optional
+        The topic models the study fits and reports. None: the method's default design for the
+        corpus's scale (:func:`themes.study.design.design_for`).
+    seeds : tuple of int, optional
         Random seeds; every model is fitted once per seed. The first is the reference seed
         whose fits give ``paragraph_scores.csv``, the topic tables and the saved models.
+        None: :data:`SEEDS` of the corpus's scale.
     k_range : tuple of int
         The K sweep of the plain models. On about fifty paragraphs a K above twelve leaves
         fewer than four paragraphs per topic, so the sweep stops there.
-    sweep_models : tuple of str
-        Plain models whose K is chosen by the sweep.
+    sweep_models : tuple of str, optional
+        Plain models whose K is chosen by the sweep (None: those of the design among
+        :data:`themes.study.design.DEFAULT_SWEPT`).
     n_free : int
         Free topics of a seeded model besides one topic per theme.
     naive_k : int
@@ -45,17 +58,27 @@ class StudyConfig:
         joblib worker processes for the fits (-1: one per core); results do not depend on it,
         as every fit is seeded on its own and runs on one thread.
     seed_word_checks : bool, default True
-        Run the seeding-effect and seed-word sensitivity checks (``themes.seed_checks``; about
-        130 extra fits) when the study has seed words.
+        Run the seeding-effect and seed-word sensitivity checks when the study has seed words.
+    seed_word_variants : int, optional
+        At most this many seed-word variants refitted per seeded model in the sensitivity check,
+        drawn with ``stat_seed`` (0: every variant; the seed-word counts are scored on every
+        variant whatever this is). None: :data:`SEED_WORD_VARIANTS` of the corpus's scale.
+    scale : {"auto", "small", "large"}
+        ``auto``: ``large`` from ``large_from`` kept paragraphs.
+    large_from : int
+    quick : bool, default False
+        A first look (:data:`QUICK_NOTE`): every other K, the first seed only, no seed-word
+        checks, 200 bootstrap resamples and 100 permutations. Marked in the manifest, the
+        figures and the notebooks.
     vectorizer : dict
         Settings of the study's :class:`~themes.text.vectorizer.Vectorizer` that differ from its defaults.
     cleaning : CleaningRules
     """
 
-    models: Mapping[str, ModelSpec] = field(default_factory=lambda: DEFAULT_MODELS)
-    seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
+    models: Mapping[str, ModelSpec] | None = None
+    seeds: tuple[int, ...] | None = None
     k_range: tuple[int, ...] = tuple(range(3, 13))
-    sweep_models: tuple[str, ...] = DEFAULT_SWEPT
+    sweep_models: tuple[str, ...] | None = None
     n_free: int = 2
     naive_k: int = 5
     n_boot: int = 1000
@@ -63,6 +86,10 @@ class StudyConfig:
     stat_seed: int = 0
     n_jobs: int = -1
     seed_word_checks: bool = True
+    seed_word_variants: int | None = None
+    scale: str = "auto"
+    large_from: int = LARGE_FROM
+    quick: bool = False
     vectorizer: dict = field(default_factory=dict)
     cleaning: CleaningRules = CleaningRules()
 
@@ -76,6 +103,63 @@ class StudyConfig:
             raise ThemesError(
                 f"the number of jobs must be a positive whole number or -1 (all cores), not {self.n_jobs!r}."
             )
+        if self.scale not in ("auto", "small", "large"):
+            raise ThemesError(f"the scale must be auto, small or large, not {self.scale!r}.")
+        if self.seeds is not None and not self.seeds:
+            raise ThemesError("give at least one seed.")
+        if not self.k_range or min(self.k_range) < 1:
+            raise ThemesError(f"the K grid must hold whole numbers from 1 up, not {list(self.k_range)}.")
+        for name in ("n_boot", "n_perm", "large_from", "n_free", "naive_k"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ThemesError(f"the setting {name} must be a whole number of 0 or more, not {value!r}.")
+
+    def resolve(self, n_paragraphs: int) -> StudyConfig:
+        """The settings left to the corpus fixed for ``n_paragraphs`` kept paragraphs, and
+        ``quick`` applied: what the run uses and the manifest records."""
+        scale = self.scale
+        if scale == "auto":
+            scale = "large" if n_paragraphs >= self.large_from else "small"
+        models = design_for(scale) if self.models is None else self.models
+        sweep = self.sweep_models
+        if sweep is None:
+            sweep = tuple(n for n in DEFAULT_SWEPT if n in models)
+        out = replace(
+            self,
+            scale=scale,
+            models=models,
+            seeds=SEEDS[scale] if self.seeds is None else tuple(self.seeds),
+            sweep_models=tuple(sweep),
+            seed_word_variants=SEED_WORD_VARIANTS[scale]
+            if self.seed_word_variants is None
+            else self.seed_word_variants,
+        )
+        if self.quick:
+            out = replace(
+                out,
+                k_range=tuple(sorted(out.k_range))[::2],
+                seeds=out.seeds[:1],
+                seed_word_checks=False,
+                n_boot=min(out.n_boot, 200),
+                n_perm=min(out.n_perm, 100),
+            )
+        unknown = [n for n in out.sweep_models if n not in out.models]
+        if unknown:
+            raise ThemesError(f"the swept model(s) {', '.join(unknown)} are not in the study's design.")
+        return out
+
+    @property
+    def resolved(self) -> bool:
+        return self.models is not None and self.seeds is not None and self.scale != "auto"
+
+    def changes(self) -> list[str]:
+        """What this (resolved) configuration changes from the small-corpus default, in words."""
+        out = []
+        if self.scale == "large" and self.models is design_for("large"):
+            out += [f"large corpus (from {self.large_from} paragraphs): {c}" for c in LARGE_CHANGES]
+        if self.quick:
+            out.append(QUICK_NOTE)
+        return out
 
     def make_vectorizer(self) -> Vectorizer:
         """A new, unfitted vectorizer with the study's settings."""
@@ -93,11 +177,8 @@ class StudyConfig:
             if f.name != "models"
             for value in [getattr(self, f.name)]
         }
-        out["seeds"], out["k_range"], out["sweep_models"] = (
-            list(self.seeds),
-            list(self.k_range),
-            list(self.sweep_models),
-        )
+        for name in ("seeds", "k_range", "sweep_models"):
+            out[name] = None if out[name] is None else list(out[name])
         out["vectorizer"] = {
             k: list(v) if isinstance(v, tuple) else v for k, v in self.make_vectorizer().get_params().items()
         }

@@ -126,6 +126,8 @@ def make_study(
 ) -> Study:
     """A study from inputs already in memory: vectorizes the kept paragraphs."""
     kept = corpus.kept(paragraphs)
+    if not config.resolved:
+        config = config.resolve(len(kept))
     dtm = DocumentTermMatrix.from_paragraphs(config.make_vectorizer(), kept, fit=True)
     naive = DocumentTermMatrix.from_paragraphs(Vectorizer(**NAIVE_VECTORIZER), kept, fit=True)
     return Study(

@@ -192,6 +192,7 @@ def compare_stage(
             stat_seed=cfg.stat_seed,
             n_jobs=cfg.n_jobs,
             progress=progress,
+            max_variants=cfg.seed_word_variants,
         )
     sweep_scorers = [TopicScorer.from_model(f, labels, seeded=False) for f in fits.sweep.fits]
     return Comparisons(
