@@ -129,11 +129,13 @@ def labels_for(paragraphs, raw: Path):
     import pandas as pd
 
     kept = paragraphs[paragraphs["status"] == "kept"]
+    provenance = pd.read_csv(raw / "provenance.csv", dtype=str, keep_default_na=False)
+    file_of = dict(zip(provenance["doc_id"], provenance["file"], strict=True))
     heads = {}
     rows = []
     for row in kept.itertuples():
         if row.doc_id not in heads:
-            heads[row.doc_id] = sections((raw / f"{row.doc_id}.txt").read_text(encoding="utf-8"))
+            heads[row.doc_id] = sections((raw / file_of[row.doc_id]).read_text(encoding="utf-8"))
         before = [name for offset, name in heads[row.doc_id] if offset <= int(row.start)]
         theme = theme_of(before[-1]) if before else None
         rows.append({"paragraph_id": row.paragraph_id, **{t: int(t == theme) for t in THEMES}})

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .environment import unusable_core_message
 from .errors import CorpusWarning, ThemesError
+from .study.arguments import add_study_arguments, study_settings
 from .study.design import CONFOUNDS, DEFAULT_MODELS, get_spec
 from .study.project import Project, project_paths
 
@@ -201,28 +202,50 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from .study.scaffold import init_study
+    from .study.scaffold import init_report, init_study
 
     project = init_study(args.folder, args.themes, corpus=args.corpus)
+    for line in init_report(project):
+        print(line)
     print(f"wrote a new study to {project.root}; its README.md lists the next steps")
     return 0
 
 
 @_one_run_at_a_time
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    from .study.config import StudyConfig
+    from .selection.cache import StudyCache
     from .study.run import reproduce
+    from .study.settings import study_config
 
+    config = study_config(args.root, study_settings(args))
+    if args.clear_cache:
+        StudyCache(project_paths(args.root).cache).clear()
     manifest = reproduce(
         args.root,
-        config=StudyConfig(n_jobs=args.jobs),
+        config=config,
         notebooks=not args.no_notebooks,
-        progress=sys.stderr.isatty(),
+        progress=True,
         scheduler=args.scheduler,
         dask_workers=args.dask_workers,
+        cache=not args.no_cache,
+        force=args.force,
     )
     chosen = ", ".join(f"{m} K={k}" for m, k in manifest["selection"]["chosen_K"].items())
-    print(f"rebuilt {len(manifest['outputs'])} outputs in {Path(args.root) / 'results'} (chosen: {chosen})")
+    quick = " QUICK LOOK, not for reporting" if manifest["config"].get("quick") else ""
+    print(f"{len(manifest['outputs'])} outputs in {Path(args.root) / 'results'} (chosen: {chosen}){quick}")
+    return 0
+
+
+def _cmd_cache(args: argparse.Namespace) -> int:
+    from .selection.cache import StudyCache
+
+    cache = StudyCache(project_paths(args.root).cache)
+    if args.action == "clear":
+        cache.clear()
+        print(f"removed {cache.folder}")
+    else:
+        n, size = cache.size()
+        print(f"{cache.folder}: {n} fits, {size / 2**20:.1f} MB")
     return 0
 
 
@@ -317,10 +340,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--jobs",
         type=int,
-        default=-1,
         help="joblib workers for the fits (default -1: one per core; results do not depend on it)",
     )
     p.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
+    add_study_arguments(p)
     dask = p.add_mutually_exclusive_group()
     dask.add_argument("--scheduler", help="run the fits on a running Dask scheduler (tcp://HOST:PORT)")
     dask.add_argument(
@@ -329,6 +352,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the fits on a local Dask cluster of this many worker processes, closed after",
     )
     p.set_defaults(func=_cmd_reproduce)
+
+    p = sub.add_parser("cache", help="the study's cache of fits (.themes-cache): its size, or clear it")
+    p.add_argument("action", choices=("show", "clear"), nargs="?", default="show")
+    p.set_defaults(func=_cmd_cache)
 
     p = sub.add_parser("verify", help="rebuild in a temporary folder and compare with the committed results")
     p.add_argument(
@@ -343,8 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        jobs = getattr(args, "jobs", -1)
-        if jobs == 0 or jobs < -1:
+        jobs = getattr(args, "jobs", None)
+        if jobs is not None and (jobs == 0 or jobs < -1):
             parser.error(f"argument --jobs: must be a positive whole number or -1 (all cores), not {jobs}")
     except SystemExit as exc:  # argparse's own errors (one line: see _Parser) and --help
         return exc.code

@@ -125,6 +125,23 @@ class StudyCache:
         """Store a finished fit (written whole, or not at all)."""
         model.save(self._fit_folder(key))
 
+    def has_fit(self, key: str) -> bool:
+        return (self._fit_folder(key) / "model.json").is_file()
+
+    def timing(self, key: str) -> float | None:
+        """Seconds the fit of ``key`` took when it was made (recorded for the run's estimate)."""
+        return self._timings().get(key)
+
+    def store_timing(self, key: str, seconds: float) -> None:
+        files.write_json(self.folder / "timings.json", {**self._timings(), key: round(seconds, 3)})
+
+    def _timings(self) -> dict[str, float]:
+        path = self.folder / "timings.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        except (ValueError, OSError):
+            return {}
+
     # ------------------------------------------------------------ coherence
 
     def _coherence_file(self, texts_key: str, measure: str, window: int) -> Path:

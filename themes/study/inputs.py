@@ -199,3 +199,23 @@ def read_selection(project: Project) -> dict[str, int]:
         raise ThemesError(f"{path} does not exist: no K has been chosen yet in this project.")
     table = pd.read_csv(path)
     return dict(zip(table["model"], table["K"].astype(int), strict=True))
+
+
+def read_result(project: Project, name: str) -> pd.DataFrame | None:
+    """A table of ``results/`` (``"seeding_effect.csv"``), or None when the run did not write it
+    (the seed-word checks skipped, no seed words, no labels)."""
+    path = project.results / name
+    return pd.read_csv(path) if path.is_file() else None
+
+
+def worked_example_model(summary: pd.DataFrame, roles: dict[str, str], *, n_themes: int) -> str:
+    """The plain topic model a notebook works one matching by hand on: of the plain models with at
+    least one topic per theme, the one with the highest mean AUC; failing that, the plain (then any)
+    topic model with the most topics."""
+    models = summary[summary["model"].isin(roles)]
+    plain = models[models["model"].map(roles) == "plain"]
+    enough = plain[plain["K"] >= n_themes]
+    if len(enough):
+        return str(enough.sort_values("auc_mean", kind="stable").iloc[-1]["model"])
+    pool = plain if len(plain) else models
+    return str(pool.sort_values("K", kind="stable").iloc[-1]["model"])

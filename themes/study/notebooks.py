@@ -18,6 +18,7 @@ import nbformat
 
 from .. import files
 from ..errors import ThemesError
+from ..progress import progress as progress_counter
 
 NOTEBOOK_TIMEOUT = 600
 KERNEL = "python3"
@@ -121,6 +122,7 @@ NEEDS = {
     "labels": "hand labels (data/reference/labels.csv)",
     "coders": "two independent codings (labels_coder1.csv, labels_coder2.csv)",
     "intrusion": "answered intrusion tests (results/intrusion.csv)",
+    "seed_words": "seed words (data/reference/seed_words.yml)",
 }
 """What a notebook may need beyond the corpus and the results, named in its metadata."""
 
@@ -142,12 +144,10 @@ def run_notebooks(
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from tqdm import tqdm
-
     paths = [p for p in notebook_paths(folder) if set(needs(p)) <= set(available)]
     with (
         ThreadPoolExecutor(max_workers=max(1, workers)) as pool,
-        tqdm(total=len(paths), desc="notebooks", disable=None if progress else True, leave=False) as bar,
+        progress_counter(len(paths), "notebooks", enabled=progress) as bar,
     ):
         futures = [pool.submit(execute_notebook, path) for path in paths]
         for future in futures:

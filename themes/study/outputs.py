@@ -22,6 +22,7 @@ from ..report import plots
 from ..report.explorer import write_explorer
 from ..report.prose import intrusion_beside_auc
 from ..validate.intrusion_scores import score_study_intrusion
+from .config import QUICK_NOTE
 from .inputs import Study
 from .manifest import build_manifest
 from .pipeline import Comparisons, Fits, say
@@ -77,12 +78,19 @@ def write_results(study: Study, fits: Fits, runs: Runs, comparisons: Comparisons
         jobs = comparison_figure_jobs(study, fits, runs, comparisons, doc_of)
     else:
         jobs = sweep_figure_jobs(sweep.summary, sweep.selected) + top_words_jobs(runs)
-    write_figure_jobs(out / "figures", jobs, n_jobs=study.config.n_jobs)
+    stamp = QUICK_NOTE if study.config.quick else None
+    write_figure_jobs(out / "figures", jobs, n_jobs=study.config.n_jobs, stamp=stamp)
     save_scorers(out / "models", runs)
     write_explorers(out / "explorer", runs, texts=study.kept.set_index("paragraph_id")["text"], labels=labels)
+    if stamp:
+        files.write_text(
+            out / "QUICK_LOOK.txt", f"{stamp}.\nRun themes reproduce without --quick for results to report.\n"
+        )
     manifest = build_manifest(study, out, sweep.chosen, fits.by_model)
     if comparisons is None:
         manifest["labels"] = unlabelled_note(study, runs, intrusion)
+    if stamp:
+        manifest["quick_look"] = stamp
     files.write_json(out / "MANIFEST.json", manifest)
     return manifest
 
@@ -195,23 +203,29 @@ def comparison_figure_jobs(
     return jobs + top_words_jobs(runs)
 
 
-def write_figure_jobs(folder: Path, jobs: list[FigureJob], *, n_jobs: int = 1) -> None:
+def write_figure_jobs(
+    folder: Path, jobs: list[FigureJob], *, n_jobs: int = 1, stamp: str | None = None
+) -> None:
     """Draw every job and write it with its numbers beside it.
 
     Each figure is drawn by one task (``n_jobs`` joblib workers on this machine, never on a Dask
     cluster; drawing dominates the cost and a figure's bytes do not depend on which process
-    draws it), then written here.
+    draws it), then written here. ``stamp`` is written across the foot of every figure (a quick look's
+    warning).
     """
     rendered = Parallel(n_jobs=n_jobs, backend="loky")(
-        delayed(draw)(builder, args, kwargs) for builder, args, kwargs, _, _ in jobs
+        delayed(draw)(builder, args, kwargs, stamp) for builder, args, kwargs, _, _ in jobs
     )
     for (*_, stem, data), content in zip(jobs, rendered, strict=True):
         plots.write_rendered(content, folder / stem, data)
 
 
-def draw(builder: str, args: tuple, kwargs: dict) -> dict[str, bytes]:
+def draw(builder: str, args: tuple, kwargs: dict, stamp: str | None = None) -> dict[str, bytes]:
     """``themes.report.plots.<builder>(*args, **kwargs)`` rendered to PNG and SVG bytes (one task)."""
-    return plots.render_figure(getattr(plots, builder)(*args, **kwargs))
+    fig = getattr(plots, builder)(*args, **kwargs)
+    if stamp:
+        fig.text(0.5, 0.005, stamp, ha="center", va="bottom", color="red", fontsize=9, weight="bold")
+    return plots.render_figure(fig)
 
 
 def save_scorers(folder: Path, runs: Runs) -> None:

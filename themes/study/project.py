@@ -13,6 +13,9 @@ from pathlib import Path
 
 from ..errors import ModelError, ThemesError
 
+CACHE_FOLDER = ".themes-cache"
+"""The study's cache folder, below its root."""
+
 
 @dataclass(frozen=True)
 class Project:
@@ -58,6 +61,11 @@ class Project:
     @property
     def notebooks(self) -> Path:
         return self.root / "notebooks"
+
+    @property
+    def cache(self) -> Path:
+        """Finished fits and scores of earlier runs (:mod:`themes.selection.cache`); ignored by git."""
+        return self.root / CACHE_FOLDER
 
     def saved_model(self, name: str) -> Path:
         """The folder of a model saved by the main job (``results/models/<name>``), or one sentence

@@ -164,21 +164,72 @@ def labels_template(paragraphs: pd.DataFrame, themes: list[str]) -> pd.DataFrame
     return pd.DataFrame({"paragraph_id": kept["paragraph_id"].to_numpy(), **dict.fromkeys(themes, "")})
 
 
-def copy_notebooks(source: Path, target: Path) -> list[Path]:
-    """The numbered notebooks of ``source`` into ``target``, without their outputs.
+def copy_notebooks(source: Path, target: Path, themes: list[str] | None = None) -> list[Path]:
+    """The numbered notebooks of ``source`` into ``target``, without their outputs, for a new study.
 
-    Their ``parameters`` cell already points at ``..``, the study folder.
+    A cell about the seed study's own corpus (metadata ``"themes": {"seed_study": true}``) is left
+    out, or replaced by its text for a study of one's own (``"own_study"``, with ``{themes}`` filled
+    in), so that the copies speak of the new study. Their ``parameters`` cell already points at
+    ``..``, the study folder.
     """
     import nbformat
 
+    named = ", ".join(f"**{t}**" for t in themes or ())
     written = []
     for path in notebook_paths(source):
         nb = nbformat.read(path, as_version=4)
+        cells = []
         for cell in nb.cells:
+            meta = cell.metadata.pop("themes", {})
+            if meta.get("seed_study"):
+                if "own_study" not in meta:
+                    continue
+                cell.source = meta["own_study"].replace("{themes}", named or "your themes")
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
+            cells.append(cell)
+        nb.cells = cells
         written.append(files.write_text(target / path.name, nbformat.writes(scrub(nb)) + "\n"))
     return written
+
+
+GITIGNORE = """# made again by `themes reproduce`: the cache of fits and scores, and the run's lock
+.themes-cache/
+.themes.lock
+.results-*/
+.ipynb_checkpoints/
+__pycache__/
+"""
+
+
+def empty_documents(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """Documents that kept no paragraph, with why: the reasons their blocks were dropped, counted."""
+    kept = set(paragraphs.loc[paragraphs["status"] == "kept", "doc_id"])
+    rows = []
+    for doc_id, blocks in paragraphs.groupby("doc_id", sort=True):
+        if doc_id in kept:
+            continue
+        reasons = blocks["reason"].where(blocks["status"] != "duplicate", "duplicate").fillna("")
+        counts = reasons.replace("", "other").value_counts()
+        rows.append(
+            {"doc_id": doc_id, "blocks": len(blocks), "why": ", ".join(f"{r} {n}" for r, n in counts.items())}
+        )
+    return pd.DataFrame(rows, columns=["doc_id", "blocks", "why"])
+
+
+def init_report(project: Project) -> list[str]:
+    """What ``themes init`` says of the corpus it copied: kept paragraphs, and each document that kept
+    none with the reasons its blocks were dropped (a document of headings only, too short, a copy)."""
+    if not project.paragraphs.is_file():
+        return []
+    table = pd.read_csv(project.paragraphs, dtype=str, keep_default_na=False)
+    n_docs, n_kept = table["doc_id"].nunique(), int((table["status"] == "kept").sum())
+    lines = [f"{n_kept} kept paragraphs from {n_docs} documents (data/processed/paragraphs.csv)"]
+    empty = empty_documents(table)
+    if len(empty):
+        lines.append(f"{len(empty)} document(s) kept no paragraph (blocks dropped, by reason):")
+        lines += [f"  {r.doc_id}: {r.blocks} block(s): {r.why}" for r in empty.itertuples()]
+    return lines
 
 
 def init_study(folder: str | Path, themes: list[str] | str, *, corpus: str | Path | None = None) -> Project:
@@ -217,8 +268,9 @@ def init_study(folder: str | Path, themes: list[str] | str, *, corpus: str | Pat
         files.write_text(project.seed_words, seed_words_text(names))
         readme = readme_text(folder.name, names, has_corpus=corpus is not None)
         files.write_text(project.root / "README.md", readme)
+        files.write_text(project.root / ".gitignore", GITIGNORE)
         if PACKAGE_NOTEBOOKS.is_dir():
-            copy_notebooks(PACKAGE_NOTEBOOKS, project.notebooks)
+            copy_notebooks(PACKAGE_NOTEBOOKS, project.notebooks, names)
     except BaseException:
         # the folder was empty before: leave it so, or the next `themes init` would refuse it
         if folder.exists():

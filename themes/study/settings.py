@@ -59,25 +59,33 @@ def parse_ints(value, name: str, where: str) -> tuple[int, ...]:
         text = value.strip()
         if "-" in text.lstrip("-") and "," not in text:
             lo, _, hi = text.partition("-")
-            value = list(range(int(lo), int(hi) + 1)) if lo.strip().isdigit() and hi.strip().isdigit() else None
+            value = (
+                list(range(int(lo), int(hi) + 1)) if lo.strip().isdigit() and hi.strip().isdigit() else None
+            )
         else:
             parts = [p.strip() for p in text.split(",") if p.strip()]
             value = [int(p) for p in parts] if all(p.lstrip("-").isdigit() for p in parts) else None
     if isinstance(value, int) and not isinstance(value, bool):
         value = [value]
-    if not isinstance(value, list) or not value or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
         raise ThemesError(f"{name} in {where} must be {SETTINGS[name]}, not {value!r}.")
     return tuple(value)
 
 
 def check_settings(values: dict, where: str) -> dict:
-    """The settings of ``values`` as :class:`StudyConfig` fields; an unknown name or a bad value is refused."""
+    """``values`` as :class:`StudyConfig` fields; an unknown name or a bad value is refused."""
     if not isinstance(values, dict):
         raise ThemesError(f"{where} must hold settings as 'name: value' lines, e.g. 'n_perm: 500'.")
     out = {}
     for name, value in values.items():
         if name not in SETTINGS:
-            raise ThemesError(f"{where} names the unknown setting {name!r}; use one of {', '.join(SETTINGS)}.")
+            raise ThemesError(
+                f"{where} names the unknown setting {name!r}; use one of {', '.join(SETTINGS)}."
+            )
         if name in ("seeds", "k_range"):
             out[name] = parse_ints(value, name, where)
         elif name in ("seed_word_checks", "quick"):
@@ -104,7 +112,9 @@ def read_settings(root: str | Path) -> dict:
     return {} if data is None else check_settings(data, str(path))
 
 
-def study_config(root: str | Path, overrides: dict | None = None, *, base: StudyConfig = StudyConfig()) -> StudyConfig:
+def study_config(
+    root: str | Path, overrides: dict | None = None, *, base: StudyConfig = StudyConfig()
+) -> StudyConfig:
     """``base``, then the study folder's settings, then ``overrides`` (the command line's)."""
     values = {**read_settings(root), **check_settings(overrides or {}, "the command line")}
     try:

@@ -1,0 +1,160 @@
+"""Know before you wait: what a study run will do, and about how long it will take on this corpus.
+
+:func:`plan_run` counts the work of each stage from the study's settings; :func:`measure_fits` fits
+one task of each model (the first seed's fit at a K of its grid: a fit the run needs anyway, kept in
+the study's cache when one is active) and times it; :func:`estimate_lines` turns both into the lines
+the main job prints before the long work starts.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from joblib import effective_n_jobs
+from sklearn.utils.parallel import Parallel, delayed
+
+from ..comparison.robustness import SEEDED_FOR_CHECKS, seed_word_variants
+from ..progress import duration
+from ..selection.cache import active_cache
+from ..selection.sweep import FitTask, fit_task, grid_task
+from .inputs import Study
+
+NOTEBOOK_SECONDS = 6.0
+"""CPU seconds of one notebook's kernel (start, imports, cells) on the reference machine."""
+OTHER_SHARE = 0.25
+"""Scoring, comparing and writing, as a share of the fits' time (measured on the seed study)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The fits of a run, by model: ``(model, number of fits, one task of it)``, and the other work."""
+
+    fits: tuple[tuple[str, int, FitTask], ...]
+    seed_checks: tuple[tuple[str, int], ...]
+    n_comparisons: int
+    n_notebooks: int
+
+    @property
+    def n_fits(self) -> int:
+        return sum(n for _, n, _ in self.fits) + sum(n for _, n in self.seed_checks)
+
+
+def plan_run(study: Study, *, n_notebooks: int = 0) -> Plan:
+    """Count the run's work: the sweep, the other models, the seed-word checks, the comparisons."""
+    cfg, design = study.config, study.config.models
+    ks = sorted(cfg.k_range)
+    fits = []
+    for name, spec in design.items():
+        if spec.seeded and not study.seed_words:
+            continue
+        swept = name in cfg.sweep_models
+        k = ks[len(ks) // 2] if swept else study.model_k(name, {})
+        n = len(cfg.seeds) * (len(ks) if swept else 1)
+        est = spec.prototype(seed_words=study.seed_words if spec.seeded else None)
+        fits.append((name, n, grid_task(name, est, k=k, seed=cfg.seeds[0], matrix=spec.vectorizer)))
+    checks = []
+    if study.seed_words and cfg.seed_word_checks and study.labels is not None:
+        n_variants = len(seed_word_variants(study.seed_words, seed=cfg.stat_seed))
+        if cfg.seed_word_variants:
+            n_variants = min(n_variants, cfg.seed_word_variants)
+        checks = [
+            (n, len(cfg.seeds) + n_variants) for n in SEEDED_FOR_CHECKS if n in dict((f[0], f) for f in fits)
+        ]
+    n_models = len(fits) + (5 if study.labels is not None else 0)
+    return Plan(tuple(fits), tuple(checks), n_models if study.labels is not None else 0, n_notebooks)
+
+
+def _timed(task: FitTask, dtm) -> float:
+    start = time.perf_counter()
+    fit_task(task, dtm)
+    return time.perf_counter() - start
+
+
+def measure_fits(study: Study, plan: Plan) -> dict[str, float]:
+    """Seconds of one fit of each model on this corpus (one task each, on the local cores).
+
+    With a cache active the measured fits are kept (they are fits of the grid), and a model whose
+    task is cached already is timed from the cache's record of its first fit.
+    """
+    cache = active_cache()
+    tasks = [task for _, _, task in plan.fits]
+    if cache is None:
+        seconds = Parallel(n_jobs=study.config.n_jobs)(
+            delayed(_timed)(t, study.matrices[t.matrix]) for t in tasks
+        )
+        return {t.name: s for t, s in zip(tasks, seconds, strict=True)}
+    out = {}
+    for task in tasks:
+        known = cache.timing(cache.fit_key(task.name, task.estimator, study.matrices[task.matrix]))
+        if known is not None:
+            out[task.name] = known
+    todo = [t for t in tasks if t.name not in out]
+    if todo:
+        fitted = Parallel(n_jobs=study.config.n_jobs)(
+            delayed(_timed_fit)(t, study.matrices[t.matrix]) for t in todo
+        )
+        for task, (model, seconds) in zip(todo, fitted, strict=True):
+            key = cache.fit_key(task.name, task.estimator, study.matrices[task.matrix])
+            cache.store_fit(key, model)
+            cache.store_timing(key, seconds)
+            out[task.name] = seconds
+    return out
+
+
+def _timed_fit(task: FitTask, dtm):
+    start = time.perf_counter()
+    model = fit_task(task, dtm)
+    return model, time.perf_counter() - start
+
+
+def cached_fits(study: Study, plan: Plan) -> int:
+    """How many of the planned sweep and model fits the active cache holds already."""
+    cache = active_cache()
+    if cache is None:
+        return 0
+    cfg = study.config
+    n = 0
+    for name, _, task in plan.fits:
+        ks = sorted(cfg.k_range) if name in cfg.sweep_models else [task.k]
+        for k in ks:
+            for seed in cfg.seeds:
+                t = grid_task(name, task.estimator, k=k, seed=seed, matrix=task.matrix)
+                n += cache.has_fit(cache.fit_key(name, t.estimator, study.matrices[task.matrix]))
+    return n
+
+
+def estimate_lines(study: Study, plan: Plan, seconds: dict[str, float], *, n_cached: int = 0) -> list[str]:
+    """What the run will do and about how long it will take, as lines for the user."""
+    cfg = study.config
+    n, k = study.dtm.shape[0], f"K {min(cfg.k_range)}-{max(cfg.k_range)}"
+    labelled = "labels" if study.labels is not None else "no labels"
+    lines = [
+        f"themes: {n} kept paragraphs, {len(study.themes)} themes, {labelled}; "
+        f"scale {cfg.scale}, seeds {list(cfg.seeds)}",
+        *(f"themes:   {change}" for change in cfg.changes()),
+    ]
+    fits = [f"{name} x{count}" for name, count, _ in plan.fits]
+    lines.append(f"themes: fits: {', '.join(fits)} (swept over {k}); {n_cached} of them cached")
+    if plan.seed_checks:
+        checks = ", ".join(f"{name} x{count}" for name, count in plan.seed_checks)
+        lines.append(f"themes: seed-word checks, refits: {checks}")
+    if plan.n_comparisons:
+        lines.append(
+            f"themes: {plan.n_comparisons} models and baselines compared with the labels "
+            f"({cfg.n_boot} bootstrap resamples, {cfg.n_perm} permutations)"
+        )
+    if plan.n_notebooks:
+        lines.append(f"themes: then {plan.n_notebooks} notebooks")
+    per_fit = {name: seconds.get(name, 0.0) for name, _, _ in plan.fits}
+    fit_cpu = sum(per_fit[name] * count for name, count, _ in plan.fits)
+    fit_cpu *= max(0.0, 1 - n_cached / max(1, sum(count for _, count, _ in plan.fits)))
+    fit_cpu += sum(per_fit.get(name, 0.0) * count for name, count in plan.seed_checks)
+    cpu = fit_cpu * (1 + OTHER_SHARE) + NOTEBOOK_SECONDS * plan.n_notebooks
+    workers = max(1, effective_n_jobs(cfg.n_jobs))
+    measured = ", ".join(f"{name} {duration(s) if s >= 1 else f'{s:.2f} s'}" for name, s in per_fit.items())
+    lines.append(
+        f"themes: estimated time: about {duration(cpu / workers + 10)} on {workers} core(s) "
+        f"(rough: from one fit of each model on this corpus: {measured})"
+    )
+    return lines
