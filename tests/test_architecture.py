@@ -14,7 +14,7 @@ import pytest
 from helpers import ROOT
 
 PACKAGE = ROOT / "themes"
-FLOOR = ("errors", "files", "environment", "_lazy")
+FLOOR = ("errors", "files", "environment", "progress", "_lazy")
 """Top-level modules that every stage may import (and that import nothing of the package but each other)."""
 LAYERS = (
     "corpus",

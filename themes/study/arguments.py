@@ -10,14 +10,14 @@ from __future__ import annotations
 import argparse
 
 _SETTING_FLAGS = (
-    ("--seeds", str, "seeds, e.g. 0,1,2 (default: five; three from 1,000 paragraphs)"),
+    ("--seeds", str, "seeds, e.g. 0,1,2 (default: five; three from 200 paragraphs)"),
     ("--k", str, "the K grid of the sweep, e.g. 3-12 or 4,6,8 (default 3-12)"),
     ("--n-boot", int, "bootstrap resamples (default 1000)"),
     ("--n-perm", int, "permutations of the matching null (default 200)"),
     (
         "--seed-word-variants",
         int,
-        "seed-word variants refitted per seeded model (0: all; 12 from 1,000 paragraphs)",
+        "seed-word variants refitted per seeded model (0: all; 12 from 200 paragraphs)",
     ),
 )
 _SWITCHES = (

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from .. import corpus, files
 from ..corpus.documents import PROVENANCE_COLUMNS, PROVENANCE_FILE, TABLE_SUFFIXES, Document, load_documents
-from ..errors import ThemesError
+from ..errors import CorpusWarning, ThemesError
 from ..reference.labels import THEME_NAME
+from .config import LARGE_FROM
 from .inputs import build_corpus
 from .notebooks import notebook_paths, scrub
 from .project import Project
 
 LABELS_TEMPLATE = "labels_template.csv"
+TIME_2000, TIME_20000 = "about 4 minutes", "about 20 minutes"
+"""How long a study of 2,000 and 20,000 paragraphs takes on 2 cores (benchmarks/results/study_scale.md)."""
 PACKAGE_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 """The numbered notebooks copied into a new study (present in a checkout of the repository)."""
 
@@ -118,6 +122,20 @@ A thematic topic-modelling study made with `themes init`, for the themes
    `01_corpus` and `06_your_own_corpus` need the labels, `02_reference_set` two independent codings
    and `07_keyatm_and_intrusion` answered intrusion tests (each notebook's metadata says what it
    needs): `reproduce` executes those it can and names the others with what they wait for.
+
+## How long it takes
+
+`themes reproduce` first says what it will fit and about how long that will take, from one fit of each
+model on your corpus, and then reports each stage as it goes. On a 2-core laptop, with the notebooks,
+expect about a minute for 50 paragraphs, {TIME_2000} for 2,000 and {TIME_20000} for 20,000: the fits
+grow about in proportion to the paragraphs, and from {LARGE_FROM} paragraphs on the design for large
+corpora is used (three seeds, Gibbs-sampled LDA, no batch variational LDA; the manifest lists every
+change). A second run reuses every fit it made before (`.themes-cache/`, ignored by git): with nothing
+changed it does nothing, and after you edit one theme's seed words it refits only the seeded models.
+`themes --root {name} reproduce --quick` gives a first look in a fraction of the time (every other K, one
+seed, no seed-word checks), marked in every output as not for reporting. Settings (seeds, the K grid,
+permutations, seed-word checks) go in `study/settings.yml` or on the command line
+(`themes reproduce --help`).
 
 The layout and every output are described in the `themes` README (Output contract).
 """
@@ -262,7 +280,9 @@ def init_study(folder: str | Path, themes: list[str] | str, *, corpus: str | Pat
         project.raw.mkdir(parents=True, exist_ok=True)
         if corpus is not None:
             copy_corpus(corpus, project.raw)
-            table = build_corpus(project)
+            with warnings.catch_warnings():  # init_report names each skipped document, with why
+                warnings.simplefilter("ignore", CorpusWarning)
+                table = build_corpus(project)
             files.write_csv(project.reference / LABELS_TEMPLATE, labels_template(table, names))
         files.write_text(project.codebook, codebook_text(names))
         files.write_text(project.seed_words, seed_words_text(names))
