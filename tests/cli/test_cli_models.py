@@ -31,7 +31,7 @@ def run(capsys, *args):
 def test_fit_rejects_bad_settings(capsys, args, needle):
     argv = ["--root", str(ROOT), "fit", *args]
     if "--model" not in args:
-        argv += ["--model", "lda_tomotopy"]
+        argv += ["--model", "lda_gensim"]
     code, _, err = run(capsys, *argv)
     assert code == 2 and needle in err and err.count("\n") == 1
 
@@ -103,7 +103,7 @@ def test_score_prints_the_paragraph_scores_columns_for_unseen_text(tmp_path, cap
     assert first["theology"] > first["finance"] and second["finance"] > second["theology"]
 
 
-@pytest.mark.parametrize("model", ["nmf_seeded", "supervised", "lda_tomotopy"])
+@pytest.mark.parametrize("model", ["nmf_seeded", "supervised", "lda_gensim"])
 def test_score_works_for_topic_models_and_the_supervised_baseline(tmp_path, capsys, model):
     new = tmp_path / "new.txt"
     new.write_text(
@@ -129,7 +129,7 @@ def test_score_rejects_an_unknown_model_and_a_missing_file(tmp_path, capsys):
 @pytest.mark.slow  # starts a new Python process
 def test_the_installed_command_exits_2_without_a_traceback(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "themes", "fit", "--model", "lda_tomotopy", "--k", "0"],
+        [sys.executable, "-m", "themes", "fit", "--model", "lda_gensim", "--k", "0"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -163,11 +163,11 @@ def test_score_says_when_the_saved_model_is_missing_or_from_other_versions(proje
     shutil.rmtree(project_copy.results / "models" / "nmf_seeded")
     code, _, err = run(capsys, "--root", root, "score", "--model", "nmf_seeded", str(new))
     assert code == 2 and "no saved model 'nmf_seeded'" in err and err.count("\n") == 1
-    meta_path = project_copy.results / "models" / "lda_tomotopy" / "model.json"
+    meta_path = project_copy.results / "models" / "lda_gensim" / "model.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["versions"]["gensim"] = "3.0.0"
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    code, _, err = run(capsys, "--root", root, "score", "--model", "lda_tomotopy", str(new))
+    code, _, err = run(capsys, "--root", root, "score", "--model", "lda_gensim", str(new))
     assert code == 2 and "gensim 3.0.0" in err and err.count("\n") == 1
 
 

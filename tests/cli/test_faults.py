@@ -235,8 +235,8 @@ CASES = {
     ),
     # --------------------------------------------------------------------- fit
     "fit: K of 0": lambda r, s: (["fit", "--model", "nmf_sklearn", "--k", "0"], ["at least 1", "K"]),
-    "fit: negative K": lambda r, s: (["fit", "--model", "lda_tomotopy", "--k", "-3"], ["at least", "-3"]),
-    "fit: K not a number": lambda r, s: (["fit", "--model", "lda_tomotopy", "--k", "abc"], ["--k", "'abc'"]),
+    "fit: negative K": lambda r, s: (["fit", "--model", "lda_gensim", "--k", "-3"], ["at least", "-3"]),
+    "fit: K not a number": lambda r, s: (["fit", "--model", "lda_gensim", "--k", "abc"], ["--k", "'abc'"]),
     "fit: K not below the paragraphs": lambda r, s: (
         ["fit", "--model", "nmf_sklearn", "--k", "500"],
         ["not below the number of paragraphs", "500"],
@@ -463,7 +463,7 @@ def test_unreadable_files_exit_2(project, scratch, capsys, monkeypatch):
 @pytest.mark.parametrize(
     "argv",
     [
-        ["fit", "--model", "lda_tomotopy", "--k", "abc"],
+        ["fit", "--model", "lda_gensim", "--k", "abc"],
         ["corpus", "/nonexistent/themes-faults"],
         ["--root", "/nonexistent/themes-faults", "reproduce", "--no-notebooks"],
         ["verify", "--jobs", "-4"],

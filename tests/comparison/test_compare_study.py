@@ -94,7 +94,7 @@ SCORE_AGREEMENT = {
     "keyatm": ("same", 1e-6),
     "lda_naive": ("same", 1e-6),
     "lda_sklearn": ("same", 1e-6),
-    "lda_tomotopy": ("same", 1e-6),
+    "lda_gensim": ("same", 1e-6),
     "lda_seeded": ("same", 1e-6),
     # NMF solves a new paragraph's weights afresh for the fitted topics
     "nmf_sklearn": ("same", 1e-3),

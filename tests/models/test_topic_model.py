@@ -77,7 +77,7 @@ def test_different_seeds_differ(planted):
     dtm = th.DocumentTermMatrix.from_paragraphs(
         vec, pd.DataFrame({"paragraph_id": ids, "text": texts}), fit=True
     )
-    runs = [fit(dtm, "lda_tomotopy", k=5, seed=s).doc_topic for s in (0, 1)]
+    runs = [fit(dtm, "lda_gensim", k=5, seed=s).doc_topic for s in (0, 1)]
     assert not np.array_equal(*runs)  # seeds are real: an over-large K splits groups differently
 
 

@@ -20,7 +20,7 @@ GRID = {"k_range": (3,), "seeds": (0, 1)}
 
 def test_sweep_on_two_dask_workers_equals_the_serial_sweep(real_study):
     dtm = real_study.dtm
-    estimators = {name: get_spec(name).prototype() for name in ("nmf_sklearn", "lda_tomotopy")}
+    estimators = {name: get_spec(name).prototype() for name in ("nmf_sklearn", "lda_gensim")}
     serial = run_sweep(dtm, estimators, **GRID)
     with (
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,

@@ -44,7 +44,7 @@ def test_explore_corpus_runs_the_stages_and_compares_as_the_study_does(folder):
     seeds = {group: words[:2] for group, words in PLANTED_GROUPS.items()}
     found = explore_corpus(folder / "texts", seeds, labels=folder / "labels.csv", config=config)
     assert sorted(p.name for p in folder.rglob("*")) == before  # nothing written
-    assert found.fits.sweep.selected.keys() == {"nmf_sklearn", "lda_tomotopy"}
+    assert found.fits.sweep.selected.keys() == {"nmf_sklearn", "lda_gensim"}
     assert {"lda_seeded", "nmf_seeded", "keyatm"} <= set(found.fits.by_model)
     scores = found.scores.set_index(["model", "theme"])
     # the planted groups are the themes: the seeded models and the seed words recover each of them
@@ -52,4 +52,4 @@ def test_explore_corpus_runs_the_stages_and_compares_as_the_study_does(folder):
         assert (scores.loc[model, "verdict"] == "recovered").all(), model
     shares = found.theme_shares.set_index(["model", "doc_id"])
     assert shares.loc[("nmf_seeded", "sea"), "sea"] > 0.5
-    assert set(found.topics["model"]) >= {"nmf_sklearn", "lda_tomotopy", "nmf_seeded"}
+    assert set(found.topics["model"]) >= {"nmf_sklearn", "lda_gensim", "nmf_seeded"}

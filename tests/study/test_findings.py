@@ -108,7 +108,7 @@ def _set(tables, name, model, column, value, theme=None):
         (findings.naive_lda_is_at_chance, ("summary", "lda_naive", "themes_recovered", 1)),
         (
             findings.plain_models_beat_naive_lda_nmf_recovers_two_themes,
-            ("alignment", "lda_tomotopy", "verdict", "recovered", "morale"),
+            ("alignment", "lda_gensim", "verdict", "recovered", "morale"),
         ),
         (
             findings.plain_models_beat_naive_lda_nmf_recovers_two_themes,

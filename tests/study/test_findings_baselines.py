@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from helpers import ROOT
 
-TOPIC_MODELS = ["lda_naive", "lda_sklearn", "lda_tomotopy", "nmf_sklearn", "nmf_minibatch"]
+TOPIC_MODELS = ["lda_naive", "lda_sklearn", "lda_gensim", "nmf_sklearn", "nmf_minibatch"]
 TOPIC_MODELS += ["lda_seeded", "nmf_seeded", "keyatm"]
 CONFOUNDS = ["document", "length"]
 

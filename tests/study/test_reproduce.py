@@ -26,6 +26,7 @@ from helpers import DIRECT_ENV, MODELS_CSV_COLUMNS, ROOT, snapshot
 
 from themes import environment as blas_kernels
 from themes.cli import main
+from themes.study import run as main_job
 from themes.study.claims import load_claims
 from themes.study.design import CONFOUNDS, model_names
 from themes.study.notebooks import NotebookError, execute_notebook, notebook_paths
@@ -158,7 +159,7 @@ def test_tables_and_manifest_record_what_was_done(rebuilt):
         "stability",
         "theme_scores",
         "prevalence_by_document",
-        "top_words_lda_tomotopy",
+        "top_words_lda_gensim",
         "association_nmf_sklearn",
         "reference_prevalence",
     ):

@@ -106,7 +106,7 @@ def test_main_job_without_labels_on_an_unseen_corpus(tmp_path, lee_folder, capsy
     err = capsys.readouterr().err
     assert "no hand labels" in err and "intrusion create --model" in err
     assert manifest["labels"]["present"] is False
-    assert "lda_tomotopy" in manifest["labels"]["intrusion_tests_to_create"]
+    assert "lda_gensim" in manifest["labels"]["intrusion_tests_to_create"]
     results = study / "results"
     on_disk = json.loads((results / "MANIFEST.json").read_text(encoding="utf-8"))
     assert on_disk["labels"] == manifest["labels"]

@@ -88,7 +88,7 @@ def _edit(root, name, model, column, change, theme=None):
 
 
 def test_an_auc_moved_beyond_tolerance_inside_its_interval_holds(committed, rebuilt, findings_hold):
-    old = _edit(rebuilt, "alignment.csv", "lda_tomotopy", "auc_mean", lambda x: x + 0.01, theme="morale")
+    old = _edit(rebuilt, "alignment.csv", "lda_gensim", "auc_mean", lambda x: x + 0.01, theme="morale")
     assert old["auc_ci_low"] < old["auc_mean"] < old["auc_ci_high"]
     result = verify.compare_trees(committed, rebuilt)
     assert result.tier == "holds"
@@ -96,7 +96,7 @@ def test_an_auc_moved_beyond_tolerance_inside_its_interval_holds(committed, rebu
     assert tiers["results/alignment.csv"] == "holds" and tiers["results/summary.csv"] == "identical"
     assert tiers["results/MANIFEST.json"] == "identical"
     (move,) = result.moves.itertuples()
-    assert (move.model, move.theme, move.number, move.inside) == ("lda_tomotopy", "morale", "auc_mean", True)
+    assert (move.model, move.theme, move.number, move.inside) == ("lda_gensim", "morale", "auc_mean", True)
     assert (move.low, move.high) == (old["auc_ci_low"], old["auc_ci_high"])
 
 
@@ -119,7 +119,7 @@ def test_an_auc_pushed_outside_its_interval_is_drift_naming_file_model_theme_and
 
 def test_summary_means_and_the_chosen_k_are_held_against_their_intervals(committed, rebuilt, findings_hold):
     _edit(rebuilt, "summary.csv", "nmf_seeded", "f1_mean", lambda x: x + 0.02)
-    _edit(rebuilt, "model_selection.csv", "lda_tomotopy", "K", lambda _: 3)
+    _edit(rebuilt, "model_selection.csv", "lda_gensim", "K", lambda _: 3)
     moves = verify.compare_trees(committed, rebuilt).moves.set_index("number")
     assert moves.at["f1_mean", "inside"] and moves.at["f1_mean", "file"] == "results/summary.csv"
     assert not moves.at["K", "inside"]  # K=3 is far from within one standard error of the best NPMI
@@ -211,7 +211,7 @@ def test_claims_that_cannot_be_read_are_refused_in_one_line(tmp_path):
 def test_a_figure_follows_the_csv_drawn_beside_it(committed, rebuilt, findings_hold):
     figure = rebuilt / "results" / "figures" / "k_sweep.svg"
     figure.write_bytes(figure.read_bytes().replace(b"<svg", b"<svg data-x='1'", 1))
-    _edit(rebuilt, "alignment.csv", "lda_tomotopy", "f1_mean", lambda x: x + 1e-7, theme="morale")
+    _edit(rebuilt, "alignment.csv", "lda_gensim", "f1_mean", lambda x: x + 1e-7, theme="morale")
     tiers = verify.compare_trees(committed, rebuilt).files.set_index("file")["tier"]
     assert tiers["results/figures/k_sweep.svg"] == "equivalent"  # k_sweep.csv is identical
     assert tiers["results/MANIFEST.json"] == "identical"
@@ -248,19 +248,19 @@ def test_the_command_exits_1_only_on_drift(committed, findings_hold, tmp_path, m
         shutil.copytree(altered / "results", Path(root) / "results")
 
     monkeypatch.setattr(verify, "reproduce", fake_reproduce)
-    _edit(altered, "alignment.csv", "lda_tomotopy", "auc_mean", lambda x: x + 0.01, theme="morale")
+    _edit(altered, "alignment.csv", "lda_gensim", "auc_mean", lambda x: x + 0.01, theme="morale")
     assert main(["--root", str(project), "verify"]) == 0
     out = capsys.readouterr().out
     assert "holds         1 files" in out and "study holds" in out and "OK: all" in out
     assert "numbers moved beyond the tolerance, every headline number stays inside its interval" in out
-    _edit(altered, "alignment.csv", "lda_tomotopy", "auc_mean", lambda _: 0.99, theme="morale")
+    _edit(altered, "alignment.csv", "lda_gensim", "auc_mean", lambda _: 0.99, theme="morale")
     assert main(["--root", str(project), "verify"]) == 1
-    assert "results/alignment.csv lda_tomotopy/morale auc_mean" in capsys.readouterr().out
+    assert "results/alignment.csv lda_gensim/morale auc_mean" in capsys.readouterr().out
 
 
 def test_the_report_gives_the_largest_change_in_each_equivalent_table(committed, rebuilt, findings_hold):
     # the tables print six significant digits: a change in the last of them, within the tolerance
-    _edit(rebuilt, "alignment.csv", "lda_tomotopy", "auc_mean", lambda x: x + 5e-6, theme="morale")
+    _edit(rebuilt, "alignment.csv", "lda_gensim", "auc_mean", lambda x: x + 5e-6, theme="morale")
     report = verify.format_report(verify.compare_trees(committed, rebuilt))
     assert "equivalent results/alignment.csv: largest change 5e-06 (auc_mean)" in report
     assert "study equivalent" in report
@@ -268,18 +268,18 @@ def test_the_report_gives_the_largest_change_in_each_equivalent_table(committed,
 
 def test_a_saved_model_with_other_library_versions_is_equivalent(committed, rebuilt, findings_hold):
     # another numpy and scipy (a conda environment, say), every number of the model the same
-    path = rebuilt / "results" / "models" / "lda_tomotopy" / "model.json"
+    path = rebuilt / "results" / "models" / "lda_gensim" / "model.json"
     record = json.loads(path.read_text())
     record["versions"] = {**record["versions"], "numpy": "2.3.5", "scipy": "1.16.3"}
     path.write_text(json.dumps(record))
     files = verify.compare_trees(committed, rebuilt).files.set_index("file")
-    assert tuple(files.loc["results/models/lda_tomotopy/model.json"]) == (
+    assert tuple(files.loc["results/models/lda_gensim/model.json"]) == (
         "equivalent",
         "other library versions recorded",
     )
     record["themes_version"] = "0.0.1"  # another themes is not the environment
     path.write_text(json.dumps(record))
-    tier, detail = verify.compare_file(committed / "results/models/lda_tomotopy/model.json", path)
+    tier, detail = verify.compare_file(committed / "results/models/lda_gensim/model.json", path)
     assert tier == "holds" and "/themes_version" in detail
 
 

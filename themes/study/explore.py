@@ -24,14 +24,14 @@ from .tables import topics_table
 
 EXPLORE_CONFIG = StudyConfig(
     models=MappingProxyType(
-        {n: s for n, s in DEFAULT_MODELS.items() if n in ("nmf_sklearn", "lda_tomotopy") or s.seeded}
+        {n: s for n, s in DEFAULT_MODELS.items() if n in ("nmf_sklearn", "lda_gensim") or s.seeded}
     ),
     seeds=(0, 1, 2),
     k_range=tuple(range(3, 9)),
-    sweep_models=("nmf_sklearn", "lda_tomotopy"),
+    sweep_models=("nmf_sklearn", "lda_gensim"),
     seed_word_checks=False,
 )
-"""A first look: NMF and Gibbs LDA (tomotopy) swept over K 3-8 with three seeds, the seeded models, no
+"""A first look: NMF and gensim LDA swept over K 3-8 with three seeds, the seeded models, no
 seed-word checks."""
 
 

@@ -73,6 +73,14 @@ class Study:
     def matrices(self) -> dict[str, DocumentTermMatrix]:
         return {"study": self.dtm, "naive": self.naive_dtm}
 
+    def main_model(self, family: str) -> str:
+        """The design's first swept model of a family (``"lda"``, ``"nmf"``): the one the notebooks
+        show in detail (``lda_gensim`` on a small corpus, ``lda_tomotopy`` on a large one)."""
+        for name in self.config.sweep_models:
+            if self.config.models[name].family == family:
+                return name
+        raise ThemesError(f"the study's design sweeps no model of the family {family!r}.")
+
     def model_k(self, name: str, selected: dict[str, int]) -> int:
         """K of a named model: chosen by the sweep, themes plus free topics, or the naive K."""
         spec = self.config.models[name]

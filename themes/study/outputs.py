@@ -81,7 +81,8 @@ def write_results(study: Study, fits: Fits, runs: Runs, comparisons: Comparisons
     stamp = QUICK_NOTE if study.config.quick else None
     write_figure_jobs(out / "figures", jobs, n_jobs=study.config.n_jobs, stamp=stamp)
     save_scorers(out / "models", runs)
-    write_explorers(out / "explorer", runs, texts=study.kept.set_index("paragraph_id")["text"], labels=labels)
+    texts = study.kept.set_index("paragraph_id")["text"]
+    write_explorers(out / "explorer", runs, texts=texts, labels=labels, n_jobs=study.config.n_jobs)
     if stamp:
         files.write_text(
             out / "QUICK_LOOK.txt", f"{stamp}.\nRun themes reproduce without --quick for results to report.\n"
@@ -235,13 +236,18 @@ def save_scorers(folder: Path, runs: Runs) -> None:
             save_scorer(model_runs.first, folder / name)
 
 
-def write_explorers(folder: Path, runs: Runs, *, texts: pd.Series, labels: pd.DataFrame | None) -> None:
-    """A topic explorer per topic model (its first-seed fit) in ``folder/<name>.html``.
+def write_explorers(
+    folder: Path, runs: Runs, *, texts: pd.Series, labels: pd.DataFrame | None, n_jobs: int = 1
+) -> None:
+    """A topic explorer per topic model (its first-seed fit) in ``folder/<name>.html``, one page per
+    local worker (a page's bytes do not depend on the process that writes it).
 
     The pages share one ``plotly.min.js`` in the folder instead of inlining 4.6 MB each.
     """
-    for name, model_runs in runs.items():
-        if model_runs.model is not None:
-            write_explorer(
-                model_runs.model, folder / f"{name}.html", texts=texts, labels=labels, plotly_js="shared"
-            )
+    Parallel(n_jobs=n_jobs, backend="loky")(
+        delayed(write_explorer)(
+            r.model, folder / f"{name}.html", texts=texts, labels=labels, plotly_js="shared"
+        )
+        for name, r in runs.items()
+        if r.model is not None
+    )
