@@ -82,3 +82,11 @@ def progress(total: int, desc: str, *, enabled: bool = True):
             yield bar
         finally:
             bar.close()
+
+
+@contextlib.contextmanager
+def stage(desc: str, *, enabled: bool = True):
+    """One step of work without a count of its own, reported as a stage of one step."""
+    with progress(1, desc, enabled=enabled) as bar:
+        yield
+        bar.update(1)

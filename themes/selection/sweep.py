@@ -188,6 +188,8 @@ def run_sweep(
             raise ModelError(f"{name!r} is seeded: its K is the themes plus free topics, not swept.")
     tasks = [grid_task(m, est, k=k, seed=s) for m, est in estimators.items() for k in k_range for s in seeds]
     fits = fit_models(tasks, {"study": dtm}, n_jobs=n_jobs, progress=progress, desc="K sweep")
-    scores = selection.score_fits(fits, dtm, n_jobs=n_jobs)
+    with progress_counter(1, "coherence of the K sweep", enabled=progress) as bar:
+        scores = selection.score_fits(fits, dtm, n_jobs=n_jobs)
+        bar.update(1)
     summary = selection.summarise_sweep(scores)
     return Sweep(fits, scores, summary, selection.select_k(summary))

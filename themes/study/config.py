@@ -26,7 +26,19 @@ SEEDS = {"small": (0, 1, 2, 3, 4), "large": (0, 1, 2)}
 """Seeds per scale: five on a small corpus, where topics move from seed to seed; three on a large one."""
 SEED_WORD_VARIANTS = {"small": 0, "large": 12}
 """Refitted seed-word variants per seeded model (0: every variant)."""
+BOOT_BUDGET = 2_000_000
+"""Bootstrap resamples x paragraphs a large study's intervals are given (1000 resamples up to 2,000
+paragraphs, 200 from 10,000)."""
+SUPERVISED_FOLDS = {"small": 0, "large": 10}
+"""Folds of the supervised baseline (0: one per document); whole documents stay in one fold."""
 QUICK_NOTE = "QUICK LOOK: fewer K, one seed, no seed-word checks, fewer draws; not for reporting"
+
+
+def boot_draws(scale: str, n_paragraphs: int) -> int:
+    """Bootstrap resamples for a study of this scale and size (see ``StudyConfig.n_boot``)."""
+    if scale == "small":
+        return 1000
+    return int(max(200, min(1000, BOOT_BUDGET // max(1, n_paragraphs) // 100 * 100)))
 
 
 @dataclass(frozen=True)
@@ -52,8 +64,12 @@ class StudyConfig:
         Free topics of a seeded model besides one topic per theme.
     naive_k : int
         K of the naive baseline (the number of themes, as a newcomer would pick it).
-    n_boot, n_perm : int
-        Bootstrap resamples for the confidence intervals; label permutations for the null.
+    n_boot : int, optional
+        Bootstrap resamples for the confidence intervals. None: 1000, or on a large corpus as many
+        as keep resamples x paragraphs under :data:`BOOT_BUDGET` (at least 200): the intervals'
+        cost grows with both, and on many paragraphs they are narrow.
+    n_perm : int
+        Label permutations for the null.
     stat_seed : int
         Seed of the bootstrap and permutation draws.
     n_jobs : int, default -1
@@ -65,6 +81,9 @@ class StudyConfig:
         At most this many seed-word variants refitted per seeded model in the sensitivity check,
         drawn with ``stat_seed`` (0: every variant; the seed-word counts are scored on every
         variant whatever this is). None: :data:`SEED_WORD_VARIANTS` of the corpus's scale.
+    supervised_folds : int, optional
+        Folds of the supervised baseline's held-out scores, whole documents per fold (0: leave one
+        document out). None: :data:`SUPERVISED_FOLDS` of the corpus's scale.
     scale : {"auto", "small", "large"}
         ``auto``: ``large`` from ``large_from`` kept paragraphs.
     large_from : int
@@ -83,12 +102,13 @@ class StudyConfig:
     sweep_models: tuple[str, ...] | None = None
     n_free: int = 2
     naive_k: int = 5
-    n_boot: int = 1000
+    n_boot: int | None = None
     n_perm: int = 200
     stat_seed: int = 0
     n_jobs: int = -1
     seed_word_checks: bool = True
     seed_word_variants: int | None = None
+    supervised_folds: int | None = None
     scale: str = "auto"
     large_from: int = LARGE_FROM
     quick: bool = False
@@ -113,6 +133,8 @@ class StudyConfig:
             raise ThemesError(f"the K grid must hold whole numbers from 1 up, not {list(self.k_range)}.")
         for name in ("n_boot", "n_perm", "large_from", "n_free", "naive_k"):
             value = getattr(self, name)
+            if value is None and name == "n_boot":
+                continue
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ThemesError(f"the setting {name} must be a whole number of 0 or more, not {value!r}.")
 
@@ -135,6 +157,10 @@ class StudyConfig:
             seed_word_variants=SEED_WORD_VARIANTS[scale]
             if self.seed_word_variants is None
             else self.seed_word_variants,
+            supervised_folds=SUPERVISED_FOLDS[scale]
+            if self.supervised_folds is None
+            else self.supervised_folds,
+            n_boot=self.n_boot if self.n_boot is not None else boot_draws(scale, n_paragraphs),
         )
         if self.quick:
             out = replace(
@@ -159,6 +185,14 @@ class StudyConfig:
         out = []
         if self.scale == "large" and self.models is design_for("large"):
             out += [f"large corpus (from {self.large_from} paragraphs): {c}" for c in LARGE_CHANGES]
+        if self.scale == "large":
+            out.append(
+                f"{len(self.seeds)} seeds; at most {self.seed_word_variants} seed-word variants refitted; "
+                f"{self.n_boot} bootstrap resamples"
+            )
+            out.append(
+                f"the supervised baseline held out in {self.supervised_folds} folds of whole documents"
+            )
         if self.quick:
             out.append(QUICK_NOTE)
         return out

@@ -19,6 +19,7 @@ from filelock import FileLock, Timeout
 from .. import files
 from ..corpus.paragraphs import summarize
 from ..errors import ThemesError
+from ..progress import stage
 from ..selection.cache import StudyCache, use_cache
 from ..selection.dask_cluster import connect, dask_backend
 from .config import StudyConfig
@@ -52,11 +53,13 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
         if progress:
             announce(study)
         fits = fit_stage(study, progress=progress)
-        runs = scorer_stage(study, fits)
+        with stage("scorers and baselines", enabled=progress):
+            runs = scorer_stage(study, fits)
         comparisons = (
             compare_stage(study, fits, runs, progress=progress) if study.labels is not None else None
         )
-        return write_results(study, fits, runs, comparisons, out)
+        with stage("tables, figures, explorers and saved models", enabled=progress):
+            return write_results(study, fits, runs, comparisons, out)
 
 
 def announce(study: Study) -> None:

@@ -34,6 +34,7 @@ SETTINGS = {
     "n_jobs": "a whole number (-1: every core)",
     "seed_word_checks": "true or false",
     "seed_word_variants": "a whole number (0: every variant)",
+    "supervised_folds": "a whole number (0: one fold per document)",
     "scale": "auto, small or large",
     "large_from": "a whole number of paragraphs",
     "quick": "true or false",
