@@ -211,11 +211,14 @@ def main(argv=None) -> None:
     rows = []
     for size in args.sizes:
         rows += run_size(size, args.work, args)
-        if args.baseline_code and size in args.baseline:
-            rows += run_baseline(size, args.work, args.baseline_code)
         meta["load_end"] = " ".join(f"{v:.2f}" for v in os.getloadavg())
         write_tables(rows, meta)  # after each size, so that a long run leaves what it measured
         print(f"size {size} done", flush=True)
+    for size in args.baseline if args.baseline_code else ():
+        rows += run_baseline(size, args.work, args.baseline_code)
+        meta["load_end"] = " ".join(f"{v:.2f}" for v in os.getloadavg())
+        write_tables(rows, meta)
+        print(f"baseline {size} done", flush=True)
 
 
 if __name__ == "__main__":
