@@ -225,8 +225,23 @@ def draw(builder: str, args: tuple, kwargs: dict, stamp: str | None = None) -> d
     """``themes.report.plots.<builder>(*args, **kwargs)`` rendered to PNG and SVG bytes (one task)."""
     fig = getattr(plots, builder)(*args, **kwargs)
     if stamp:
-        fig.text(0.5, 0.005, stamp, ha="center", va="bottom", color="red", fontsize=9, weight="bold")
+        stamp_figure(fig, stamp)
     return plots.render_figure(fig)
+
+
+def stamp_figure(fig, stamp: str, *, strip: float = 0.35) -> None:
+    """Write ``stamp`` in red under everything else, on a strip of ``strip`` inches added below."""
+    style = {"color": "red", "fontsize": 9, "weight": "bold"}
+    if fig.get_layout_engine() is not None:  # constrained layout makes room for a figure-wide x label
+        fig.supxlabel(stamp, **style)
+        return
+    height = fig.get_figheight()
+    bottom, top = fig.subplotpars.bottom, fig.subplotpars.top
+    fig.set_figheight(height + strip)
+    fig.subplots_adjust(
+        bottom=(bottom * height + strip) / (height + strip), top=(top * height + strip) / (height + strip)
+    )
+    fig.text(0.5, 0.08 * strip / (height + strip), stamp, ha="center", va="bottom", **style)
 
 
 def save_scorers(folder: Path, runs: Runs) -> None:
