@@ -82,21 +82,43 @@ def make_study(size: int, work: Path, *, python: str, env: dict) -> tuple[Path, 
         shutil.rmtree(folder, ignore_errors=True)
     pages = manpages.make_corpus(rendered, texts, n_paragraphs=round(size / KEPT_SHARE))
     rows = []
-    init = timed([python, "-m", "themes", "init", str(study), "--themes", ",".join(manpages.THEMES),
-                  "--corpus", str(texts)], env=env)
+    init = timed(
+        [
+            python,
+            "-m",
+            "themes",
+            "init",
+            str(study),
+            "--themes",
+            ",".join(manpages.THEMES),
+            "--corpus",
+            str(texts),
+        ],
+        env=env,
+    )
     rows.append({"stage": "init", **init, "detail": f"{pages} pages"})
     start = time.perf_counter()
     import pandas as pd
 
-    paragraphs = pd.read_csv(study / "data" / "processed" / "paragraphs.csv", dtype=str, keep_default_na=False)
+    paragraphs = pd.read_csv(
+        study / "data" / "processed" / "paragraphs.csv", dtype=str, keep_default_na=False
+    )
     labels = manpages.labels_for(paragraphs, study / "data" / "raw")
     labels.to_csv(study / "data" / "reference" / "labels.csv", index=False)
     (study / "data" / "reference" / "seed_words.yml").write_text(
         "".join(f"{t}: [{', '.join(w)}]\n" for t, w in manpages.SEED_WORDS.items()), encoding="utf-8"
     )
     prevalence = ", ".join(f"{t} {int(labels[t].sum())}" for t in manpages.THEMES)
-    rows.append({"stage": "labels and seed words", "wall_s": time.perf_counter() - start, "cpu_s": None,
-                 "peak_mb": None, "exit": 0, "detail": f"{len(labels)} kept paragraphs; {prevalence}"})
+    rows.append(
+        {
+            "stage": "labels and seed words",
+            "wall_s": time.perf_counter() - start,
+            "cpu_s": None,
+            "peak_mb": None,
+            "exit": 0,
+            "detail": f"{len(labels)} kept paragraphs; {prevalence}",
+        }
+    )
     return study, rows
 
 
@@ -105,13 +127,25 @@ def reproduce_rows(result: dict, label: str) -> list[dict]:
     err = result["stderr"]
     estimate = ESTIMATE.search(err)
     failed = [line for line in err.splitlines() if "error" in line][-1:] if result["exit"] else []
-    detail = (f"estimated {estimate.group('time')}" if estimate else "") + (f"; {failed[0]}" if failed else "")
-    rows = [{"stage": label, **{k: result[k] for k in ("wall_s", "cpu_s", "peak_mb", "exit")}, "detail": detail}]
+    detail = (f"estimated {estimate.group('time')}" if estimate else "") + (
+        f"; {failed[0]}" if failed else ""
+    )
+    rows = [
+        {"stage": label, **{k: result[k] for k in ("wall_s", "cpu_s", "peak_mb", "exit")}, "detail": detail}
+    ]
     for line in err.splitlines():
         m = STAGE_LINE.match(line.strip())
         if m:
-            rows.append({"stage": f"  {m.group('stage')}", "wall_s": seconds(m.group("time")), "cpu_s": None,
-                         "peak_mb": None, "exit": None, "detail": f"{m.group('n')} done"})
+            rows.append(
+                {
+                    "stage": f"  {m.group('stage')}",
+                    "wall_s": seconds(m.group("time")),
+                    "cpu_s": None,
+                    "peak_mb": None,
+                    "exit": None,
+                    "detail": f"{m.group('n')} done",
+                }
+            )
     if "nothing changed since the last run" in err:
         rows[0]["detail"] = (rows[0]["detail"] + "; nothing changed: nothing redone").lstrip("; ")
     return rows
@@ -121,18 +155,26 @@ def run_size(size: int, work: Path, args) -> list[dict]:
     python = sys.executable
     env = {**ENV, "PYTHONPATH": str(HERE.parent)}
     study, rows = make_study(size, work, python=python, env=env)
-    first = timed([python, "-m", "themes", "--root", str(study), "reproduce"], env=env, log=work / f"log_{size}_1.txt")
+    first = timed(
+        [python, "-m", "themes", "--root", str(study), "reproduce"], env=env, log=work / f"log_{size}_1.txt"
+    )
     rows += reproduce_rows(first, "reproduce, with notebooks")
-    again = timed([python, "-m", "themes", "--root", str(study), "reproduce"], env=env, log=work / f"log_{size}_2.txt")
+    again = timed(
+        [python, "-m", "themes", "--root", str(study), "reproduce"], env=env, log=work / f"log_{size}_2.txt"
+    )
     rows += reproduce_rows(again, "reproduce again, nothing changed")
     seeds = dict(manpages.SEED_WORDS, bugs=[*manpages.SEED_WORDS["bugs"], "regression"])
     (study / "data" / "reference" / "seed_words.yml").write_text(
         "".join(f"{t}: [{', '.join(w)}]\n" for t, w in seeds.items()), encoding="utf-8"
     )
-    edited = timed([python, "-m", "themes", "--root", str(study), "reproduce"], env=env, log=work / f"log_{size}_3.txt")
+    edited = timed(
+        [python, "-m", "themes", "--root", str(study), "reproduce"], env=env, log=work / f"log_{size}_3.txt"
+    )
     rows += reproduce_rows(edited, "reproduce after one theme's seed words changed")
     manifest = json.loads((study / "results" / "MANIFEST.json").read_text(encoding="utf-8"))
-    rows[0]["detail"] += f"; scale {manifest['config']['scale']}, chosen K {manifest['selection']['chosen_K']}"
+    rows[0]["detail"] += (
+        f"; scale {manifest['config']['scale']}, chosen K {manifest['selection']['chosen_K']}"
+    )
     return [{"size": size, "design": "new", **r} for r in rows]
 
 
@@ -145,23 +187,40 @@ def run_baseline(size: int, work: Path, code: Path) -> list[dict]:
     shutil.rmtree(study / "notebooks")
     shutil.copytree(code / "notebooks", study / "notebooks")  # the notebooks its init copied
     env = {**ENV, "PYTHONPATH": str(code)}
-    result = timed([sys.executable, "-m", "themes", "--root", str(study), "reproduce"], env=env,
-                   log=work / f"log_baseline_{size}.txt")
-    return [{"size": size, "design": "before", **r} for r in reproduce_rows(result, "reproduce, with notebooks")]
+    result = timed(
+        [sys.executable, "-m", "themes", "--root", str(study), "reproduce"],
+        env=env,
+        log=work / f"log_baseline_{size}.txt",
+    )
+    return [
+        {"size": size, "design": "before", **r} for r in reproduce_rows(result, "reproduce, with notebooks")
+    ]
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), 0)
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        (
+            int(line.split()[1]) // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": mem, "python": platform.python_version()}
 
 
-def write_tables(rows: list[dict], meta: dict) -> None:
+def write_tables(rows: list[dict], meta: dict, name: str = "study_scale") -> None:
     RESULTS.mkdir(exist_ok=True)
     fields = ["size", "design", "stage", "wall_s", "cpu_s", "peak_mb", "exit", "detail"]
-    with (RESULTS / "study_scale.csv").open("w", newline="", encoding="utf-8") as f:
+    with (RESULTS / f"{name}.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
@@ -169,28 +228,32 @@ def write_tables(rows: list[dict], meta: dict) -> None:
     def cell(v, fmt):
         return "" if v is None else format(v, fmt)
 
+    load = f"{meta['load_start']} / {meta['load_end']}"
     lines = [
         "# A student's study at three sizes",
         "",
         f"Machine: {meta['cpu']}, {meta['cores']} cores, {meta['memory_mb']:,} MB, Python {meta['python']}. "
-        f"Load average (1, 5, 15 min) at the start / end: {meta['load_start']} / {meta['load_end']}: the machine "
-        "was shared with other work, so wall times are stretched by the load; CPU seconds are the steadier figure.",
+        f"Load average (1, 5, 15 min) at the start / end: {load}: the machine was shared with other work, "
+        "so wall times are stretched by the load; CPU seconds are the steadier figure.",
         "",
-        "Text: the Linux man-pages (Debian's manpages and manpages-dev), each page a document, each paragraph "
-        "labelled by the section it sits under (errors, return_value, notes, bugs, history; every other section "
-        "none): a fact of the pages, no model involved. Seed words were written from the section names. "
-        "`reproduce` runs with its notebooks; stage rows are the run's own progress lines (wall seconds).",
+        "Text: the Linux man-pages (Debian's manpages and manpages-dev), each page a document, each "
+        "paragraph labelled by the section it sits under (errors, return_value, notes, bugs, history; "
+        "every other section none): a fact of the pages, no model involved. Seed words were written from "
+        "the section names. `reproduce` runs with its notebooks; stage rows are the run's own progress "
+        "lines (wall seconds).",
         "",
         "| size | design | stage | wall s | CPU s | peak MB | exit | detail |",
         "| ---: | --- | --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in rows:
+        name = r["stage"].strip()
+        name = "&nbsp;&nbsp;" + name if r["stage"].startswith("  ") else name
         lines.append(
-            f"| {r['size']} | {r['design']} | {r['stage'].strip() if not r['stage'].startswith('  ') else '&nbsp;&nbsp;' + r['stage'].strip()} "
-            f"| {cell(r['wall_s'], '.1f')} | {cell(r['cpu_s'], '.1f')} | {cell(r['peak_mb'], '.0f')} "
+            f"| {r['size']} | {r['design']} | {name} | {cell(r['wall_s'], '.1f')} "
+            f"| {cell(r['cpu_s'], '.1f')} | {cell(r['peak_mb'], '.0f')} "
             f"| {'' if r['exit'] is None else r['exit']} | {r['detail']} |"
         )
-    (RESULTS / "study_scale.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv=None) -> None:
@@ -198,10 +261,17 @@ def main(argv=None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("prepare", help="render the man pages to text (once)")
     run = sub.add_parser("run", help="time the study at each size")
-    run.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 20000])
-    run.add_argument("--baseline", type=int, nargs="*", default=[500], help="sizes to run with --baseline-code")
+    run.add_argument("--sizes", type=int, nargs="*", default=[500, 2000, 20000])
+    run.add_argument(
+        "--baseline", type=int, nargs="*", default=[500], help="sizes to run with --baseline-code"
+    )
     run.add_argument("--baseline-code", type=Path, help="a checkout of the package before this design")
     run.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "themes-study-scale")
+    run.add_argument(
+        "--name",
+        default="study_scale",
+        help="file name of the tables in benchmarks/results (default study_scale)",
+    )
     args = parser.parse_args(argv)
     if args.command == "prepare":
         print(f"rendered {len(manpages.render_all(RENDERED))} pages into {RENDERED}")
@@ -212,12 +282,12 @@ def main(argv=None) -> None:
     for size in args.sizes:
         rows += run_size(size, args.work, args)
         meta["load_end"] = " ".join(f"{v:.2f}" for v in os.getloadavg())
-        write_tables(rows, meta)  # after each size, so that a long run leaves what it measured
+        write_tables(rows, meta, args.name)  # after each size, so that a long run leaves what it measured
         print(f"size {size} done", flush=True)
     for size in args.baseline if args.baseline_code else ():
         rows += run_baseline(size, args.work, args.baseline_code)
         meta["load_end"] = " ".join(f"{v:.2f}" for v in os.getloadavg())
-        write_tables(rows, meta)
+        write_tables(rows, meta, args.name)
         print(f"baseline {size} done", flush=True)
 
 
