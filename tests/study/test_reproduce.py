@@ -26,7 +26,6 @@ from helpers import DIRECT_ENV, MODELS_CSV_COLUMNS, ROOT, snapshot
 
 from themes import environment as blas_kernels
 from themes.cli import main
-from themes.study import run as main_job
 from themes.study.claims import load_claims
 from themes.study.design import CONFOUNDS, model_names
 from themes.study.notebooks import NotebookError, execute_notebook, notebook_paths

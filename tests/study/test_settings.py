@@ -81,3 +81,44 @@ def test_a_rerun_is_up_to_date_only_when_nothing_changed(tmp_path):
     record_run(project, key)
     (project.raw / "a.txt").write_text("other text", encoding="utf-8")
     assert not up_to_date(project, run_key(project, config, notebooks=True))
+
+
+def test_a_large_study_draws_fewer_bootstrap_resamples_and_groups_documents_into_folds():
+    assert [StudyConfig().resolve(n).n_boot for n in (50, 2000, 5000, 20000)] == [1000, 1000, 400, 200]
+    assert StudyConfig(n_boot=50).resolve(20000).n_boot == 50
+    assert (
+        StudyConfig().resolve(50).supervised_folds == 0 and StudyConfig().resolve(5000).supervised_folds == 10
+    )
+
+
+def test_the_supervised_baseline_in_folds_keeps_whole_documents_out(planted):
+    from themes.comparison import baselines
+
+    dtm, labels = planted
+    documents = [f"d{i // 3}" for i in range(len(dtm.paragraph_ids))]  # twelve documents of three
+    calls = []
+    real = baselines.supervised_classifier
+
+    class Spy:
+        def __init__(self, seed):
+            self.inner = real(seed)
+
+        def fit(self, X, y):
+            calls.append(X.shape[0])
+            self.inner.fit(X, y)
+            return self
+
+        def predict_proba(self, X):
+            return self.inner.predict_proba(X)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(baselines, "supervised_classifier", Spy)
+        folded = baselines.supervised_scores(dtm, labels, documents, seed=0, n_folds=4)
+        n_folded = len(calls)
+        baselines.supervised_scores(dtm, labels, documents, seed=0)
+    n_docs = len(set(documents))
+    assert n_folded == 4 * labels.shape[1] and len(calls) - n_folded == n_docs * labels.shape[1]
+    assert set(calls[:n_folded]) == {
+        len(documents) - len(documents) // 4
+    }  # three documents left out each time
+    assert folded.shape == (len(documents), labels.shape[1])
