@@ -51,7 +51,8 @@ def plan_run(study: Study, *, n_notebooks: int = 0) -> Plan:
         if spec.seeded and not study.seed_words:
             continue
         swept = name in cfg.sweep_models
-        k = ks[len(ks) // 2] if swept else study.model_k(name, {})
+        fixed = spec.seeded or spec.vectorizer == "naive"  # K set by the design, not by the sweep
+        k = study.model_k(name, {}) if fixed else ks[len(ks) // 2]
         n = len(cfg.seeds) * (len(ks) if swept else 1)
         est = spec.prototype(seed_words=study.seed_words if spec.seeded else None)
         fits.append((name, n, grid_task(name, est, k=k, seed=cfg.seeds[0], matrix=spec.vectorizer)))
