@@ -15,8 +15,8 @@ output of any model. Five themes gather the sections:
 Every other section (``DESCRIPTION``, ``SYNOPSIS``, ``EXAMPLES``, ...) carries none of them. The
 seed words (:data:`SEED_WORDS`) were written from the section names alone, before any model was fitted.
 Pages are taken in the order of their rendered file names until the study has about the number of
-kept paragraphs asked for, so a larger study holds the pages of every smaller one (the man-pages
-project's alone come to about 15,000 kept paragraphs; git's manual takes the largest study past 20,000).
+kept paragraphs asked for (the man-pages project's pages alone come to about 15,000 kept paragraphs;
+git's manual takes the largest study past 20,000).
 """
 
 from __future__ import annotations
