@@ -50,7 +50,7 @@ def test_the_scale_follows_the_corpus_and_is_recorded():
     assert small.scale == "small" and small.models is DEFAULT_MODELS and len(small.seeds) == 5
     assert large.scale == "large" and large.models is design_for("large") and len(large.seeds) == 3
     assert "lda_sklearn" in small.sweep_models and "lda_sklearn" not in large.sweep_models
-    assert large.models["nmf_minibatch"].settings["max_iter"] == 200 and large.seed_word_variants == 12
+    assert large.models["nmf_minibatch"].settings["max_iter"] == 50 and large.seed_word_variants == 12
     assert small.changes() == [] and any("lda_sklearn" in c for c in large.changes())
     assert StudyConfig(scale="small").resolve(5000).scale == "small"
     assert StudyConfig(seeds=(4,)).resolve(5000).seeds == (4,)  # a value the study gives is kept

@@ -22,10 +22,11 @@ NPMI_WINDOW = 10
 """Sliding window of NPMI coherence (gensim's default for ``c_npmi``, Aletras & Stevenson 2013)."""
 CV_WINDOW = 110
 """Sliding window of C_V coherence (gensim's default for ``c_v``, Röder et al. 2015)."""
-COHERENCE_SAMPLE = 20_000
+COHERENCE_SAMPLE = 5_000
 """Coherence is measured on at most this many paragraphs, drawn with :data:`COHERENCE_SEED`
-(all of them when the corpus is smaller): the co-occurrence counts of 20,000 paragraphs rank
-topics as well as those of a million, and their token sequences fit in memory."""
+(all of them when the corpus is smaller): the co-occurrence counts of thousands of paragraphs rank
+topics as well as those of a million, and every fit of a sweep is scored on them (on 20,000
+paragraphs, scoring a sweep on all of them took longer than fitting it)."""
 COHERENCE_SEED = 0
 
 

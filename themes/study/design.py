@@ -125,12 +125,12 @@ the sweep chooses, and seeded and keyword-assisted models."""
 DEFAULT_SWEPT = ("lda_gensim", "lda_tomotopy", "lda_sklearn", "nmf_sklearn", "nmf_minibatch")
 """The default designs' plain models whose K the sweep chooses (each design has one LDA of the first two)."""
 LARGE_CHANGES = (
-    "lda_tomotopy (tomotopy's collapsed Gibbs sampler, 500 sweeps) in place of lda_gensim "
+    "lda_tomotopy (tomotopy's collapsed Gibbs sampler, 200 sweeps) in place of lda_gensim "
     "(gensim's variational Bayes, 50 passes: about 75 s a fit at 2,000 paragraphs)",
     "lda_sklearn left out (scikit-learn's batch variational LDA: about 85 s a fit at 2,000 paragraphs)",
-    "lda_seeded by tomotopy's Gibbs sampler with the same seededlda priors, 500 sweeps (gensim's variational "
+    "lda_seeded by tomotopy's Gibbs sampler with the same seededlda priors, 200 sweeps (gensim's variational "
     "Bayes: about 47 s a fit at 2,000 paragraphs)",
-    "nmf_minibatch stops after 200 passes (max_iter 200 instead of 1000)",
+    "nmf_minibatch stops after 50 passes (max_iter 50 instead of 1000)",
     "keyatm runs 500 Gibbs sweeps instead of 1500",
 )
 """What the design for large corpora (:func:`design_for` with ``scale="large"``) changes, in words."""
@@ -139,8 +139,8 @@ LARGE_CHANGES = (
 LDA_TOMOTOPY = ModelSpec(
     "lda_tomotopy",
     "tomotopy_lda",
-    {"n_iter": 500, "workers": 1},
-    description="tomotopy's collapsed Gibbs LDA, 500 sweeps, one thread",
+    {"n_iter": 200, "workers": 1},
+    description="tomotopy's collapsed Gibbs LDA, 200 sweeps, one thread",
 )
 
 
@@ -159,15 +159,15 @@ def design_for(scale: str) -> Mapping[str, ModelSpec]:
             specs[name] = spec
     specs["nmf_minibatch"] = replace(
         specs["nmf_minibatch"],
-        settings={**specs["nmf_minibatch"].settings, "max_iter": 200},
-        description="scikit-learn MiniBatchNMF on tf-idf, at most 200 passes",
+        settings={**specs["nmf_minibatch"].settings, "max_iter": 50},
+        description="scikit-learn MiniBatchNMF on tf-idf, at most 50 passes",
     )
     specs["lda_seeded"] = ModelSpec(
         "lda_seeded",
         "tomotopy_lda",
-        {"n_iter": 500, "workers": 1},
+        {"n_iter": 200, "workers": 1},
         seeded=True,
-        description="seeded LDA (seededlda's priors) by tomotopy's collapsed Gibbs sampler, 500 sweeps",
+        description="seeded LDA (seededlda's priors) by tomotopy's collapsed Gibbs sampler, 200 sweeps",
     )
     specs["keyatm"] = replace(
         specs["keyatm"],
