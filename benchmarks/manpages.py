@@ -14,9 +14,9 @@ output of any model. Five themes gather the sections:
 
 Every other section (``DESCRIPTION``, ``SYNOPSIS``, ``EXAMPLES``, ...) carries none of them. The
 seed words (:data:`SEED_WORDS`) were written from the section names alone, before any model was fitted.
-Pages are taken in the order of their rendered file names until the study has about the number of
-kept paragraphs asked for (the man-pages project's pages alone come to about 15,000 kept paragraphs;
-git's manual takes the largest study past 20,000).
+Pages are taken in the order of :func:`in_order` until the study has about the number of kept
+paragraphs asked for (the man-pages project's pages alone come to about 15,000 kept paragraphs; git's
+manual takes the largest study past 20,000).
 """
 
 from __future__ import annotations
@@ -105,6 +105,16 @@ def render_all(folder: Path) -> list[Path]:
         if target.stat().st_size > 200:
             written.append(target)
     return written
+
+
+GIT_PAGES = ("git", "Git_", "scalar_")
+"""How the rendered pages of git's manual begin (they are taken after the man-pages project's)."""
+
+
+def in_order(rendered: list[Path]) -> list[Path]:
+    """The man-pages project's pages by file name, then git's: so that every study below about
+    15,000 paragraphs is of the man-pages alone, and a larger study holds every smaller one."""
+    return sorted(rendered, key=lambda p: (p.name.startswith(GIT_PAGES), p.name))
 
 
 def make_corpus(rendered: list[Path], out: Path, *, n_paragraphs: int, min_words: int = 15) -> int:

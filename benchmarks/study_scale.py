@@ -76,7 +76,7 @@ def timed(cmd: list[str], *, env: dict, cwd: Path | None = None, log: Path | Non
 
 def make_study(size: int, work: Path, *, python: str, env: dict) -> tuple[Path, list[dict]]:
     """``themes init`` on about ``size`` kept paragraphs of man pages, then labels and seed words."""
-    rendered = sorted(RENDERED.glob("*.txt"))
+    rendered = manpages.in_order(list(RENDERED.glob("*.txt")))
     texts, study = work / f"texts_{size}", work / f"study_{size}"
     for folder in (texts, study):
         shutil.rmtree(folder, ignore_errors=True)
