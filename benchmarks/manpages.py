@@ -4,7 +4,8 @@ Not run by the tests. Debian's ``manpages`` and ``manpages-dev`` packages (the L
 project: system calls, library functions, file formats, overviews) and ``git-man`` (git's manual,
 whose pages have the same sections) are rendered to plain text with ``man``, one ``.txt`` per page.
 A paragraph's label is the section of the page it sits under, as the page itself says (``ERRORS``,
-``RETURN VALUE``, ``BUGS``, ...): a fact of the text, not the output of any model. Five themes gather the sections:
+``RETURN VALUE``, ``BUGS``, ...): a fact of the text, not the output of any model. Five themes
+gather the sections:
 
 * ``errors``: ``ERRORS``;
 * ``return_value``: ``RETURN VALUE``, ``EXIT STATUS``;
