@@ -99,3 +99,22 @@ def test_clear_removes_the_folder(planted, tmp_path):
         fit_models(tasks()[:1], {"study": dtm})
     cache.clear()
     assert not cache.folder.exists() and cache.size() == (0, 0)
+
+
+class Interrupted(NMF):
+    """An NMF whose fit is stopped, as Ctrl-C stops a run part way."""
+
+    def fit_transform(self, X, y=None, W=None, H=None):
+        raise KeyboardInterrupt
+
+
+def test_a_run_stopped_part_way_keeps_the_fits_it_finished(planted, tmp_path):
+    dtm, _ = planted
+    cache = StudyCache(tmp_path / "cache")
+    stopped = [*tasks()[:2], grid_task("nmf", Interrupted(init="nndsvda"), k=5, seed=0)]
+    with use_cache(cache), pytest.raises(KeyboardInterrupt):
+        fit_models(stopped, {"study": dtm}, n_jobs=1)
+    assert cache.size()[0] == 2
+    with use_cache(cache):
+        fit_models(tasks(), {"study": dtm}, n_jobs=1)
+    assert (cache.hits, cache.misses) == (2, 4)  # the rerun fits only the third task
