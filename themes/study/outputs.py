@@ -29,6 +29,8 @@ from .pipeline import Comparisons, Fits, say
 from .tables import paragraph_scores, prevalence_by_document, topics_table, vocabulary_table
 
 Runs = Mapping[str, ModelRuns]
+FIGURE_DOCUMENTS = 12
+"""Documents shown in the theme-prevalence-by-document figure (those with the most kept paragraphs)."""
 LABELLED_OUTPUTS = (
     "alignment.csv, summary.csv, k_sensitivity.csv, failures.csv, alignment_by_seed.csv, "
     "reference/, the supervised and confound baselines, the association and score figures"
@@ -177,6 +179,12 @@ def comparison_figure_jobs(
     prev = reference.prevalence(labels)
     co = reference.cooccurrence(labels)
     by_doc = prevalence_by_document(runs, labels, doc_of)
+    # one row per source and document: beyond a few dozen documents the figure is unreadable and
+    # costs minutes to draw, so it shows the documents with the most kept paragraphs
+    largest = (
+        doc_of.value_counts(sort=False).sort_values(ascending=False, kind="stable").index[:FIGURE_DOCUMENTS]
+    )
+    by_doc = by_doc[by_doc["doc_id"].isin(set(largest))].reset_index(drop=True)
     scores = comparisons.alignment[["model", "theme", "auc_mean", "auc_ci_low", "auc_ci_high", "auc_null_95"]]
     sweep = fits.sweep
     jobs = [
