@@ -246,10 +246,10 @@ def write_tables(rows: list[dict], meta: dict, name: str = "study_scale") -> Non
         "| ---: | --- | --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in rows:
-        name = r["stage"].strip()
-        name = "&nbsp;&nbsp;" + name if r["stage"].startswith("  ") else name
+        stage = r["stage"].strip()
+        stage = "&nbsp;&nbsp;" + stage if r["stage"].startswith("  ") else stage
         lines.append(
-            f"| {r['size']} | {r['design']} | {name} | {cell(r['wall_s'], '.1f')} "
+            f"| {r['size']} | {r['design']} | {stage} | {cell(r['wall_s'], '.1f')} "
             f"| {cell(r['cpu_s'], '.1f')} | {cell(r['peak_mb'], '.0f')} "
             f"| {'' if r['exit'] is None else r['exit']} | {r['detail']} |"
         )
