@@ -163,6 +163,8 @@ def run_size(size: int, work: Path, args) -> list[dict]:
         [python, "-m", "themes", "--root", str(study), "reproduce"], env=env, log=work / f"log_{size}_2.txt"
     )
     rows += reproduce_rows(again, "reproduce again, nothing changed")
+    if size > args.edit_up_to:
+        return [{"size": size, "design": "new", **r} for r in rows]
     seeds = dict(manpages.SEED_WORDS, bugs=[*manpages.SEED_WORDS["bugs"], "regression"])
     (study / "data" / "reference" / "seed_words.yml").write_text(
         "".join(f"{t}: [{', '.join(w)}]\n" for t, w in seeds.items()), encoding="utf-8"
@@ -267,6 +269,9 @@ def main(argv=None) -> None:
     )
     run.add_argument("--baseline-code", type=Path, help="a checkout of the package before this design")
     run.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "themes-study-scale")
+    run.add_argument(
+        "--edit-up-to", type=int, default=10**9, help="edit one theme's seed words and rerun up to this size"
+    )
     run.add_argument(
         "--name",
         default="study_scale",

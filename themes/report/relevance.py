@@ -79,6 +79,10 @@ def intertopic_map(model: TopicModel) -> pd.DataFrame:
     if k > 1:
         # scipy's JS distance takes no base in pdist; dividing by sqrt(ln 2) turns base e into base 2
         dist = squareform(pdist(model.topic_term, metric="jensenshannon")) / np.sqrt(np.log(2))
+        # a topic without any weight (an NMF component left at zero) has no distribution, so no
+        # distance (NaN): it is drawn as far from every other topic as topics can be
+        dist = np.nan_to_num(dist, nan=1.0)
+        np.fill_diagonal(dist, 0.0)
         embedded = ClassicalMDS(n_components=min(2, k), metric="precomputed").fit_transform(dist)
         coords[:, : embedded.shape[1]] = embedded
     coords[np.abs(coords) < 1e-12] = 0.0  # no "-0.0" or rounding dust in the page
