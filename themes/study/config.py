@@ -26,9 +26,10 @@ SEEDS = {"small": (0, 1, 2, 3, 4), "large": (0, 1, 2)}
 """Seeds per scale: five on a small corpus, where topics move from seed to seed; three on a large one."""
 SEED_WORD_VARIANTS = {"small": 0, "large": 12}
 """Refitted seed-word variants per seeded model (0: every variant)."""
-BOOT_BUDGET = 2_000_000
-"""Bootstrap resamples x paragraphs a large study's intervals are given (1000 resamples up to 2,000
-paragraphs, 200 from 10,000)."""
+BOOT_BUDGET = 1_000_000
+"""Bootstrap resamples x paragraphs a large study's intervals are given (1000 resamples up to 1,000
+paragraphs, 500 at 2,000, 200 from 5,000): at 2,000 paragraphs 1000 resamples of every model's
+intervals took longer than all its fits."""
 SUPERVISED_FOLDS = {"small": 0, "large": 10}
 """Folds of the supervised baseline (0: one per document); whole documents stay in one fold."""
 QUICK_NOTE = "QUICK LOOK: fewer K, one seed, no seed-word checks, fewer draws; not for reporting"
