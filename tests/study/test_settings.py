@@ -84,7 +84,13 @@ def test_a_rerun_is_up_to_date_only_when_nothing_changed(tmp_path):
 
 
 def test_a_large_study_draws_fewer_bootstrap_resamples_and_groups_documents_into_folds():
-    assert [StudyConfig().resolve(n).n_boot for n in (50, 531, 2000, 5000, 20000)] == [1000, 1000, 500, 200, 200]
+    assert [StudyConfig().resolve(n).n_boot for n in (50, 531, 2000, 5000, 20000)] == [
+        1000,
+        1000,
+        500,
+        200,
+        200,
+    ]
     assert StudyConfig(n_boot=50).resolve(20000).n_boot == 50
     assert (
         StudyConfig().resolve(50).supervised_folds == 0 and StudyConfig().resolve(5000).supervised_folds == 10
