@@ -15,6 +15,8 @@ from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
 from ..comparison.robustness import SEEDED_FOR_CHECKS, seed_word_variants
+from ..comparison.scorers import ModelRuns
+from ..comparison.theme_table import theme_table
 from ..progress import duration
 from ..selection.cache import active_cache
 from ..selection.sweep import FitTask, fit_task, grid_task
@@ -25,7 +27,11 @@ NOTEBOOK_SECONDS = 6.0
 REPEAT_BELOW = 5.0
 """A measured fit shorter than this is timed a second time (the first includes imports)."""
 OTHER_SHARE = 0.25
-"""Scoring, comparing and writing, as a share of the fits' time (measured on the seed study)."""
+"""Coherence and the other scores, as a share of the fits' time (measured on the seed study)."""
+WRITE_SECONDS = 1.5
+"""CPU seconds of one topic model's figures, explorer page and saved model, at 5,000 paragraphs half again."""
+NOTEBOOK_PER_PARAGRAPH = 0.002
+"""A notebook's extra CPU seconds per kept paragraph (it reads the study and vectorizes it again)."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,24 @@ def _timed_fit(task: FitTask, dtm):
     return model, seconds
 
 
+def measure_comparison(study: Study, plan: Plan) -> float:
+    """Seconds to compare one fit with the labels (intervals, null, held-out score) on this corpus,
+    timed on the first plain model's measured fit; 0 without labels."""
+    if study.labels is None or not plan.fits:
+        return 0.0
+    cache = active_cache()
+    name, _, task = next(((n, c, t) for n, c, t in plan.fits if n in study.config.sweep_models), plan.fits[0])
+    dtm = study.matrices[task.matrix]
+    model = cache.load_fit(cache.fit_key(name, task.estimator, dtm)) if cache else None
+    model = model or fit_task(task, dtm)
+    doc_of = study.kept.set_index("paragraph_id")["doc_id"]
+    start = time.perf_counter()
+    theme_table(
+        ModelRuns.of_models([model], study.labels), study.labels, doc_of, inference=study.config.inference()
+    )
+    return time.perf_counter() - start
+
+
 def cached_fits(study: Study, plan: Plan) -> int:
     """How many of the planned sweep and model fits the active cache holds already."""
     cache = active_cache()
@@ -128,7 +152,9 @@ def cached_fits(study: Study, plan: Plan) -> int:
     return n
 
 
-def estimate_lines(study: Study, plan: Plan, seconds: dict[str, float], *, n_cached: int = 0) -> list[str]:
+def estimate_lines(
+    study: Study, plan: Plan, seconds: dict[str, float], *, n_cached: int = 0, comparison: float = 0.0
+) -> list[str]:
     """What the run will do and about how long it will take, as lines for the user."""
     cfg = study.config
     n, k = study.dtm.shape[0], f"K {min(cfg.k_range)}-{max(cfg.k_range)}"
@@ -154,11 +180,16 @@ def estimate_lines(study: Study, plan: Plan, seconds: dict[str, float], *, n_cac
     fit_cpu = sum(per_fit[name] * count for name, count, _ in plan.fits)
     fit_cpu *= max(0.0, 1 - n_cached / max(1, sum(count for _, count, _ in plan.fits)))
     fit_cpu += sum(per_fit.get(name, 0.0) * count for name, count in plan.seed_checks)
-    cpu = fit_cpu * (1 + OTHER_SHARE) + NOTEBOOK_SECONDS * plan.n_notebooks
+    n_seeds = len(cfg.seeds)
+    compare_cpu = comparison * (plan.n_comparisons * n_seeds + len(plan.seed_checks) * n_seeds)
+    write_cpu = WRITE_SECONDS * len(plan.fits) * (1 + n / 5000)
+    notebook_cpu = plan.n_notebooks * (NOTEBOOK_SECONDS + NOTEBOOK_PER_PARAGRAPH * n)
+    cpu = fit_cpu * (1 + OTHER_SHARE) + compare_cpu + write_cpu + notebook_cpu
     workers = max(1, effective_n_jobs(cfg.n_jobs))
     measured = ", ".join(f"{name} {duration(s) if s >= 1 else f'{s:.2f} s'}" for name, s in per_fit.items())
     lines.append(
         f"themes: estimated time: about {duration(cpu / workers + 10)} on {workers} core(s) "
-        f"(rough: from one fit of each model on this corpus: {measured})"
+        f"(rough: from one fit of each model on this corpus: {measured}; one fit compared with the labels: "
+        f"{comparison:.1f} s)"
     )
     return lines

@@ -27,7 +27,7 @@ from .inputs import Study, build_corpus, load_study, write_agreement
 from .notebooks import NEEDS, check_execution_tools, needs, notebook_paths, run_notebooks
 from .outputs import write_results
 from .pipeline import compare_stage, fit_stage, say, scorer_stage
-from .plan import cached_fits, estimate_lines, measure_fits, plan_run
+from .plan import cached_fits, estimate_lines, measure_comparison, measure_fits, plan_run
 from .project import Project, project_paths
 from .rerun import record_run, run_key, up_to_date
 from .settings import study_config
@@ -70,7 +70,8 @@ def announce(study: Study) -> None:
     say(f"themes: measuring one fit of each of {len(plan.fits)} models on this corpus ...")
     cached = cached_fits(study, plan)
     seconds = measure_fits(study, plan)
-    for line in estimate_lines(study, plan, seconds, n_cached=cached):
+    comparison = measure_comparison(study, plan)
+    for line in estimate_lines(study, plan, seconds, n_cached=cached, comparison=comparison):
         say(line)
 
 
