@@ -37,8 +37,8 @@ HERE = Path(__file__).resolve().parent
 RENDERED = HERE / "data" / "manpages_rendered"
 RESULTS = HERE / "results"
 KEPT_SHARE = 0.72
-"""Kept paragraphs per block of 15 words or more in these pages (0.78 at 2,000, 0.72 at 20,000): the corpus is cut
-to ``size / KEPT_SHARE`` such blocks so that about ``size`` paragraphs are kept."""
+"""Kept paragraphs per block of 15 words or more in these pages (0.78 at 2,000, 0.72 at 20,000): the
+corpus is cut to ``size / KEPT_SHARE`` such blocks so that about ``size`` paragraphs are kept."""
 ENV = {
     **os.environ,
     "PYTHONHASHSEED": "0",
