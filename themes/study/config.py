@@ -85,6 +85,11 @@ class StudyConfig:
     supervised_folds : int, optional
         Folds of the supervised baseline's held-out scores, whole documents per fold (0: leave one
         document out). None: :data:`SUPERVISED_FOLDS` of the corpus's scale.
+    confound_documents_max : int, default 100
+        The document confound (one indicator per source document, matched to the themes) is left
+        out of a study with more documents than this: its matching grows with the documents and
+        costs more than the rest of the study (1,197 documents: over 20 minutes), and a single
+        document's indicator says little about a theme spread over hundreds.
     scale : {"auto", "small", "large"}
         ``auto``: ``large`` from ``large_from`` kept paragraphs.
     large_from : int
@@ -110,6 +115,7 @@ class StudyConfig:
     seed_word_checks: bool = True
     seed_word_variants: int | None = None
     supervised_folds: int | None = None
+    confound_documents_max: int = 100
     scale: str = "auto"
     large_from: int = LARGE_FROM
     quick: bool = False
@@ -132,7 +138,7 @@ class StudyConfig:
             raise ThemesError("give at least one seed.")
         if not self.k_range or min(self.k_range) < 1:
             raise ThemesError(f"the K grid must hold whole numbers from 1 up, not {list(self.k_range)}.")
-        for name in ("n_boot", "n_perm", "large_from", "n_free", "naive_k"):
+        for name in ("n_boot", "n_perm", "large_from", "n_free", "naive_k", "confound_documents_max"):
             value = getattr(self, name)
             if value is None and name == "n_boot":
                 continue

@@ -132,7 +132,15 @@ def scorer_stage(study: Study, fits: Fits) -> dict[str, ModelRuns]:
     runs["keywords_vocab"] = ModelRuns(
         "keywords_vocab", (KeywordScorer.from_matrix(dtm, study.seed_words, vocabulary_only=True),)
     )
-    runs["document"] = ModelRuns("document", (ConfoundScorer.from_documents(dtm, labels),))
+    n_docs = len(set(dtm.document_ids or ()))
+    if n_docs <= cfg.confound_documents_max:
+        runs["document"] = ModelRuns("document", (ConfoundScorer.from_documents(dtm, labels),))
+    else:
+        say(
+            f"themes: the document confound is left out: {n_docs} documents (more than "
+            f"{cfg.confound_documents_max}; one indicator per document, matched to the themes in every "
+            "bootstrap resample and permutation, would take longer than the rest of the study)."
+        )
     runs["length"] = ModelRuns("length", (ConfoundScorer.from_lengths(dtm, labels),))
     # one classifier per seed, each in its own local worker (the seed is its only randomness)
     supervised = Parallel(n_jobs=cfg.n_jobs, backend="loky")(

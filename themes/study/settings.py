@@ -35,6 +35,7 @@ SETTINGS = {
     "seed_word_checks": "true or false",
     "seed_word_variants": "a whole number (0: every variant)",
     "supervised_folds": "a whole number (0: one fold per document)",
+    "confound_documents_max": "a whole number of documents",
     "scale": "auto, small or large",
     "large_from": "a whole number of paragraphs",
     "quick": "true or false",
