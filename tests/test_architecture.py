@@ -14,7 +14,7 @@ import pytest
 from helpers import ROOT
 
 PACKAGE = ROOT / "themes"
-FLOOR = ("errors", "files", "environment", "_lazy")
+FLOOR = ("errors", "files", "environment", "progress", "_lazy")
 """Top-level modules that every stage may import (and that import nothing of the package but each other)."""
 LAYERS = (
     "corpus",
@@ -168,7 +168,7 @@ def test_no_module_imports_the_package_inside_a_function():
     hidden = [
         f"{path.relative_to(ROOT)}:{line} imports {target} inside a function"
         for source, target, line, inside, path in EDGES
-        if inside and source != "themes.cli"
+        if inside and not (source == "themes.cli" or source.startswith("themes.cli."))
     ]
     assert not hidden, "\n".join(hidden)
 

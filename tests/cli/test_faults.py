@@ -339,6 +339,19 @@ CASES = {
         )[1],
         ["other than 0 or 1", "labels.csv"],
     ),
+    "reproduce: --seeds not numbers": lambda r, s: (
+        ["reproduce", "--no-notebooks", "--seeds", "a,b"],
+        ["seeds", "the command line", "list of whole numbers"],
+    ),
+    "reproduce: a K grid from 0": lambda r, s: (["reproduce", "--no-notebooks", "--k", "0-3"], ["K grid"]),
+    "reproduce: an unknown setting in study/settings.yml": lambda r, s: (
+        (write(r / "study" / "settings.yml", "n_perms: 10\n"), ["reproduce", "--no-notebooks"])[1],
+        ["settings.yml", "unknown setting 'n_perms'"],
+    ),
+    "reproduce: study/settings.yml not YAML": lambda r, s: (
+        (write(r / "study" / "settings.yml", "seeds: [0, 1\n"), ["reproduce", "--no-notebooks"])[1],
+        ["settings.yml", "not valid YAML"],
+    ),
     "reproduce: --root missing": lambda r, s: (
         ["--root", str(s / "nowhere"), "reproduce", "--no-notebooks"],
         ["nowhere", "does not exist"],

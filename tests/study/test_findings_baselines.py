@@ -36,7 +36,7 @@ def recovered(alignment, model):
     return alignment.loc[model].query("verdict == 'recovered'").index.tolist()
 
 
-def test_the_seed_word_counts_quoted_are_the_summary_s_and_counting_every_word_is_ahead(summary, alignment, findings):
+def test_the_seed_word_counts_quoted_are_the_summary_s(summary, alignment, findings):
     every, vocab = summary.loc["keywords"], summary.loc["keywords_vocab"]
     assert f"`keywords`, mean AUC {every.auc_mean:.3f}) recovers all five themes" in findings
     assert len(recovered(alignment, "keywords")) == 5

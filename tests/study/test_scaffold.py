@@ -18,6 +18,7 @@ from themes.study.inputs import load_study
 from themes.study.run import reproduce
 from themes.study.scaffold import LABELS_TEMPLATE, init_study
 
+ROOT_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LEE = Path(gensim.__file__).parent / "test" / "test_data" / "lee_background.cor"
 SEED_WORDS = "fire: [bushfire, firefighters, blaze]\nconflict: [israeli, palestinian, attack]\n"
 
@@ -143,3 +144,54 @@ def test_main_job_without_labels_on_an_unseen_corpus(tmp_path, lee_folder, capsy
         assert (results / "figures" / f"top_words_{name}.png").exists()
         assert (results / "models" / name / "model.json").exists()
     assert (results / "explorer" / "plotly.min.js").exists()
+
+
+def test_init_says_which_documents_kept_no_paragraph_and_copies_notebooks_about_the_new_study(
+    tmp_path, lee_folder, capsys
+):
+    (lee_folder / "zz_short.txt").write_text("Too short to keep.\n\nAlso short.\n", encoding="utf-8")
+    study = tmp_path / "study"
+    assert main(["init", str(study), "--themes", "fire,conflict", "--corpus", str(lee_folder)]) == 0
+    out = capsys.readouterr().out
+    assert "1 document(s) kept no paragraph" in out and "zz_short: 2 block(s): too_short 2" in out
+    assert ".themes-cache/" in (study / ".gitignore").read_text(encoding="utf-8")
+    text = "\n".join(
+        c.source
+        for p in sorted((study / "notebooks").glob("*.ipynb"))
+        for c in nbformat.read(p, as_version=4).cells
+    )
+    for seed_study_word in ("morale", "theology", "sleeper_cells", "deserter", "MEMRI", "document 001"):
+        assert seed_study_word not in text
+    title = nbformat.read(study / "notebooks" / "02_reference_set.ipynb", as_version=4).cells[0].source
+    assert "**fire**, **conflict**" in title
+    # the package's own notebooks keep the seed study's prose
+    assert "morale" in nbformat.read(ROOT_NOTEBOOKS / "02_reference_set.ipynb", as_version=4).cells[17].source
+
+
+@pytest.mark.slow
+def test_every_notebook_a_labelled_study_can_feed_runs_on_other_themes(tmp_path, lee_folder, capsys):
+    study = tmp_path / "study"
+    assert main(["init", str(study), "--themes", "fire,conflict", "--corpus", str(lee_folder)]) == 0
+    ref = study / "data" / "reference"
+    (ref / "seed_words.yml").write_text(SEED_WORDS, encoding="utf-8")
+    template = pd.read_csv(ref / LABELS_TEMPLATE, dtype=str, keep_default_na=False)
+    texts = pd.read_csv(study / "data" / "processed" / "paragraphs.csv").set_index("paragraph_id")["text"]
+    # labels from the words of the text (a test of the machinery, not of the method)
+    for theme, words in {
+        "fire": ("fire", "blaze", "bushfire"),
+        "conflict": ("israel", "palestin", "attack"),
+    }.items():
+        template[theme] = [int(any(w in texts[p].lower() for w in words)) for p in template["paragraph_id"]]
+    template.to_csv(ref / "labels.csv", index=False)
+    (study / "study").mkdir()
+    (study / "study" / "settings.yml").write_text(
+        "seeds: [0, 1]\nk_range: [3, 4]\nn_boot: 10\nn_perm: 10\nseed_word_checks: false\n", encoding="utf-8"
+    )
+    assert main(["--root", str(study), "reproduce", "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    ran = [p.stem for p in sorted((study / "notebooks").glob("*.ipynb")) if _executed(p)]
+    assert ran == ["01_corpus", "03_lda", "04_nmf", "05_themes_vs_reference", "06_your_own_corpus"]
+    assert "estimated time" in err and "K sweep: 4 of 16 fits read from the cache" in err  # the measured ones
+    # a second run with nothing changed does nothing
+    assert main(["--root", str(study), "reproduce", "--jobs", "1"]) == 0
+    assert "nothing changed since the last run" in capsys.readouterr().err

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import LeaveOneGroupOut
+from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
 from ..text.matrix import DocumentTermMatrix, stem_counts
 from ..text.vectorizer import Vectorizer
@@ -59,9 +59,14 @@ def supervised_classifier(seed: int) -> LogisticRegression:
 
 
 def supervised_scores(
-    dtm: DocumentTermMatrix, labels: pd.DataFrame, documents: list[str], *, seed: int
+    dtm: DocumentTermMatrix, labels: pd.DataFrame, documents: list[str], *, seed: int, n_folds: int = 0
 ) -> pd.DataFrame:
     """Leave-one-document-out probabilities of a logistic regression on tf-idf, one theme at a time.
+
+    With ``n_folds`` (0: one fold per document) and more documents than that, the documents are
+    grouped into ``n_folds`` folds instead (scikit-learn's ``GroupKFold``: whole documents, folds of
+    about equal size): a study of a thousand documents would otherwise fit a thousand classifiers per
+    theme, each on nearly the whole corpus.
 
     Each source document's paragraphs are scored by a classifier trained on the other
     documents only, so nothing learnt from a document (its vocabulary, its themes) reaches
@@ -72,7 +77,8 @@ def supervised_scores(
     """
     X = dtm.tfidf
     y_all = labels.loc[list(dtm.paragraph_ids)]
-    folds = list(LeaveOneGroupOut().split(X, groups=documents))
+    splitter = GroupKFold(n_splits=n_folds) if 0 < n_folds < len(set(documents)) else LeaveOneGroupOut()
+    folds = list(splitter.split(X, groups=documents))
     out = {}
     for theme in labels.columns:
         y = y_all[theme].to_numpy()

@@ -110,6 +110,7 @@ def seed_sensitivity(
     stat_seed: int,
     n_jobs: int = 1,
     progress: bool = False,
+    max_variants: int = 0,
 ) -> pd.DataFrame:
     """The changed theme's ROC AUC under every variant of :func:`seed_word_variants`.
 
@@ -118,7 +119,9 @@ def seed_sensitivity(
     that remove a word of the modelling vocabulary (removing any other word leaves their input
     unchanged), each distinct input once (a variant whose words come to the full list's terms is
     scored with the main fit); a variant that leaves a theme no seed word in the vocabulary cannot seed it and
-    has no AUC (NaN). ``auc_full`` is the same model and seed with every seed word.
+    has no AUC (NaN). ``auc_full`` is the same model and seed with every seed word. With
+    ``max_variants`` (0: all) at most that many distinct inputs are refitted per model, drawn with
+    ``stat_seed`` before any fit; the other refitted variants then have no row for that model.
     """
     variants = seed_word_variants(seed_words, seed=stat_seed)
     y = labels.loc[list(dtm.paragraph_ids)]
@@ -151,6 +154,11 @@ def seed_sensitivity(
     for key, (*_, words) in zip(input_of, refit, strict=True):
         if key is not None and key != full_input:
             inputs.setdefault(key, words)
+    if max_variants and len(inputs) > max_variants:
+        keep = set(
+            np.random.default_rng(stat_seed).choice(len(inputs), size=max_variants, replace=False).tolist()
+        )
+        inputs = {key: words for i, (key, words) in enumerate(inputs.items()) if i in keep}
     for name in (m for m in SEEDED_FOR_CHECKS if m in runs):
         first = next(sc for sc in runs[name] if sc.seed == seed)
         tasks = [with_seed_words(first.model, words) for words in inputs.values()]
@@ -161,6 +169,8 @@ def seed_sensitivity(
         }
         scores[full_input] = first.scores
         for key, (theme, kind, removed, words) in zip(input_of, refit, strict=True):
+            if key is not None and key not in scores:
+                continue  # not drawn (max_variants)
             got = auc(scores[key], theme) if key is not None else np.nan
             rows.append(_row(name, theme, kind, removed, words, seed, got, auc(first.scores, theme)))
     out = pd.DataFrame(rows)

@@ -179,9 +179,11 @@ class SupervisedScorer:
         *,
         seed: int,
         rules: Rules = RULES,
+        n_folds: int = 0,
     ) -> SupervisedScorer:
-        """``documents``: each paragraph's source document (the folds leave one out)."""
-        scores = baselines.supervised_scores(dtm, labels, documents, seed=seed)
+        """``documents``: each paragraph's source document (the folds leave one out, or with
+        ``n_folds`` group the documents into that many folds)."""
+        scores = baselines.supervised_scores(dtm, labels, documents, seed=seed, n_folds=n_folds)
         y_all = labels.loc[list(dtm.paragraph_ids)]
         fitted = {}
         for theme in labels.columns:

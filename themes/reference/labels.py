@@ -152,14 +152,16 @@ def _validate_labels(
     repeated = sorted(set(ids[ids.duplicated()]))
     if repeated:
         problems.append(f"duplicated row(s) for {', '.join(repeated)}")
-    absent = [i for i in paragraph_ids if i not in set(ids)]
+    present = set(ids)  # once: built per paragraph, it made the check quadratic (minutes at 20,000)
+    absent = [i for i in paragraph_ids if i not in present]
     if absent:
         problems.append(f"no row for kept paragraph(s) {', '.join(absent)}")
     for theme in themes:
         if theme not in table.columns:
             continue
         values = table[theme].str.strip()
-        bad = [f"{pid} ({val!r})" for pid, val in zip(ids, values, strict=True) if val not in ("0", "1")]
+        wrong = ~values.isin(("0", "1"))
+        bad = [f"{pid} ({val!r})" for pid, val in zip(ids[wrong], values[wrong], strict=True)]
         if bad:
             problems.append(f"value(s) other than 0 or 1 in '{theme}': {', '.join(bad)}")
     if problems:

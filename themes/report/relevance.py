@@ -109,7 +109,14 @@ def intertopic_map(model: TopicModel) -> pd.DataFrame:
     coords = np.zeros((k, 2))
     if k > 1:
         # scipy's JS distance takes no base in pdist; dividing by sqrt(ln 2) turns base e into base 2
-        dist = squareform(pdist(model.topic_term, metric="jensenshannon")) / np.sqrt(np.log(2))
+        # subnormal weights (NMF leaves some) halve to zero in the mixture of two topics, which makes
+        # the divergence infinite: they are flushed to zero first (they weigh under 1e-307)
+        phi = np.where(model.topic_term < np.finfo(np.float64).tiny, 0.0, model.topic_term)
+        dist = squareform(pdist(phi, metric="jensenshannon")) / np.sqrt(np.log(2))
+        # a topic without any weight (an NMF component left at zero) has no distribution, so no
+        # distance (NaN): it is drawn as far from every other topic as topics can be
+        dist = np.nan_to_num(dist, nan=1.0)
+        np.fill_diagonal(dist, 0.0)
         embedded = ClassicalMDS(n_components=min(2, k), metric="precomputed").fit_transform(dist)
         coords[:, : embedded.shape[1]] = embedded
     coords[np.abs(coords) < 1e-12] = 0.0  # no "-0.0" or rounding dust in the page

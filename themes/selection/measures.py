@@ -14,6 +14,7 @@ from scipy.optimize import linear_sum_assignment
 
 from ..models.topic_model import TopicModel
 from ..text.matrix import DocumentTermMatrix
+from .cache import active_cache, texts_digest
 
 TOP_N = 10
 """Top words per topic for coherence, diversity and stability (Röder et al. 2015 use 10)."""
@@ -21,10 +22,11 @@ NPMI_WINDOW = 10
 """Sliding window of NPMI coherence (gensim's default for ``c_npmi``, Aletras & Stevenson 2013)."""
 CV_WINDOW = 110
 """Sliding window of C_V coherence (gensim's default for ``c_v``, Röder et al. 2015)."""
-COHERENCE_SAMPLE = 20_000
+COHERENCE_SAMPLE = 5_000
 """Coherence is measured on at most this many paragraphs, drawn with :data:`COHERENCE_SEED`
-(all of them when the corpus is smaller): the co-occurrence counts of 20,000 paragraphs rank
-topics as well as those of a million, and their token sequences fit in memory."""
+(all of them when the corpus is smaller): the co-occurrence counts of thousands of paragraphs rank
+topics as well as those of a million, and every fit of a sweep is scored on them (on 20,000
+paragraphs, scoring a sweep on all of them took longer than fitting it)."""
 COHERENCE_SEED = 0
 
 
@@ -89,6 +91,27 @@ def coherence_in_parts(
     return np.concatenate(chunks)
 
 
+def cached_coherence(
+    topics: list[list[str]], texts: list[list[str]], *, measure: str, n_jobs: int = 1
+) -> np.ndarray:
+    """:func:`coherence_in_parts`, reading and filling the active study cache
+    (:func:`themes.selection.cache.use_cache`): only topics not scored before on these texts are scored."""
+    cache = active_cache()
+    if cache is None:
+        return coherence_in_parts(topics, texts, measure=measure, n_jobs=n_jobs)
+    window = {"c_npmi": NPMI_WINDOW, "c_v": CV_WINDOW}[measure]
+    texts_key = texts_digest(texts)
+    stored = cache.coherence(texts_key, measure, window)
+    names = [" ".join(t) for t in topics]
+    new = [i for i, name in enumerate(names) if name not in stored]
+    if new:
+        values = coherence_in_parts([topics[i] for i in new], texts, measure=measure, n_jobs=n_jobs)
+        fresh = {names[i]: float(v) for i, v in zip(new, values, strict=True)}
+        cache.store_coherence(texts_key, measure, window, fresh)
+        stored = {**stored, **fresh}
+    return np.array([stored[name] for name in names], dtype=np.float64)
+
+
 def diversity(top_terms: list[list[int]]) -> float:
     """Share of distinct words among all topics' top words (Dieng et al. 2020); 1 = no overlap."""
     words = [w for topic in top_terms for w in topic]
@@ -143,7 +166,7 @@ def score_fits(fits: list[TopicModel], dtm: DocumentTermMatrix, *, n_jobs: int =
     topics = [[vocabulary[j] for j in key] for key in unique]
     texts = coherence_texts(dtm)
     scores = {
-        m: coherence_in_parts(topics, texts, measure=m, n_jobs=n_jobs)[[where[key] for key in keys]]
+        m: cached_coherence(topics, texts, measure=m, n_jobs=n_jobs)[[where[key] for key in keys]]
         for m in ("c_npmi", "c_v")
     }
     bounds = np.cumsum([0] + [f.k for f in fits])

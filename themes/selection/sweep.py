@@ -23,8 +23,11 @@ from ..errors import ModelError, SeedWordsWarning
 from ..models.backends import is_seeded
 from ..models.fitting import check_k, fit_matrix
 from ..models.topic_model import TopicModel
+from ..progress import progress as progress_counter
+from ..progress import say
 from ..text.matrix import DocumentTermMatrix
 from . import measures as selection
+from .cache import active_cache
 from .dask_cluster import dask_active
 
 
@@ -71,29 +74,43 @@ def fit_models(
     progress: bool = False,
     desc: str = "fits",
 ) -> list[TopicModel]:
-    """Fit every task on its matrix, in task order (``n_jobs`` joblib workers, or a Dask cluster)."""
+    """Fit every task on its matrix, in task order (``n_jobs`` joblib workers, or a Dask cluster).
+
+    While a study's cache is active (:func:`themes.selection.cache.use_cache`) a task fitted before
+    with the same matrix, estimator, seed and versions is read back instead of refitted, and each
+    new fit is stored as soon as it finishes, so that a run stopped part way keeps what it had done.
+    """
     for task in tasks:
         if task.matrix not in matrices:
             raise ModelError(
                 f"the fit {task.name!r} asks for the matrix {task.matrix!r}, which was not given."
             )
         check_k(task.k, matrices[task.matrix].shape[0])
-    jobs = [delayed(fit_task)(t, matrices[t.matrix]) for t in tasks]
-    return _run(jobs, n_jobs=n_jobs, progress=progress, desc=desc)
+    cache = active_cache()
+    keys = [cache.fit_key(t.name, t.estimator, matrices[t.matrix]) if cache else None for t in tasks]
+    out: list[TopicModel | None] = [cache.load_fit(key) if cache else None for key in keys]
+    todo = [i for i, fit in enumerate(out) if fit is None]
+    if cache and len(todo) < len(tasks):
+        say(f"themes: {desc}: {len(tasks) - len(todo)} of {len(tasks)} fits read from the cache")
+    jobs = [delayed(fit_task)(tasks[i], matrices[tasks[i].matrix]) for i in todo]
+    for i, fit in zip(todo, _run(jobs, n_jobs=n_jobs, progress=progress, desc=desc), strict=True):
+        if cache:
+            cache.store_fit(keys[i], fit)
+        out[i] = fit
+    return out
 
 
-def _run(jobs: list, *, n_jobs: int, progress: bool, desc: str) -> list:
-    """joblib's Parallel over ``jobs``, with a progress bar; every Dask worker when a cluster is active."""
-    from tqdm import tqdm
-
+def _run(jobs: list, *, n_jobs: int, progress: bool, desc: str):
+    """joblib's Parallel over ``jobs``, yielding results in order as they come, with a progress
+    counter; every Dask worker when a cluster is active."""
     if dask_active():
         n_jobs = -1  # on a Dask cluster (themes.selection.dask_cluster.dask_backend): every worker of it
-    out = []
-    with tqdm(total=len(jobs), desc=desc, disable=None if progress else True, leave=False) as bar:
+    if not jobs:
+        return
+    with progress_counter(len(jobs), desc, enabled=progress) as bar:
         for result in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
-            out.append(result)
             bar.update(1)
-    return out
+            yield result
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,6 +188,8 @@ def run_sweep(
             raise ModelError(f"{name!r} is seeded: its K is the themes plus free topics, not swept.")
     tasks = [grid_task(m, est, k=k, seed=s) for m, est in estimators.items() for k in k_range for s in seeds]
     fits = fit_models(tasks, {"study": dtm}, n_jobs=n_jobs, progress=progress, desc="K sweep")
-    scores = selection.score_fits(fits, dtm, n_jobs=n_jobs)
+    with progress_counter(1, "coherence of the K sweep", enabled=progress) as bar:
+        scores = selection.score_fits(fits, dtm, n_jobs=n_jobs)
+        bar.update(1)
     summary = selection.summarise_sweep(scores)
     return Sweep(fits, scores, summary, selection.select_k(summary))

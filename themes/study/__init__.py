@@ -1,8 +1,11 @@
 """A study folder and its run: inputs, settings and design, the staged pipeline, outputs, notebooks.
 
 Owns everything about one study, and nothing the other stages need: ``project`` (where its files
-live), ``design`` (the models it fits) and ``config`` (every setting), ``inputs`` (the validated
-corpus, labels, seed words and matrices), ``pipeline`` (the run as stages: fit, scorers, compare),
+live), ``design`` (the models it fits, by the corpus's scale), ``config`` (every setting),
+``settings`` and ``arguments`` (settings from ``study/settings.yml`` and the command line), ``inputs``
+(the validated corpus, labels, seed words and matrices), ``plan`` (what a run will do and about how
+long), ``rerun`` (whether anything changed since the last run), ``pipeline`` (the run as stages: fit,
+scorers, compare),
 ``tables`` and ``outputs`` (what is written), ``manifest`` (seeds, settings, versions, hashes),
 ``run`` (``themes reproduce``: locked, staged, swapped in whole), ``notebooks`` (executed with a
 real kernel), ``scaffold`` (``themes init``), ``single`` (one model: ``themes fit`` and
@@ -23,6 +26,9 @@ _SOURCES = {
     "load_study": "inputs",
     "make_study": "inputs",
     "read_selection": "inputs",
+    "read_result": "inputs",
+    "worked_example_model": "inputs",
+    "study_config": "settings",
     "fit_stage": "pipeline",
     "scorer_stage": "pipeline",
     "compare_stage": "pipeline",

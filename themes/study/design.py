@@ -10,8 +10,9 @@ for large corpora that ``themes fit --corpus`` offers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from ..errors import ModelError
@@ -121,8 +122,61 @@ _DEFAULT_SPECS = (
 DEFAULT_MODELS: Mapping[str, ModelSpec] = MappingProxyType({spec.name: spec for spec in _DEFAULT_SPECS})
 """The method's default design, by name (read-only): a naive baseline, plain LDA and NMF whose K
 the sweep chooses, and seeded and keyword-assisted models."""
-DEFAULT_SWEPT = ("lda_gensim", "lda_sklearn", "nmf_sklearn", "nmf_minibatch")
-"""The default design's plain models whose K the sweep chooses."""
+DEFAULT_SWEPT = ("lda_gensim", "lda_tomotopy", "lda_sklearn", "nmf_sklearn", "nmf_minibatch")
+"""The default designs' plain models whose K the sweep chooses (each design has one LDA of the first two)."""
+LARGE_CHANGES = (
+    "lda_tomotopy (tomotopy's collapsed Gibbs sampler, 200 sweeps) in place of lda_gensim "
+    "(gensim's variational Bayes, 50 passes: about 75 s a fit at 2,000 paragraphs)",
+    "lda_sklearn left out (scikit-learn's batch variational LDA: about 85 s a fit at 2,000 paragraphs)",
+    "lda_seeded by tomotopy's Gibbs sampler with the same seededlda priors, 200 sweeps (gensim's variational "
+    "Bayes: about 47 s a fit at 2,000 paragraphs)",
+    "nmf_minibatch stops after 50 passes (max_iter 50 instead of 1000)",
+    "keyatm runs 500 Gibbs sweeps instead of 1500",
+)
+"""What the design for large corpora (:func:`design_for` with ``scale="large"``) changes, in words."""
+
+
+LDA_TOMOTOPY = ModelSpec(
+    "lda_tomotopy",
+    "tomotopy_lda",
+    {"n_iter": 200, "workers": 1},
+    description="tomotopy's collapsed Gibbs LDA, 200 sweeps, one thread",
+)
+
+
+@functools.cache
+def design_for(scale: str) -> Mapping[str, ModelSpec]:
+    """The default design for a corpus of this scale: ``"small"`` is :data:`DEFAULT_MODELS`;
+    ``"large"`` makes the changes of :data:`LARGE_CHANGES`, so that the study's cost follows the
+    corpus (every fit of the sweep and of the other models grows with the paragraphs)."""
+    if scale == "small":
+        return DEFAULT_MODELS
+    specs = {}
+    for name, spec in DEFAULT_MODELS.items():
+        if name == "lda_gensim":
+            specs["lda_tomotopy"] = LDA_TOMOTOPY
+        elif name != "lda_sklearn":
+            specs[name] = spec
+    specs["nmf_minibatch"] = replace(
+        specs["nmf_minibatch"],
+        settings={**specs["nmf_minibatch"].settings, "max_iter": 50},
+        description="scikit-learn MiniBatchNMF on tf-idf, at most 50 passes",
+    )
+    specs["lda_seeded"] = ModelSpec(
+        "lda_seeded",
+        "tomotopy_lda",
+        {"n_iter": 200, "workers": 1},
+        seeded=True,
+        description="seeded LDA (seededlda's priors) by tomotopy's collapsed Gibbs sampler, 200 sweeps",
+    )
+    specs["keyatm"] = replace(
+        specs["keyatm"],
+        settings={**specs["keyatm"].settings, "n_iter": 500},
+        description=specs["keyatm"].description.replace("1500 sweeps", "500 sweeps"),
+    )
+    return MappingProxyType(specs)
+
+
 BASELINES = ("keywords", "keywords_vocab", "document", "length", "supervised")
 """Scorers that are not topic models: seed-word counts (every seed word, and only those in the
 topic models' vocabulary), the source document and the paragraph length (confounds), and a
@@ -136,13 +190,7 @@ CORPUS_MODELS: Mapping[str, ModelSpec] = MappingProxyType(
         **{
             spec.name: spec
             for spec in (
-                ModelSpec(
-                    "lda_tomotopy",
-                    "tomotopy_lda",
-                    {"n_iter": 200, "workers": 1},
-                    description="tomotopy's collapsed Gibbs LDA, 200 sweeps, one thread (the fastest LDA "
-                    "here from thousands of paragraphs up)",
-                ),
+                LDA_TOMOTOPY,
                 ModelSpec(
                     "lda_tomotopy_seeded",
                     "tomotopy_lda",

@@ -18,6 +18,7 @@ from ..errors import SeedWordsWarning, ThemesError
 from ..models.fitting import fit_matrix
 from ..models.topic_model import TopicModel
 from ..reference.seed_words import seed_words_empty
+from ..report.tables import read_table
 from ..text.matrix import DocumentTermMatrix
 from ..text.vectorizer import NAIVE_VECTORIZER, Vectorizer
 from .config import StudyConfig
@@ -79,6 +80,14 @@ class Study:
     def matrices(self) -> dict[str, DocumentTermMatrix]:
         return {"study": self.dtm, "naive": self.naive_dtm}
 
+    def main_model(self, family: str) -> str:
+        """The design's first swept model of a family (``"lda"``, ``"nmf"``): the one the notebooks
+        show in detail (``lda_gensim`` on a small corpus, ``lda_tomotopy`` on a large one)."""
+        for name in self.config.sweep_models:
+            if self.config.models[name].family == family:
+                return name
+        raise ThemesError(f"the study's design sweeps no model of the family {family!r}.")
+
     def model_k(self, name: str, selected: dict[str, int]) -> int:
         """K of a named model: chosen by the sweep, themes plus free topics, or the naive K."""
         spec = self.config.models[name]
@@ -139,6 +148,8 @@ def make_study(
     if labels is not None:
         config.inference().check_reach(len(themes))
     kept = corpus.kept(paragraphs)
+    if not config.resolved:
+        config = config.resolve(len(kept))
     dtm = DocumentTermMatrix.from_paragraphs(config.make_vectorizer(), kept, fit=True)
     naive = DocumentTermMatrix.from_paragraphs(Vectorizer(**NAIVE_VECTORIZER), kept, fit=True)
     return Study(
@@ -219,3 +230,23 @@ def read_selection(project: Project) -> dict[str, int]:
         raise ThemesError(f"{path} does not exist: no K has been chosen yet in this project.")
     table = pd.read_csv(path)
     return dict(zip(table["model"], table["K"].astype(int), strict=True))
+
+
+def read_result(project: Project, name: str) -> pd.DataFrame | None:
+    """A table of ``results/`` (``"seeding_effect.csv"``), or None when the run did not write it
+    (the seed-word checks skipped, no seed words, no labels)."""
+    path = project.results / name
+    return read_table(path) if path.is_file() else None
+
+
+def worked_example_model(summary: pd.DataFrame, roles: dict[str, str], *, n_themes: int) -> str:
+    """The plain topic model a notebook works one matching by hand on: of the plain models with at
+    least one topic per theme, the one with the highest mean AUC; failing that, the plain (then any)
+    topic model with the most topics."""
+    models = summary[summary["model"].isin(roles)]
+    plain = models[models["model"].map(roles) == "plain"]
+    enough = plain[plain["K"] >= n_themes]
+    if len(enough):
+        return str(enough.sort_values("auc_mean", kind="stable").iloc[-1]["model"])
+    pool = plain if len(plain) else models
+    return str(pool.sort_values("K", kind="stable").iloc[-1]["model"])

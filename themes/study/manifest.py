@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import platform
 import sys
 from pathlib import Path
@@ -105,7 +106,9 @@ def build_manifest(
 def run_record(project: Project) -> pd.DataFrame:
     """Package and library versions and the sha256 of the results manifest, for a notebook's last cell."""
     manifest = project.results / "MANIFEST.json"
+    quick = json.loads(manifest.read_text(encoding="utf-8")).get("quick_look") if manifest.exists() else None
     rows = [
+        *([("QUICK LOOK", f"{quick}: these results are not for reporting")] if quick else []),
         ("themes", __version__),
         ("python", platform.python_version()),
         *sorted(library_versions().items()),

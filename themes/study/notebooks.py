@@ -19,10 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
-from tqdm import tqdm
 
 from .. import files
 from ..errors import ThemesError
+from ..progress import progress as progress_counter
 
 NOTEBOOK_TIMEOUT = 600
 KERNEL = "python3"
@@ -147,6 +147,7 @@ NEEDS = {
     "labels": "reference labels (data/reference/labels.csv)",
     "coders": "two independent codings (labels_coder1.csv, labels_coder2.csv)",
     "intrusion": "answered intrusion tests (results/intrusion.csv)",
+    "seed_words": "seed words (data/reference/seed_words.yml)",
 }
 """What a notebook may need beyond the corpus and the results, named in its metadata."""
 
@@ -183,7 +184,7 @@ def run_notebooks(
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     executed = []
     try:
-        with tqdm(total=len(paths), desc="notebooks", disable=None if progress else True, leave=False) as bar:
+        with progress_counter(len(paths), "notebooks", enabled=progress) as bar:
             futures = [pool.submit(execute_notebook, p, write=False, kernels=kernels) for p in paths]
             for future in futures:
                 executed.append(future.result())

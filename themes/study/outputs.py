@@ -25,6 +25,7 @@ from ..report import plots
 from ..report.explorer import write_explorer
 from ..report.prose import intrusion_beside_auc
 from ..validate.study_intrusion import score_study_intrusion
+from .config import QUICK_NOTE
 from .inputs import Study
 from .manifest import build_manifest
 from .pipeline import Comparisons, Fits, say
@@ -32,6 +33,8 @@ from .reference_rounds import intrusion_coders, reference_coders
 from .tables import paragraph_scores, prevalence_by_document, topics_table, vocabulary_table
 
 Runs = Mapping[str, ModelRuns]
+FIGURE_DOCUMENTS = 12
+"""Documents shown in the theme-prevalence-by-document figure (those with the most kept paragraphs)."""
 LABELLED_OUTPUTS = (
     "alignment.csv, summary.csv, k_sensitivity.csv, failures.csv, alignment_by_seed.csv, "
     "reference/, the supervised and confound baselines, the association and score figures"
@@ -84,12 +87,20 @@ def write_results(study: Study, fits: Fits, runs: Runs, comparisons: Comparisons
         jobs = comparison_figure_jobs(study, fits, runs, comparisons, doc_of)
     else:
         jobs = sweep_figure_jobs(sweep.summary, sweep.selected) + top_words_jobs(runs)
-    write_figure_jobs(out / "figures", jobs, n_jobs=study.config.n_jobs)
+    stamp = QUICK_NOTE if study.config.quick else None
+    write_figure_jobs(out / "figures", jobs, n_jobs=study.config.n_jobs, stamp=stamp)
     save_scorers(out / "models", runs)
-    write_explorers(out / "explorer", runs, texts=study.kept.set_index("paragraph_id")["text"], labels=labels)
+    texts = study.kept.set_index("paragraph_id")["text"]
+    write_explorers(out / "explorer", runs, texts=texts, labels=labels, n_jobs=study.config.n_jobs)
+    if stamp:
+        files.write_text(
+            out / "QUICK_LOOK.txt", f"{stamp}.\nRun themes reproduce without --quick for results to report.\n"
+        )
     manifest = build_manifest(study, out, sweep.chosen, fits.by_model)
     if comparisons is None:
         manifest["labels"] = unlabelled_note(study, runs, intrusion)
+    if stamp:
+        manifest["quick_look"] = stamp
     files.write_json(out / "MANIFEST.json", manifest)
     return manifest
 
@@ -196,6 +207,12 @@ def comparison_figure_jobs(
     co = reference.cooccurrence(labels)
     by_doc = prevalence_by_document(runs, labels, doc_of)
     who = describe_coders(reference_coders(study.project)) or None
+    # one row per source and document: beyond a few dozen documents the figure is unreadable and
+    # costs minutes to draw, so it shows the documents with the most kept paragraphs
+    largest = (
+        doc_of.value_counts(sort=False).sort_values(ascending=False, kind="stable").index[:FIGURE_DOCUMENTS]
+    )
+    by_doc = by_doc[by_doc["doc_id"].isin(set(largest))].reset_index(drop=True)
     scores = comparisons.alignment[["model", "theme", "auc_mean", "auc_ci_low", "auc_ci_high", "auc_null_95"]]
     sweep = fits.sweep
     jobs = [
@@ -229,23 +246,44 @@ def comparison_figure_jobs(
     return jobs + top_words_jobs(runs)
 
 
-def write_figure_jobs(folder: Path, jobs: list[FigureJob], *, n_jobs: int = 1) -> None:
+def write_figure_jobs(
+    folder: Path, jobs: list[FigureJob], *, n_jobs: int = 1, stamp: str | None = None
+) -> None:
     """Draw every job and write it with its numbers beside it.
 
     Each figure is drawn by one task (``n_jobs`` joblib workers on this machine, never on a Dask
     cluster; drawing dominates the cost and a figure's bytes do not depend on which process
-    draws it), then written here.
+    draws it), then written here. ``stamp`` is written across the foot of every figure (a quick look's
+    warning).
     """
     rendered = Parallel(n_jobs=n_jobs, backend="loky")(
-        delayed(draw)(builder, args, kwargs) for builder, args, kwargs, _, _ in jobs
+        delayed(draw)(builder, args, kwargs, stamp) for builder, args, kwargs, _, _ in jobs
     )
     for (*_, stem, data), content in zip(jobs, rendered, strict=True):
         plots.write_rendered(content, folder / stem, data)
 
 
-def draw(builder: str, args: tuple, kwargs: dict) -> dict[str, bytes]:
+def draw(builder: str, args: tuple, kwargs: dict, stamp: str | None = None) -> dict[str, bytes]:
     """``themes.report.plots.<builder>(*args, **kwargs)`` rendered to PNG and SVG bytes (one task)."""
-    return plots.render_figure(getattr(plots, builder)(*args, **kwargs))
+    fig = getattr(plots, builder)(*args, **kwargs)
+    if stamp:
+        stamp_figure(fig, stamp)
+    return plots.render_figure(fig)
+
+
+def stamp_figure(fig, stamp: str, *, strip: float = 0.35) -> None:
+    """Write ``stamp`` in red under everything else, on a strip of ``strip`` inches added below."""
+    style = {"color": "red", "fontsize": 9, "weight": "bold"}
+    if fig.get_layout_engine() is not None:  # constrained layout makes room for a figure-wide x label
+        fig.supxlabel(stamp, **style)
+        return
+    height = fig.get_figheight()
+    bottom, top = fig.subplotpars.bottom, fig.subplotpars.top
+    fig.set_figheight(height + strip)
+    fig.subplots_adjust(
+        bottom=(bottom * height + strip) / (height + strip), top=(top * height + strip) / (height + strip)
+    )
+    fig.text(0.5, 0.08 * strip / (height + strip), stamp, ha="center", va="bottom", **style)
 
 
 def save_scorers(folder: Path, runs: Runs) -> None:
@@ -255,13 +293,18 @@ def save_scorers(folder: Path, runs: Runs) -> None:
             save_scorer(model_runs.first, folder / name)
 
 
-def write_explorers(folder: Path, runs: Runs, *, texts: pd.Series, labels: pd.DataFrame | None) -> None:
-    """A topic explorer per topic model (its first-seed fit) in ``folder/<name>.html``.
+def write_explorers(
+    folder: Path, runs: Runs, *, texts: pd.Series, labels: pd.DataFrame | None, n_jobs: int = 1
+) -> None:
+    """A topic explorer per topic model (its first-seed fit) in ``folder/<name>.html``, one page per
+    local worker (a page's bytes do not depend on the process that writes it).
 
     The pages share one ``plotly.min.js`` in the folder instead of inlining 4.6 MB each.
     """
-    for name, model_runs in runs.items():
-        if model_runs.model is not None:
-            write_explorer(
-                model_runs.model, folder / f"{name}.html", texts=texts, labels=labels, plotly_js="shared"
-            )
+    Parallel(n_jobs=n_jobs, backend="loky")(
+        delayed(write_explorer)(
+            r.model, folder / f"{name}.html", texts=texts, labels=labels, plotly_js="shared"
+        )
+        for name, r in runs.items()
+        if r.model is not None
+    )

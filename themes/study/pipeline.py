@@ -32,6 +32,7 @@ from ..comparison.null import null_design
 from ..comparison.scorers import ConfoundScorer, KeywordScorer, ModelRuns, SupervisedScorer, TopicScorer
 from ..comparison.theme_table import summary_table, theme_table, theme_terms
 from ..models.topic_model import TopicModel
+from ..progress import progress as progress_counter
 from ..selection import measures
 from ..selection.sweep import Sweep, fit_models, grid_task, run_sweep
 from .inputs import Study
@@ -100,10 +101,12 @@ def fit_stage(study: Study, *, progress: bool = False) -> Fits:
     ]
     extra = fit_models(tasks, study.matrices, n_jobs=cfg.n_jobs, progress=progress, desc="other models")
     scored = [sweep.scores]
-    for kind, dtm in study.matrices.items():
-        part = [f for f in extra if design[f.name].vectorizer == kind]
-        if part:
-            scored.append(measures.score_fits(part, dtm, n_jobs=cfg.n_jobs))
+    with progress_counter(1, "coherence of the other models", enabled=progress) as bar:
+        for kind, dtm in study.matrices.items():
+            part = [f for f in extra if design[f.name].vectorizer == kind]
+            if part:
+                scored.append(measures.score_fits(part, dtm, n_jobs=cfg.n_jobs))
+        bar.update(1)
     by_model = sweep.chosen_fits()
     for fit in extra:
         by_model.setdefault(fit.name, []).append(fit)
@@ -138,11 +141,22 @@ def scorer_stage(study: Study, fits: Fits) -> dict[str, ModelRuns]:
     runs["keywords_vocab"] = ModelRuns(
         "keywords_vocab", (KeywordScorer.from_matrix(dtm, study.seed_words, vocabulary_only=True),)
     )
-    runs["document"] = ModelRuns("document", (ConfoundScorer.from_documents(dtm, labels),))
+    n_docs = len(set(dtm.document_ids or ()))
+    if n_docs <= cfg.confound_documents_max:
+        runs["document"] = ModelRuns("document", (ConfoundScorer.from_documents(dtm, labels),))
+    else:
+        say(
+            f"themes: the document confound is left out: {n_docs} documents (more than "
+            f"{cfg.confound_documents_max}; one indicator per document, matched to the themes in every "
+            "bootstrap resample and permutation, would take longer than the rest of the study)."
+        )
     runs["length"] = ModelRuns("length", (ConfoundScorer.from_lengths(dtm, labels),))
     # one classifier per seed, each in its own local worker (the seed is its only randomness)
     supervised = Parallel(n_jobs=cfg.n_jobs, backend="loky")(
-        delayed(SupervisedScorer.from_matrix)(dtm, labels, list(dtm.document_ids), seed=s) for s in cfg.seeds
+        delayed(SupervisedScorer.from_matrix)(
+            dtm, labels, list(dtm.document_ids), seed=s, n_folds=cfg.supervised_folds
+        )
+        for s in cfg.seeds
     )
     runs["supervised"] = ModelRuns("supervised", tuple(supervised))
     return runs
@@ -196,12 +210,17 @@ def compare_stage(
             "is undefined."
         )
     seed_terms = theme_terms(study.dtm.vectorizer, study.seed_words)
-    parts = Parallel(n_jobs=cfg.n_jobs, backend="loky")(
+    jobs = Parallel(n_jobs=cfg.n_jobs, backend="loky", return_as="generator")(
         delayed(theme_table)(
             r, labels, doc_of, inference=cfg.inference(), coders=study.coders, seed_terms=seed_terms
         )
         for r in runs.values()
     )
+    parts = []
+    with progress_counter(len(runs), "comparisons (intervals and null)", enabled=progress) as bar:
+        for part in jobs:
+            parts.append(part)
+            bar.update(1)
     alignment = pd.concat([p.table for p in parts], ignore_index=True)
     checks = {}
     if study.seed_words and cfg.seed_word_checks:
@@ -224,6 +243,7 @@ def compare_stage(
             stat_seed=cfg.stat_seed,
             n_jobs=cfg.n_jobs,
             progress=progress,
+            max_variants=cfg.seed_word_variants,
         )
     if "keywords_vocab" in runs:
         checks["versus_keywords.csv"] = versus_baseline(runs, labels, "keywords_vocab", cfg.inference())

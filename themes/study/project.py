@@ -16,6 +16,8 @@ from ..errors import ModelError, ThemesError
 
 MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 """A saved model's name: its folder in ``results/models``, so never a path."""
+CACHE_FOLDER = ".themes-cache"
+"""The study's cache folder, below its root."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,11 @@ class Project:
     @property
     def notebooks(self) -> Path:
         return self.root / "notebooks"
+
+    @property
+    def cache(self) -> Path:
+        """Finished fits and scores of earlier runs (:mod:`themes.selection.cache`); ignored by git."""
+        return self.root / CACHE_FOLDER
 
     def saved_model(self, name: str) -> Path:
         """The folder of a model saved by the main job (``results/models/<name>``), or one sentence

@@ -9,6 +9,7 @@ executes the notebooks.
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 from pathlib import Path
 
@@ -17,13 +18,18 @@ from filelock import FileLock, Timeout
 from .. import files
 from ..corpus.paragraphs import summarize
 from ..errors import ThemesError
+from ..progress import stage
+from ..selection.cache import StudyCache, use_cache
 from ..selection.dask_cluster import connect, dask_backend
 from .config import StudyConfig
 from .inputs import Study, build_corpus, load_study, write_agreement
 from .notebooks import NEEDS, check_execution_tools, needs, notebook_paths, run_notebooks
 from .outputs import write_results
 from .pipeline import compare_stage, fit_stage, say, scorer_stage
+from .plan import cached_fits, estimate_lines, measure_comparison, measure_fits, plan_run
 from .project import Project, project_paths
+from .rerun import record_run, run_key, up_to_date
+from .settings import study_config
 
 STAGING_PREFIX = ".results-"
 LOCK_FILE = ".themes.lock"
@@ -43,12 +49,29 @@ def run_study(study: Study, out: Path, *, progress: bool = False) -> dict:
     # matrices come from the Vectorizer and the scores from fitted models, so the checks are
     # skipped here; the numbers are the same (the rebuild is byte-identical either way).
     with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
+        if progress:
+            announce(study)
         fits = fit_stage(study, progress=progress)
-        runs = scorer_stage(study, fits)
+        with stage("scorers and baselines", enabled=progress):
+            runs = scorer_stage(study, fits)
         comparisons = (
             compare_stage(study, fits, runs, progress=progress) if study.labels is not None else None
         )
-        return write_results(study, fits, runs, comparisons, out)
+        with stage("tables, figures, explorers and saved models", enabled=progress):
+            return write_results(study, fits, runs, comparisons, out)
+
+
+def announce(study: Study) -> None:
+    """Say what the run will do and about how long it will take, from one fit of each model on this
+    corpus (fits the run needs anyway: kept in the cache when one is active)."""
+    n_notebooks = len(notebook_paths(study.project.notebooks)) if study.project.notebooks.is_dir() else 0
+    plan = plan_run(study, n_notebooks=n_notebooks)
+    say(f"themes: measuring one fit of each of {len(plan.fits)} models on this corpus ...")
+    cached = cached_fits(study, plan)
+    seconds = measure_fits(study, plan)
+    comparison = measure_comparison(study, plan)
+    for line in estimate_lines(study, plan, seconds, n_cached=cached, comparison=comparison):
+        say(line)
 
 
 replace_folder = files.replace_folder  # the swap of a staged folder (themes.files)
@@ -93,23 +116,39 @@ def remove_stale_staging(project) -> list[Path]:
 def reproduce(
     root: str | Path = ".",
     *,
-    config: StudyConfig = StudyConfig(),
+    config: StudyConfig | None = None,
     notebooks: bool = True,
     progress: bool = True,
     scheduler: str | None = None,
     dask_workers: int | None = None,
+    cache: bool = True,
+    force: bool = False,
 ) -> dict:
     """Rebuild everything from ``data/``: paragraphs, agreement, results/ and the notebooks.
 
-    With ``scheduler`` (a Dask scheduler's address) or ``dask_workers`` (a local cluster of
-    that many processes, closed after) the fits run on that cluster; the results are the same.
+    ``config`` None takes the study folder's settings (``study/settings.yml``,
+    :func:`themes.study.settings.study_config`). With ``cache`` the fits and coherence scores of
+    earlier runs are read from the study's cache folder (``.themes-cache``) and new ones added as
+    they finish, and a run whose inputs, settings, code, versions and outputs are all as the last
+    run left them does nothing (unless ``force``). With ``scheduler`` (a Dask scheduler's address) or
+    ``dask_workers`` (a local cluster of that many processes, closed after) the fits run on that
+    cluster; the results are the same.
     """
     if notebooks:
         check_execution_tools()
     project = project_paths(root)
+    config = study_config(project.root) if config is None else config
+    store = StudyCache(project.cache) if cache else None
     # the cluster first, so that an unreachable scheduler fails before anything is written
     with project_lock(project.root), connect(scheduler=scheduler, n_workers=dask_workers) as client:
         remove_stale_staging(project)  # what killed runs left; no other run holds the lock
+        key = run_key(project, config, notebooks=notebooks) if store else None
+        if store and not force and up_to_date(project, key):
+            say(
+                "themes: nothing changed since the last run (inputs, settings, code, library versions "
+                "and outputs are as it left them); results/ is up to date. --force rebuilds anyway."
+            )
+            return json.loads((project.results / "MANIFEST.json").read_text(encoding="utf-8"))
         # a folder that could not be replaced at the end is refused now, not after the long work
         files.check_removable(project.results)
         if notebooks:
@@ -122,14 +161,16 @@ def reproduce(
         files.write_csv(project.processed / "paragraph_summary.csv", summarize(table))
         staged = files.make_staging_folder(project.results)  # also finds a full disk, before the fits
         try:
-            with dask_backend(client, scatter=study.matrices.values()):
+            with use_cache(store), dask_backend(client, scatter=study.matrices.values()):
                 manifest = run_study(study, staged, progress=progress)
             replace_folder(staged, project.results)
         finally:
             if staged.exists():
                 shutil.rmtree(staged)
-    if notebooks:
-        execute_notebooks(study, progress=progress)
+        if notebooks:
+            execute_notebooks(study, progress=progress)
+        if store:
+            record_run(project, key)
     return manifest
 
 
@@ -144,6 +185,7 @@ def execute_notebooks(study: Study, *, progress: bool = False) -> list[Path]:
         "labels": study.labels is not None,
         "coders": study.coders is not None,
         "intrusion": (project.results / "intrusion.csv").is_file(),
+        "seed_words": bool(study.seed_words),
     }
     available = [name for name, there in present.items() if there]
     executed = run_notebooks(project.notebooks, progress=progress, available=available)

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from .. import corpus, files
 from ..corpus.documents import PROVENANCE_COLUMNS, PROVENANCE_FILE, TABLE_SUFFIXES, Document, load_documents
-from ..errors import ThemesError
+from ..errors import CorpusWarning, ThemesError
 from ..reference.coders import CODERS_FILE, CODERS_HEADER
 from ..reference.labels import THEME_NAME
+from .config import LARGE_FROM
 from .inputs import build_corpus
 from .notebooks import notebook_paths, scrub
 from .project import Project
 
 LABELS_TEMPLATE = "labels_template.csv"
+TIME_2000, TIME_20000 = "about 4 minutes", "about 20 minutes"
+"""How long a study of 2,000 and 20,000 paragraphs takes on 2 cores (benchmarks/results/study_scale.md)."""
 PACKAGE_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 """The numbered notebooks copied into a new study (present in a checkout of the repository)."""
 
@@ -129,6 +133,20 @@ A thematic topic-modelling study made with `themes init`, for the themes
    and `07_keyatm_and_intrusion` answered intrusion tests (each notebook's metadata says what it
    needs): `reproduce` executes those it can and names the others with what they wait for.
 
+## How long it takes
+
+`themes reproduce` first says what it will fit and about how long that will take, from one fit of each
+model on your corpus, and then reports each stage as it goes. On a 2-core laptop, with the notebooks,
+expect about a minute for 50 paragraphs, {TIME_2000} for 2,000 and {TIME_20000} for 20,000: the fits
+grow about in proportion to the paragraphs, and from {LARGE_FROM} paragraphs on the design for large
+corpora is used (three seeds, Gibbs-sampled LDA, no batch variational LDA; the manifest lists every
+change). A second run reuses every fit it made before (`.themes-cache/`, ignored by git): with nothing
+changed it does nothing, and after you edit one theme's seed words it refits only the seeded models.
+`themes --root {name} reproduce --quick` gives a first look in a fraction of the time (every other K, one
+seed, no seed-word checks), marked in every output as not for reporting. Settings (seeds, the K grid,
+permutations, seed-word checks) go in `study/settings.yml` or on the command line
+(`themes reproduce --help`).
+
 The layout and every output are described in the `themes` README (Output contract).
 """
 
@@ -174,21 +192,72 @@ def labels_template(paragraphs: pd.DataFrame, themes: list[str]) -> pd.DataFrame
     return pd.DataFrame({"paragraph_id": kept["paragraph_id"].to_numpy(), **dict.fromkeys(themes, "")})
 
 
-def copy_notebooks(source: Path, target: Path) -> list[Path]:
-    """The numbered notebooks of ``source`` into ``target``, without their outputs.
+def copy_notebooks(source: Path, target: Path, themes: list[str] | None = None) -> list[Path]:
+    """The numbered notebooks of ``source`` into ``target``, without their outputs, for a new study.
 
-    Their ``parameters`` cell already points at ``..``, the study folder.
+    A cell about the seed study's own corpus (metadata ``"themes": {"seed_study": true}``) is left
+    out, or replaced by its text for a study of one's own (``"own_study"``, with ``{themes}`` filled
+    in), so that the copies speak of the new study. Their ``parameters`` cell already points at
+    ``..``, the study folder.
     """
     import nbformat
 
+    named = ", ".join(f"**{t}**" for t in themes or ())
     written = []
     for path in notebook_paths(source):
         nb = nbformat.read(path, as_version=4)
+        cells = []
         for cell in nb.cells:
+            meta = cell.metadata.pop("themes", {})
+            if meta.get("seed_study"):
+                if "own_study" not in meta:
+                    continue
+                cell.source = meta["own_study"].replace("{themes}", named or "your themes")
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
+            cells.append(cell)
+        nb.cells = cells
         written.append(files.write_text(target / path.name, nbformat.writes(scrub(nb)) + "\n"))
     return written
+
+
+GITIGNORE = """# made again by `themes reproduce`: the cache of fits and scores, and the run's lock
+.themes-cache/
+.themes.lock
+.results-*/
+.ipynb_checkpoints/
+__pycache__/
+"""
+
+
+def empty_documents(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """Documents that kept no paragraph, with why: the reasons their blocks were dropped, counted."""
+    kept = set(paragraphs.loc[paragraphs["status"] == "kept", "doc_id"])
+    rows = []
+    for doc_id, blocks in paragraphs.groupby("doc_id", sort=True):
+        if doc_id in kept:
+            continue
+        reasons = blocks["reason"].where(blocks["status"] != "duplicate", "duplicate").fillna("")
+        counts = reasons.replace("", "other").value_counts()
+        rows.append(
+            {"doc_id": doc_id, "blocks": len(blocks), "why": ", ".join(f"{r} {n}" for r, n in counts.items())}
+        )
+    return pd.DataFrame(rows, columns=["doc_id", "blocks", "why"])
+
+
+def init_report(project: Project) -> list[str]:
+    """What ``themes init`` says of the corpus it copied: kept paragraphs, and each document that kept
+    none with the reasons its blocks were dropped (a document of headings only, too short, a copy)."""
+    if not project.paragraphs.is_file():
+        return []
+    table = pd.read_csv(project.paragraphs, dtype=str, keep_default_na=False)
+    n_docs, n_kept = table["doc_id"].nunique(), int((table["status"] == "kept").sum())
+    lines = [f"{n_kept} kept paragraphs from {n_docs} documents (data/processed/paragraphs.csv)"]
+    empty = empty_documents(table)
+    if len(empty):
+        lines.append(f"{len(empty)} document(s) kept no paragraph (blocks dropped, by reason):")
+        lines += [f"  {r.doc_id}: {r.blocks} block(s): {r.why}" for r in empty.itertuples()]
+    return lines
 
 
 def init_study(folder: str | Path, themes: list[str] | str, *, corpus: str | Path | None = None) -> Project:
@@ -221,15 +290,18 @@ def init_study(folder: str | Path, themes: list[str] | str, *, corpus: str | Pat
         project.raw.mkdir(parents=True, exist_ok=True)
         if corpus is not None:
             copy_corpus(corpus, project.raw)
-            table = build_corpus(project)
+            with warnings.catch_warnings():  # init_report names each skipped document, with why
+                warnings.simplefilter("ignore", CorpusWarning)
+                table = build_corpus(project)
             files.write_csv(project.reference / LABELS_TEMPLATE, labels_template(table, names))
         files.write_text(project.codebook, codebook_text(names))
         files.write_text(project.seed_words, seed_words_text(names))
         files.write_text(project.reference / CODERS_FILE, CODERS_HEADER)
         readme = readme_text(folder.name, names, has_corpus=corpus is not None)
         files.write_text(project.root / "README.md", readme)
+        files.write_text(project.root / ".gitignore", GITIGNORE)
         if PACKAGE_NOTEBOOKS.is_dir():
-            copy_notebooks(PACKAGE_NOTEBOOKS, project.notebooks)
+            copy_notebooks(PACKAGE_NOTEBOOKS, project.notebooks, names)
     except BaseException:
         # the folder was empty before: leave it so, or the next `themes init` would refuse it
         if folder.exists():

@@ -36,10 +36,10 @@ import pandas as pd
 from ..environment import NUMPY_AVX512_TARGETS, X86_MACHINES, installed_version, numpy_simd, runs_here
 from ..errors import ThemesError
 from ..study.claims import FINDINGS_FILE, check_findings, load_claims
-from ..study.config import StudyConfig
 from ..study.notebooks import check_execution_tools
 from ..study.project import Project
 from ..study.run import reproduce
+from ..study.settings import study_config
 from .file_tiers import ATOL, RTOL, TIERS, compare_file, compare_manifests, within_tolerance, worst
 from .signed import tampered_files
 
@@ -302,7 +302,9 @@ def verify(
     with tempfile.TemporaryDirectory(prefix="themes-verify-") as tmp:
         rebuilt = Path(tmp) / "project"
         copy_inputs(root, rebuilt)
-        reproduce(rebuilt, config=StudyConfig(n_jobs=n_jobs), notebooks=notebooks, progress=progress)
+        # the study's own settings; a fresh cache in the temporary folder, never the study's
+        config = study_config(rebuilt, {"n_jobs": n_jobs})
+        reproduce(rebuilt, config=config, notebooks=notebooks, progress=progress, force=True)
         result = compare_trees(root, rebuilt, skip_notebooks=not notebooks)
     return dataclasses.replace(result, notes=environment_notes(root))
 
