@@ -124,7 +124,8 @@ def test_outputs_follow_the_users_umask(tmp_path, capsys, monkeypatch):
 def test_an_intrusion_test_is_readable_by_the_group(tmp_path, capsys, umask):
     out = tmp_path / "test"
     code, _, err = run(
-        ["--root", ROOT, "intrusion", "create", "--model", "nmf_sklearn", "--out", out], capsys
+        ["--root", ROOT, "intrusion", "create", "--model", "nmf_sklearn", "--paragraphs", "5", "--out", out],
+        capsys,
     )
     assert code == 0, err
     modes = _modes(out)

@@ -78,4 +78,3 @@ def test_every_number_in_the_findings_section_is_one_the_checks_report(findings)
         assert any(
             f"{value:.{places}f}" == text.lstrip("+") or f"{value:+.{places}f}" == text for value in reported
         ), f"{text} in README's findings is not a number the findings checks report"
-

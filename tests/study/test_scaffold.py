@@ -185,7 +185,7 @@ def test_every_notebook_a_labelled_study_can_feed_runs_on_other_themes(tmp_path,
     template.to_csv(ref / "labels.csv", index=False)
     (study / "study").mkdir()
     (study / "study" / "settings.yml").write_text(
-        "seeds: [0, 1]\nk_range: [3, 4]\nn_boot: 10\nn_perm: 10\nseed_word_checks: false\n", encoding="utf-8"
+        "seeds: [0, 1]\nk_range: [3, 4]\nn_boot: 10\nn_perm: 50\nseed_word_checks: false\n", encoding="utf-8"
     )
     assert main(["--root", str(study), "reproduce", "--jobs", "1"]) == 0
     err = capsys.readouterr().err

@@ -59,7 +59,7 @@ def test_the_scale_follows_the_corpus_and_is_recorded():
 def test_a_quick_look_is_smaller_and_says_so():
     quick = StudyConfig(quick=True).resolve(50)
     assert quick.k_range == (3, 5, 7, 9, 11) and quick.seeds == (0,) and not quick.seed_word_checks
-    assert quick.n_boot == 200 and quick.n_perm == 100 and QUICK_NOTE in quick.changes()
+    assert quick.n_boot == 200 and quick.n_perm == 500 and QUICK_NOTE in quick.changes()
     assert quick.resolved and not StudyConfig(quick=True).resolved  # make_study resolves once only
 
 

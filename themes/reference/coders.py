@@ -17,6 +17,7 @@ import yaml
 from .. import files
 from ..errors import LabelError
 from .labels import read_utf8
+from .seed_words import read_yaml
 
 CODERS_FILE = "coders.yml"
 PERSON, LANGUAGE_MODEL = "person", "language model"
@@ -116,10 +117,7 @@ def read_coders(reference: str | Path) -> list[CoderRecord]:
     path = Path(reference) / CODERS_FILE
     if not path.is_file():
         return []
-    try:
-        data = yaml.safe_load(read_utf8(path)) or {}
-    except yaml.YAMLError as exc:
-        raise LabelError(f"{path} is not valid YAML ({str(exc).splitlines()[0]}).") from None
+    data = read_yaml(path) or {}  # the strict loader: no aliases, bounded size and depth
     entries = data.get("coders") if isinstance(data, dict) else None
     if not isinstance(data, dict) or not isinstance(entries or [], list):
         raise LabelError(f"{path} must hold a list 'coders:' with one entry per coder and round.")

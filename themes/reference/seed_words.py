@@ -68,7 +68,9 @@ def read_yaml(path: str | Path):
     except _Refused as exc:
         raise LabelError(f"{path} {exc}.") from None
     except yaml.YAMLError as exc:
-        raise LabelError(f"{path} is not valid YAML ({str(exc).splitlines()[0]}).") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise LabelError(f"{path} is not valid YAML{where} ({str(exc).splitlines()[0]}).") from None
     except RecursionError:  # deep flow nesting the scanner meets before the composer
         raise LabelError(f"{path} nests too deep to be read as YAML.") from None
     finally:

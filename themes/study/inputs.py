@@ -145,11 +145,11 @@ def make_study(
     With labels, the comparison's permutations are checked first: too few for any theme to reach
     the significance level after Holm's correction are refused before any work.
     """
-    if labels is not None:
-        config.inference().check_reach(len(themes))
     kept = corpus.kept(paragraphs)
     if not config.resolved:
         config = config.resolve(len(kept))
+    if labels is not None:  # the resolved settings: a quick look draws fewer permutations
+        config.inference().check_reach(len(themes))
     dtm = DocumentTermMatrix.from_paragraphs(config.make_vectorizer(), kept, fit=True)
     naive = DocumentTermMatrix.from_paragraphs(Vectorizer(**NAIVE_VECTORIZER), kept, fit=True)
     return Study(

@@ -393,9 +393,6 @@ def format_report(result: Verification) -> str:
             "the lines marked DRIFT or OUTSIDE above say where."
         )
     else:
-        meaning = TIER_MEANING[result.tier]
-        lines.append(
-            f"OK: all {len(result.files)} files agree with the committed results: "
-            f"study {result.tier} ({meaning})."
-        )
+        n, tier, meaning = len(result.files), result.tier, TIER_MEANING[result.tier]
+        lines.append(f"OK: all {n} files agree with the committed results: study {tier} ({meaning}).")
     return "\n".join(lines)
