@@ -20,6 +20,7 @@ from ..comparison.matching import top_words_table
 from ..comparison.saved_scorers import save_scorer
 from ..comparison.scorers import ModelRuns
 from ..comparison.theme_table import theme_terms
+from ..progress import say
 from ..reference.coders import describe_coders
 from ..report import plots
 from ..report.explorer import write_explorer
@@ -28,7 +29,7 @@ from ..validate.study_intrusion import score_study_intrusion
 from .config import QUICK_NOTE
 from .inputs import Study
 from .manifest import build_manifest
-from .pipeline import Comparisons, Fits, say
+from .pipeline import Comparisons, Fits
 from .reference_rounds import intrusion_coders, reference_coders
 from .tables import paragraph_scores, prevalence_by_document, topics_table, vocabulary_table
 

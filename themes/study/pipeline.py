@@ -33,17 +33,11 @@ from ..comparison.scorers import ConfoundScorer, KeywordScorer, ModelRuns, Super
 from ..comparison.theme_table import summary_table, theme_table, theme_terms
 from ..models.topic_model import TopicModel
 from ..progress import progress as progress_counter
+from ..progress import say
 from ..selection import measures
 from ..selection.sweep import Sweep, fit_models, grid_task, run_sweep
 from .inputs import Study
 from .tables import k_sensitivity
-
-
-def say(line: str) -> None:
-    """One line for the user on standard error (what the run skipped and why)."""
-    import sys
-
-    print(line, file=sys.stderr)
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,14 +18,14 @@ from filelock import FileLock, Timeout
 from .. import files
 from ..corpus.paragraphs import summarize
 from ..errors import ThemesError
-from ..progress import stage
+from ..progress import say, stage
 from ..selection.cache import StudyCache, use_cache
 from ..selection.dask_cluster import connect, dask_backend
 from .config import StudyConfig
 from .inputs import Study, build_corpus, load_study, write_agreement
 from .notebooks import NEEDS, check_execution_tools, needs, notebook_paths, run_notebooks
 from .outputs import write_results
-from .pipeline import compare_stage, fit_stage, say, scorer_stage
+from .pipeline import compare_stage, fit_stage, scorer_stage
 from .plan import cached_fits, estimate_lines, measure_comparison, measure_fits, plan_run
 from .project import Project, project_paths
 from .rerun import record_run, run_key, up_to_date
