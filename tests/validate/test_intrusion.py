@@ -14,6 +14,7 @@ from sklearn.decomposition import NMF
 from themes.cli import main
 from themes.errors import ThemesError
 from themes.models.fitting import fit_matrix
+from themes.models.topic_model import TopicModel
 from themes.text.matrix import DocumentTermMatrix
 from themes.text.vectorizer import Vectorizer
 from themes.validate.intrusion import (
@@ -32,6 +33,7 @@ from themes.validate.intrusion_scores import (
     score_topic_intrusion,
     score_word_intrusion,
 )
+from themes.validate.study_intrusion import drawn_from
 
 # Four exclusive word groups; each paragraph mixes two of them (two thirds / one third), so a
 # paragraph has two clear topics and two that make clear intruders.
@@ -208,6 +210,17 @@ def test_writing_refuses_an_existing_test_and_leaves_nothing_on_failure(written,
 # ------------------------------------------------------------------ scoring
 
 
+def test_a_test_is_stale_once_its_model_is_refitted_with_other_topics(written, mixed):
+    model, table, _ = mixed
+    meta = json.loads((written / "intrusion.json").read_text(encoding="utf-8"))
+    assert drawn_from(model, written, meta)
+    dtm = DocumentTermMatrix.from_paragraphs(Vectorizer(stem=False, corpus_stop_min_df=None), table, fit=True)
+    other_seed = fit_matrix(NMF(4, init="random", random_state=5, max_iter=500), dtm)  # same K, moved topics
+    assert not drawn_from(other_seed, written, meta)
+    other_k = fit_matrix(NMF(3, random_state=0, max_iter=500), dtm)
+    assert not drawn_from(other_k, written, meta)
+
+
 def test_perfect_coders_get_precision_one_and_log_odds_zero(written, tmp_path):
     word = [fill(written, "word", "key", tmp_path / f"{c}_word.csv") for c in ("ann", "bob")]
     topic = [fill(written, "topic", "key", tmp_path / f"{c}_topic.csv") for c in ("ann", "bob")]
@@ -331,9 +344,16 @@ COMMITTED_TESTS = sorted(p.name for p in (ROOT / "data" / "reference" / "intrusi
 @pytest.mark.parametrize("name", COMMITTED_TESTS)
 def test_the_committed_tests_are_what_create_gives_from_the_committed_models(name, tmp_path, capsys):
     # coders answered these forms: creating them again from the saved model with the recorded
-    # settings must give the same items, or their provenance (intrusion.json) would not hold
+    # settings must give the same items, or their provenance (intrusion.json) would not hold; a test
+    # drawn from an earlier fit of the model must be reported as stale instead
     committed = ROOT / "data" / "reference" / "intrusion" / name
     settings = json.loads((committed / "intrusion.json").read_text(encoding="utf-8"))
+    model = TopicModel.load(ROOT / "results" / "models" / settings["model"])
+    reported = pd.read_csv(ROOT / "results" / "intrusion.csv").query("model == @name")
+    if not drawn_from(model, committed, settings):
+        assert len(reported) and reported["stale"].all(), "a test of an earlier fit is not marked stale"
+        return
+    assert not reported["stale"].any()
     topic = settings["tasks"]["topic"]
     argv = ["--root", str(ROOT), "intrusion", "create", "--model", name, "--out", str(tmp_path / name)]
     argv += ["--seed", str(settings["seed"]), "--paragraphs", str(topic["n_paragraphs"])]

@@ -257,7 +257,10 @@ def keyword_model_comparison(
 
 def intrusion_beside_auc(intrusion: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     """Per model: word-intrusion precision, topic-intrusion share, their intervals, word intrusion's
-    chance level (``chance``), and mean AUC."""
+    chance level (``chance``), and mean AUC. A stale test (drawn from an earlier fit) is left out:
+    its answers are about topics the AUC is not."""
+    if "stale" in intrusion.columns:
+        intrusion = intrusion[~intrusion["stale"].astype(bool)]
     wide = intrusion.pivot(index="model", columns="task", values=["share_correct", "ci_low", "ci_high"])
     wide.columns = [f"{task}_{value}" for value, task in wide.columns]
     chance = intrusion[intrusion["task"] == "word"].set_index("model")["chance"]

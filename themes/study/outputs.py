@@ -113,8 +113,8 @@ def write_intrusion(
     tests = study.project.reference / "intrusion"
     if not tests.is_dir():
         return None
-    current_k = {n: r.model.k for n, r in runs.items() if r.model is not None}
-    intrusion = score_study_intrusion(tests, models=current_k, seed=study.config.stat_seed)
+    current = {n: r.model for n, r in runs.items() if r.model is not None}
+    intrusion = score_study_intrusion(tests, models=current, seed=study.config.stat_seed)
     if intrusion.empty:
         return intrusion
     write_tables(out, {"intrusion.csv": intrusion})
