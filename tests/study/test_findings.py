@@ -92,7 +92,7 @@ def _set(tables, name, model, column, value, theme=None):
         ),
         (
             findings.word_intrusion_is_above_chance_for_every_model_but_lda_sklearn_and_does_not_rank_them,
-            ("intrusion", "keyatm", "ci_low", 0.1),
+            ("intrusion", "nmf_seeded", "ci_low", 0.1),
         ),
         (
             findings.held_out_by_document_the_confound_is_at_chance_and_plain_lda_falls,
