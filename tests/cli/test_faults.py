@@ -17,35 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fault_cases import GOOD, table_corpus, write
 from helpers import ROOT, RUN_ENV, planted_texts, snapshot
 
 from themes.cli import main
 from themes.study import notebooks
 from themes.study.project import Project
-
-GOOD = (
-    "The fighters who left the front were told that the organisation would welcome them back if they "
-    "returned before the end of the month and swore their oath of allegiance again."
-)
-
-
-def write(path: Path, data: bytes | str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return path
-
-
-def table_corpus(path: Path, rows: list[dict]) -> Path:
-    """A .csv, .jsonl or .parquet corpus of the given rows."""
-    table = pd.DataFrame(rows)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix == ".parquet":
-        table.to_parquet(path, index=False)
-    elif path.suffix == ".jsonl":
-        table.to_json(path, orient="records", lines=True)
-    else:
-        table.to_csv(path, index=False)
-    return path
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -79,14 +79,6 @@ def tampered(committed, tmp_path):
     return target
 
 
-@pytest.fixture
-def findings_hold(monkeypatch):
-    def every_claim_holds(results, claims):
-        return pd.DataFrame({"claim": list(claims), "holds": True, "detail": ""})
-
-    monkeypatch.setattr(verify, "check_findings", every_claim_holds)
-
-
 def _change_score(root, old="0.", new="0.7"):
     """Change one number of results/paragraph_scores.csv (the first score cell), as by hand."""
     path = root / "results" / "paragraph_scores.csv"

@@ -57,16 +57,6 @@ def rebuilt(committed, tmp_path):
     return target
 
 
-@pytest.fixture
-def findings_hold(monkeypatch):
-    """Every declared finding holds: the tier logic tested apart from the study's current claims."""
-
-    def every_claim_holds(results, claims):
-        return pd.DataFrame({"claim": list(claims), "holds": True, "detail": ""})
-
-    monkeypatch.setattr(verify, "check_findings", every_claim_holds)
-
-
 def _csv(path, table):
     path.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(path, index=False)
@@ -130,7 +120,8 @@ def test_a_finding_made_false_is_drift_naming_the_claim(committed, rebuilt):
     claims = load_claims(committed)  # the seed study's own, from the copy of its study/findings.py
     assert check_findings(committed / "results", claims).set_index("claim").at[claim, "holds"]
     # one number of the K sweep, not a headline: plain LDA's stability at its chosen K raised above NMF's
-    chosen = pd.read_csv(committed / "results" / "model_selection.csv").set_index("model").at["lda_gensim", "K"]
+    selection = pd.read_csv(committed / "results" / "model_selection.csv").set_index("model")
+    chosen = selection.at["lda_gensim", "K"]
     path = rebuilt / "results" / "model_sweep.csv"
     sweep = pd.read_csv(path)
     row = (sweep["model"] == "lda_gensim") & (sweep["K"] == chosen)

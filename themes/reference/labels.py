@@ -34,6 +34,12 @@ def read_utf8(path: Path) -> str:
         ) from None
 
 
+def misnamed_and_repeated(names: list[str], pattern: re.Pattern) -> tuple[list[str], list[str]]:
+    """The names that do not match ``pattern``, and those given more than once (sorted): what every
+    list of names a user gives (themes, coders) is checked for."""
+    return [n for n in names if not pattern.match(n)], sorted({n for n in names if names.count(n) > 1})
+
+
 def read_themes(codebook: str | Path) -> list[str]:
     """Theme names in codebook order: the ``### name`` headings of its ``## Themes`` section.
 
@@ -51,13 +57,12 @@ def read_themes(codebook: str | Path) -> list[str]:
     if section is None:
         raise LabelError(f"{path} has no '## Themes' section; list each theme there as a '### name' heading.")
     names = [m.strip() for m in re.findall(r"^### (.+)$", section.group(1), flags=re.M)]
-    bad = [n for n in names if not THEME_NAME.match(n)]
+    bad, repeated = misnamed_and_repeated(names, THEME_NAME)
     if bad:
         raise LabelError(
             f"{path}: theme heading(s) {', '.join(repr(b) for b in bad)} are not lower-case names "
             "such as 'sleeper_cells'; rename them so that they can be label columns."
         )
-    repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise LabelError(f"{path} names the theme(s) {', '.join(repeated)} more than once.")
     if not names:

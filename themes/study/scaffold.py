@@ -18,7 +18,7 @@ from .. import corpus, files
 from ..corpus.documents import PROVENANCE_COLUMNS, PROVENANCE_FILE, TABLE_SUFFIXES, Document, load_documents
 from ..errors import CorpusWarning, ThemesError
 from ..reference.coders import CODERS_FILE, CODERS_HEADER
-from ..reference.labels import THEME_NAME
+from ..reference.labels import THEME_NAME, misnamed_and_repeated
 from .config import LARGE_FROM
 from .inputs import build_corpus
 from .notebooks import notebook_paths, scrub
@@ -34,13 +34,12 @@ PACKAGE_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 def parse_themes(text: str) -> list[str]:
     """Theme names from a comma-separated list (``"morale,theology"``), checked as label columns."""
     names = [t.strip() for t in str(text).split(",") if t.strip()]
-    bad = [n for n in names if not THEME_NAME.match(n)]
+    bad, repeated = misnamed_and_repeated(names, THEME_NAME)
     if bad:
         raise ThemesError(
             f"theme name(s) {', '.join(map(repr, bad))} are not lower-case names such as 'sleeper_cells'; "
             "they become label columns, so use letters, digits and underscores."
         )
-    repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise ThemesError(f"the theme(s) {', '.join(repeated)} are named more than once.")
     if not names:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import files
 from ..errors import ThemesError
-from ..reference.labels import ID, load_labels, read_utf8
+from ..reference.labels import ID, load_labels, misnamed_and_repeated, read_utf8
 from .coding_page import PAGE, SCRIPT, STYLE
 from .intrusion import FORM, INSTRUCTIONS, TASKS
 
@@ -63,13 +63,12 @@ class CodingRound:
 def check_coder_names(names) -> list[str]:
     """Coder names as given (``alice,bob``): letters, digits, ``_`` and ``-``, each once."""
     names = [n.strip() for n in (names.split(",") if isinstance(names, str) else names) if n.strip()]
-    bad = [n for n in names if not CODER_NAME.match(n)]
+    bad, twice = misnamed_and_repeated(names, CODER_NAME)
     if bad:
         raise CodingError(
             f"coder name(s) {', '.join(map(repr, bad))} must start with a letter and hold only letters, "
             "digits, '_' or '-' (they name the coders' files)."
         )
-    twice = sorted({n for n in names if names.count(n) > 1})
     if twice or not names:
         raise CodingError(
             f"give each coder once (got {', '.join(names) or 'none'}), e.g. --coders alice,bob."
