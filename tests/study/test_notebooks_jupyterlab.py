@@ -35,15 +35,36 @@ def test_the_language_info_is_what_the_kernel_reports():
 
 
 @pytest.fixture
-def jupyterlab(tmp_path):
-    """A JupyterLab server on a free local port, serving ``tmp_path``."""
+def jupyterlab(tmp_path, tmp_path_factory):
+    """A JupyterLab server on a free local port, serving ``tmp_path``, with settings, workspaces and
+    kernels of its own: its one kernel is this interpreter's ipykernel, whatever kernels the
+    machine's user has installed (a kernel of another Python reports another ``language_info``)."""
+    home = tmp_path_factory.mktemp("jupyter")
+    kernel = home / "data" / "kernels" / "python3"
+    kernel.mkdir(parents=True)
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    (kernel / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    env = {
+        **os.environ,
+        "JUPYTER_PATH": str(home / "data"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+    }
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1"]
     command += [f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={tmp_path}"]
     command += ["--allow-root"] if os.geteuid() == 0 else []
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = (home / "server.log").open("w")
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -56,12 +77,13 @@ def jupyterlab(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
 
 
 def opened_modified(driver, url: str, name: str, *, settle: float = 6.0) -> bool:
     """Open a notebook, wait for its kernel and for JupyterLab's metadata update; is it modified?"""
     driver.get(f"{url}/lab/tree/{name}?token={TOKEN}&reset")
-    WebDriverWait(driver, 60).until(
+    WebDriverWait(driver, 120).until(
         lambda d: d.execute_script(
             "const e = document.querySelector('.jp-Notebook-ExecutionIndicator');"
             "return e && e.getAttribute('data-status') === 'idle';"

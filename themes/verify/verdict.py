@@ -184,7 +184,8 @@ def output_files(root: Path) -> list[str]:
 
 def copy_inputs(root: Path, target: Path) -> None:
     """Copy what the main job reads (data/raw, data/reference, the study's own ``study/`` folder
-    with its claims, the notebooks) into ``target``."""
+    with its claims, the notebooks, and the committed benchmark tables that notebook 05 reads:
+    ``benchmarks/results/*.csv``, run by hand and never by the main job) into ``target``."""
     project = Project(root)
     shutil.copytree(project.raw, target / "data" / "raw")
     shutil.copytree(
@@ -196,6 +197,11 @@ def copy_inputs(root: Path, target: Path) -> None:
     (target / "notebooks").mkdir(parents=True)
     for nb in project.notebooks.glob("[0-9][0-9]_*.ipynb"):
         shutil.copy2(nb, target / "notebooks" / nb.name)
+    benchmark_tables = sorted((root / "benchmarks" / "results").glob("*.csv"))
+    if benchmark_tables:
+        (target / "benchmarks" / "results").mkdir(parents=True)
+        for table in benchmark_tables:
+            shutil.copy2(table, target / "benchmarks" / "results" / table.name)
 
 
 @dataclasses.dataclass(frozen=True)
