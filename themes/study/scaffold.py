@@ -24,7 +24,7 @@ from .notebooks import notebook_paths, scrub
 from .project import Project
 
 LABELS_TEMPLATE = "labels_template.csv"
-TIME_2000, TIME_20000 = "about 2 to 3 minutes", "TIME20K"
+TIME_2000, TIME_20000 = "about 2 to 3 minutes", "about half an hour"
 """How long a study of 2,000 and 20,000 paragraphs takes on 2 cores (benchmarks/results/study_scale.md)."""
 PACKAGE_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 """The numbered notebooks copied into a new study (present in a checkout of the repository)."""
