@@ -230,15 +230,16 @@ def write_tables(rows: list[dict], meta: dict, name: str = "study_scale") -> Non
     def cell(v, fmt):
         return "" if v is None else format(v, fmt)
 
-    load = f"{meta['load_start']} / {meta['load_end']}"
+    load = meta.get("load") or f"{meta['load_start']} at the start, {meta['load_end']} at the end"
     lines = [
         "# A student's study at three sizes",
         "",
         f"Machine: {meta['cpu']}, {meta['cores']} cores, {meta['memory_mb']:,} MB, Python {meta['python']}. "
-        f"Load average (1, 5, 15 min) at the start / end: {load}: the machine was shared with other work, "
+        f"Load average (1, 5, 15 min): {load}. The machine was shared with other work, "
         "so wall times are stretched by the load; CPU seconds are the steadier figure.",
         "",
-        "Text: the Linux man-pages (Debian's manpages and manpages-dev), each page a document, each "
+        "Text: the Linux man-pages (Debian's manpages and manpages-dev; git's manual, git-man, too for the "
+        "largest study), each page a document, each "
         "paragraph labelled by the section it sits under (errors, return_value, notes, bugs, history; "
         "every other section none): a fact of the pages, no model involved. Seed words were written from "
         "the section names. `reproduce` runs with its notebooks; stage rows are the run's own progress "

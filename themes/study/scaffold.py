@@ -25,7 +25,7 @@ from .notebooks import notebook_paths, scrub
 from .project import Project
 
 LABELS_TEMPLATE = "labels_template.csv"
-TIME_2000, TIME_20000 = "about 4 minutes", "about 20 minutes"
+TIME_2000, TIME_20000 = "about 2 to 3 minutes", "about half an hour"
 """How long a study of 2,000 and 20,000 paragraphs takes on 2 cores (benchmarks/results/study_scale.md)."""
 PACKAGE_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 """The numbered notebooks copied into a new study (present in a checkout of the repository)."""
@@ -136,7 +136,7 @@ A thematic topic-modelling study made with `themes init`, for the themes
 
 `themes reproduce` first says what it will fit and about how long that will take, from one fit of each
 model on your corpus, and then reports each stage as it goes. On a 2-core laptop, with the notebooks,
-expect about a minute for 50 paragraphs, {TIME_2000} for 2,000 and {TIME_20000} for 20,000: the fits
+expect one to two minutes for 50 paragraphs, {TIME_2000} for 2,000 and {TIME_20000} for 20,000: the fits
 grow about in proportion to the paragraphs, and from {LARGE_FROM} paragraphs on the design for large
 corpora is used (three seeds, Gibbs-sampled LDA, no batch variational LDA; the manifest lists every
 change). A second run reuses every fit it made before (`.themes-cache/`, ignored by git): with nothing
