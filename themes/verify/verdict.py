@@ -11,9 +11,8 @@ Tiers, per file and for the study, from best to worst:
   equivalent; a saved model without the library versions it records; a figure (png/svg)
   follows the CSV drawn beside it.
 * **holds**: some numbers moved beyond the tolerance, but every headline number stays inside
-  its own committed interval (:func:`headline_moves`) and every finding of
-  the study declares (``study/findings.py``, :mod:`themes.study.claims`) is still true of the
-  rebuilt tables.
+  its own committed interval (:func:`headline_moves`) and every finding the study declares
+  (``study/findings.py``, :mod:`themes.study.claims`) is still true of the rebuilt tables.
 * **DRIFT**: a finding no longer holds, a headline number left its interval, a file is missing
   or extra, a table's columns changed, the manifest records other inputs or settings, or a
   committed file is not what the run recorded (:mod:`themes.verify.signed`).
@@ -183,9 +182,8 @@ def output_files(root: Path) -> list[str]:
 
 
 def copy_inputs(root: Path, target: Path) -> None:
-    """Copy what the main job reads (data/raw, data/reference, the study's own ``study/`` folder
-    with its claims, the notebooks, and the committed benchmark tables that notebook 05 reads:
-    ``benchmarks/results/*.csv``, run by hand and never by the main job) into ``target``."""
+    """Copy what the main job reads into ``target``: data/raw, data/reference, the study's own
+    ``study/`` folder with its claims, the notebooks and the benchmark tables they read."""
     project = Project(root)
     shutil.copytree(project.raw, target / "data" / "raw")
     shutil.copytree(
@@ -197,11 +195,9 @@ def copy_inputs(root: Path, target: Path) -> None:
     (target / "notebooks").mkdir(parents=True)
     for nb in project.notebooks.glob("[0-9][0-9]_*.ipynb"):
         shutil.copy2(nb, target / "notebooks" / nb.name)
-    benchmark_tables = sorted((root / "benchmarks" / "results").glob("*.csv"))
-    if benchmark_tables:
-        (target / "benchmarks" / "results").mkdir(parents=True)
-        for table in benchmark_tables:
-            shutil.copy2(table, target / "benchmarks" / "results" / table.name)
+    for table in (root / "benchmarks" / "results").glob("*.csv"):  # committed, run by hand
+        (target / "benchmarks" / "results").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(table, target / "benchmarks" / "results" / table.name)
 
 
 @dataclasses.dataclass(frozen=True)
