@@ -64,3 +64,30 @@ def test_within_document_auc_ignores_what_only_tells_documents_apart():
     from sklearn.metrics import roc_auc_score
 
     assert roc_auc_score(y[:, 0], perfect[:, 0]) < 1.0  # pooled over documents it is not
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_the_auc_without_each_document_is_the_auc_of_the_other_documents_rows(tied):
+    # the one-pass formula against ranking the other documents' rows afresh (scikit-learn's AUC)
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(5)
+    n, docs = 240, rng.integers(0, 9, 240)
+    values = rng.integers(0, 4, (n, 3)) / 3 if tied else rng.random((n, 3))
+    y = rng.random((n, 2)) < [0.3, 0.1]
+    y[docs == 0, 1] = True  # a document of positives only
+    auc, learnable = held_out._auc_without_each_document(values, y, docs)
+    for d in range(9):
+        rest = docs != d
+        for t in range(2):
+            assert learnable[d, t] == (0 < y[rest, t].sum() < rest.sum())
+            for c in range(3):
+                assert auc[d, c, t] == pytest.approx(roc_auc_score(y[rest, t], values[rest, c]), abs=1e-12)
+
+
+def test_within_document_auc_counts_each_documents_pairs_with_ties_one_half():
+    d = np.array(["x"] * 4 + ["y"] * 3)
+    y = np.array([[1], [0], [1], [0], [1], [0], [0]], dtype=float)
+    scores = np.array([[0.9], [0.1], [0.5], [0.5], [0.2], [0.2], [0.3]])
+    # x: pairs (0.9>0.1, 0.9>0.5, 0.5>0.1, 0.5=0.5): 3.5 of 4; y: (0.2=0.2, 0.2<0.3): 0.5 of 2
+    assert held_out.within_document_auc(scores, y, d)[0] == pytest.approx(4.0 / 6)

@@ -29,8 +29,11 @@ def term_marginal(model: TopicModel) -> np.ndarray:
 
     pyLDAvis uses corpus term frequencies; a :class:`TopicModel` keeps no counts, and this
     mixture is the corpus distribution the model itself implies, so p(t) p(w|t) <= p(w).
+    Summed by numpy, not by a matrix product: BLAS kernels round a product's sums differently, and
+    terms of equal weight in a topic (a Gibbs sampler's equal counts) would then rank in another
+    order on another processor, and the explorer list other terms.
     """
-    return topic_prevalence(model) @ model.topic_term
+    return (topic_prevalence(model)[:, None] * model.topic_term).sum(axis=0)
 
 
 def term_topics(model: TopicModel) -> np.ndarray:
