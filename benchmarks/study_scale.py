@@ -106,7 +106,7 @@ def make_study(size: int, work: Path, *, python: str, env: dict) -> tuple[Path, 
     labels = manpages.labels_for(paragraphs, study / "data" / "raw")
     labels.to_csv(study / "data" / "reference" / "labels.csv", index=False)
     (study / "data" / "reference" / "seed_words.yml").write_text(
-        "".join(f"{t}: [{', '.join(w)}]\n" for t, w in manpages.SEED_WORDS.items()), encoding="utf-8"
+        seed_words_yaml(manpages.SEED_WORDS), encoding="utf-8"
     )
     prevalence = ", ".join(f"{t} {int(labels[t].sum())}" for t in manpages.THEMES)
     rows.append(
@@ -167,7 +167,7 @@ def run_size(size: int, work: Path, args) -> list[dict]:
         return [{"size": size, "design": "new", **r} for r in rows]
     seeds = dict(manpages.SEED_WORDS, bugs=[*manpages.SEED_WORDS["bugs"], "regression"])
     (study / "data" / "reference" / "seed_words.yml").write_text(
-        "".join(f"{t}: [{', '.join(w)}]\n" for t, w in seeds.items()), encoding="utf-8"
+        seed_words_yaml(seeds), encoding="utf-8"
     )
     edited = timed(
         [python, "-m", "themes", "--root", str(study), "reproduce"], env=env, log=work / f"log_{size}_3.txt"
@@ -197,6 +197,12 @@ def run_baseline(size: int, work: Path, code: Path) -> list[dict]:
     return [
         {"size": size, "design": "before", **r} for r in reproduce_rows(result, "reproduce, with notebooks")
     ]
+
+
+def seed_words_yaml(seed_words: dict[str, list[str]]) -> str:
+    """The seed words as YAML, each word quoted: unquoted, ``null`` (a return_value word) reads as
+    YAML's null, which the study refuses."""
+    return "".join(f"{t}: {json.dumps(list(w))}\n" for t, w in seed_words.items())
 
 
 def machine() -> dict:
