@@ -25,8 +25,9 @@ from .notebooks import notebook_paths, scrub
 from .project import Project
 
 LABELS_TEMPLATE = "labels_template.csv"
-TIME_2000, TIME_20000 = "about 2 to 3 minutes", "about half an hour"
-"""How long a study of 2,000 and 20,000 paragraphs takes on 2 cores (benchmarks/results/study_scale.md)."""
+TIME_2000, TIME_20000 = "about 2 to 3 minutes", "about 15 to 20 minutes"
+"""How long a study of 2,000 and 20,000 paragraphs takes on 2 cores (benchmarks/results/study_scale.md,
+study_scale_20000.md)."""
 PACKAGE_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 """The numbered notebooks copied into a new study (present in a checkout of the repository)."""
 
