@@ -108,9 +108,32 @@ def test_an_executed_notebook_opens_unmodified_in_jupyterlab(chromium, jupyterla
     info = old["metadata"]["language_info"]
     old["metadata"]["language_info"] = {k: info[k] for k in ("name", "file_extension", "mimetype")}
     (tmp_path / "cut.ipynb").write_text(json.dumps(old, indent=1), encoding="utf-8")
+    written = json.loads((tmp_path / "written.ipynb").read_text(encoding="utf-8"))
     driver = start_browser(chromium, width=1400, height=900, offline=False)
     try:
-        assert not opened_modified(driver, jupyterlab, "written.ipynb")
-        assert opened_modified(driver, jupyterlab, "cut.ipynb", settle=20)  # the check can fail
+        # On a loaded machine JupyterLab can mark a notebook modified when the kernel's language_info
+        # arrives before the notebook has finished loading, even when the values are the same (seen
+        # here under load: saved, the notebook was unchanged). A notebook the package writes must
+        # open unmodified at least once in three openings, and saving it must change nothing.
+        assert not all(opened_modified(driver, jupyterlab, "written.ipynb") for _ in range(3))
+        save(driver)
+        assert json.loads((tmp_path / "written.ipynb").read_text(encoding="utf-8")) == written
+        # the form written before opens modified every time, and saving it fills language_info in
+        assert all(opened_modified(driver, jupyterlab, "cut.ipynb", settle=20) for _ in range(2))
+        save(driver)
+        saved = json.loads((tmp_path / "cut.ipynb").read_text(encoding="utf-8"))
+        assert saved["metadata"]["language_info"] == written["metadata"]["language_info"]
     finally:
         driver.quit()
+
+
+def save(driver) -> None:
+    """Save the open notebook (Ctrl+S) and wait until JupyterLab no longer marks it modified."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    ActionChains(driver).key_down(Keys.CONTROL).send_keys("s").key_up(Keys.CONTROL).perform()
+    WebDriverWait(driver, 60).until(
+        lambda d: not d.find_elements(By.CSS_SELECTOR, ".lm-TabBar-tab.jp-mod-current.jp-mod-dirty")
+    )
+    time.sleep(1)  # the contents API's write
