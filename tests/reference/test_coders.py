@@ -25,12 +25,21 @@ def test_every_label_and_answer_file_of_the_seed_study_names_its_coder():
     records = read_coders(REFERENCE)
     # no label or answer of the seed study was made by a person, and what is not known is said so
     assert {r.kind for r in records} == {"language model"}
-    assert all(r.model == r.version == r.prompt == "not recorded" for r in records)
+    earlier = [r for r in records if r.round != "intrusion2"]
+    assert all(r.model == r.version == r.prompt == "not recorded" for r in earlier)
+    # the second intrusion round was recorded as it was done: its prompt is committed
+    later = [r for r in records if r.round == "intrusion2"]
+    assert len(later) == 2 and all((REFERENCE / r.prompt).is_file() for r in later)
     assert all((REFERENCE / i).is_file() for r in records for i in r.instructions if "*" not in i)
     coding = [coder_of(REFERENCE, REFERENCE / f) for f in ("labels_coder1.csv", "labels_coder2.csv")]
     assert describe_coders(coding) == "two language-model coders"
     answers = coder_of(REFERENCE, REFERENCE / "intrusion" / "keyatm" / "answers" / "topic" / "coder2.csv")
-    assert (answers.id, answers.role) == ("intrusion1_coder2", "intrusion")
+    assert (answers.id, answers.role) == ("intrusion2_coder2", "intrusion")
+    earlier = coder_of(REFERENCE, REFERENCE / "rounds" / "intrusion1_keyatm" / "answers" / "topic" / "coder2.csv")
+    assert earlier.id == "intrusion1_coder2"
+    assert coder_of(REFERENCE, REFERENCE / "intrusion" / "nmf_seeded" / "answers" / "word" / "coder1.csv").id == (
+        "intrusion1_coder1"
+    )
 
 
 def test_describe_coders_names_people_and_models():

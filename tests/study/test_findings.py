@@ -91,7 +91,7 @@ def _set(tables, name, model, column, value, theme=None):
             ("alignment", "supervised", "alpha_model_mean", 1.0, "theology"),
         ),
         (
-            findings.word_intrusion_is_above_chance_for_every_model_but_lda_sklearn_and_does_not_rank_them,
+            findings.word_intrusion_is_above_chance_for_every_model_but_lda_sklearn_and_ranks_only_keyatm,
             ("intrusion", "nmf_seeded", "ci_low", 0.1),
         ),
         (
