@@ -166,9 +166,7 @@ def run_size(size: int, work: Path, args) -> list[dict]:
     if size > args.edit_up_to:
         return [{"size": size, "design": "new", **r} for r in rows]
     seeds = dict(manpages.SEED_WORDS, bugs=[*manpages.SEED_WORDS["bugs"], "regression"])
-    (study / "data" / "reference" / "seed_words.yml").write_text(
-        seed_words_yaml(seeds), encoding="utf-8"
-    )
+    (study / "data" / "reference" / "seed_words.yml").write_text(seed_words_yaml(seeds), encoding="utf-8")
     edited = timed(
         [python, "-m", "themes", "--root", str(study), "reproduce"], env=env, log=work / f"log_{size}_3.txt"
     )

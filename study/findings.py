@@ -196,7 +196,9 @@ def every_model_agrees_with_the_reference_less_than_the_coders_agree(t: Tables) 
     )
 
 
-def word_intrusion_is_above_chance_for_every_model_but_lda_sklearn_and_ranks_only_keyatm(t: Tables) -> Finding:
+def word_intrusion_is_above_chance_for_every_model_but_lda_sklearn_and_ranks_only_keyatm(
+    t: Tables,
+) -> Finding:
     """Written after keyATM's test was drawn again and answered (round intrusion2, 2026-12-07): the
     earlier claim, that the intervals rank no model, failed on it, and this states what the tables show."""
     if "intrusion" not in t:
@@ -207,11 +209,15 @@ def word_intrusion_is_above_chance_for_every_model_but_lda_sklearn_and_ranks_onl
     words = current.query("task == 'word'").set_index("model")
     above = sorted(words.index[words["ci_low"] > words["chance"]])
     not_above = sorted(set(words.index) - set(above))
-    pairs = [(a, b) for a in words.index for b in words.index if words.at[a, "ci_low"] > words.at[b, "ci_high"]]
+    pairs = [
+        (a, b) for a in words.index for b in words.index if words.at[a, "ci_low"] > words.at[b, "ci_high"]
+    ]
     # the Wilson intervals count both coders' answers as independent; with one answer per item
     # (the coders of the same item are not independent) the lower bound is:
     per_item = {
-        a: wilson_interval(round(words.at[a, "share_correct"] * words.at[a, "n_items"]), int(words.at[a, "n_items"]))[0]
+        a: wilson_interval(
+            round(words.at[a, "share_correct"] * words.at[a, "n_items"]), int(words.at[a, "n_items"])
+        )[0]
         for a in sorted({a for a, _ in pairs})
     }
     topic = current.query("task == 'topic'")
@@ -223,8 +229,8 @@ def word_intrusion_is_above_chance_for_every_model_but_lda_sklearn_and_ranks_onl
         + (", ".join(f"{a} {_interval(words, a)} > {b} {_interval(words, b)}" for a, b in pairs) or "none")
         + "; lower bound with one answer per item: "
         + (", ".join(f"{a} {low:.2f}" for a, low in per_item.items()) or "none")
-        + f"; topic intrusion measured by no item for {', '.join(unmeasured) or 'none'}; left out, drawn from "
-        f"an earlier fit (stale): {', '.join(stale) or 'none'}",
+        + f"; topic intrusion measured by no item for {', '.join(unmeasured) or 'none'}; left out, drawn "
+        f"from an earlier fit (stale): {', '.join(stale) or 'none'}",
     )
 
 

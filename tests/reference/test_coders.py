@@ -35,11 +35,13 @@ def test_every_label_and_answer_file_of_the_seed_study_names_its_coder():
     assert describe_coders(coding) == "two language-model coders"
     answers = coder_of(REFERENCE, REFERENCE / "intrusion" / "keyatm" / "answers" / "topic" / "coder2.csv")
     assert (answers.id, answers.role) == ("intrusion2_coder2", "intrusion")
-    earlier = coder_of(REFERENCE, REFERENCE / "rounds" / "intrusion1_keyatm" / "answers" / "topic" / "coder2.csv")
-    assert earlier.id == "intrusion1_coder2"
-    assert coder_of(REFERENCE, REFERENCE / "intrusion" / "nmf_seeded" / "answers" / "word" / "coder1.csv").id == (
-        "intrusion1_coder1"
+    earlier = coder_of(
+        REFERENCE, REFERENCE / "rounds" / "intrusion1_keyatm" / "answers" / "topic" / "coder2.csv"
     )
+    assert earlier.id == "intrusion1_coder2"
+    assert coder_of(
+        REFERENCE, REFERENCE / "intrusion" / "nmf_seeded" / "answers" / "word" / "coder1.csv"
+    ).id == ("intrusion1_coder1")
 
 
 def test_describe_coders_names_people_and_models():

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .intervals import nanmean, rank_auc
+from .intervals import nanmean
 from .matching import assign, fixed_columns
 
 
@@ -77,7 +77,9 @@ def _auc_without_each_document(values: np.ndarray, y: np.ndarray, doc_of: np.nda
             pos_a2 = np.bincount(doc_of[y[:, t]], a2, n_docs)
             neg_b2 = np.bincount(doc_of[~y[:, t]], b2, n_docs)
             # doubled U within each document: twice the positives' mid-rank sum less n_pos(n_pos+1)
-            within = np.bincount(doc_of[y[:, t]], within2[y[:, t]], n_docs) - pos_in[:, t] * (pos_in[:, t] + 1)
+            within = np.bincount(doc_of[y[:, t]], within2[y[:, t]], n_docs) - pos_in[:, t] * (
+                pos_in[:, t] + 1
+            )
             u2[:, c, t] = a2.sum() - pos_a2 - neg_b2 + within
     learnable = (pos_out > 0) & (neg_out > 0)
     with np.errstate(divide="ignore", invalid="ignore"):

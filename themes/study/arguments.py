@@ -12,8 +12,8 @@ import argparse
 _SETTING_FLAGS = (
     ("--seeds", str, "seeds, e.g. 0,1,2 (default: five; three from 200 paragraphs)"),
     ("--k", str, "the K grid of the sweep, e.g. 3-12 or 4,6,8 (default 3-12)"),
-    ("--n-boot", int, "bootstrap resamples (default 1000; fewer from 1,000 paragraphs)"),
-    ("--n-perm", int, "permutations of the matching null (default 200)"),
+    ("--n-boot", int, "bootstrap resamples (default 1000; fewer from 1,000 paragraphs; 200 with --quick)"),
+    ("--n-perm", int, "permutations of the matching null (default 2000; 500 with --quick)"),
     (
         "--seed-word-variants",
         int,
