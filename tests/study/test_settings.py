@@ -9,7 +9,7 @@ from themes.study.config import QUICK_NOTE, StudyConfig
 from themes.study.design import DEFAULT_MODELS, design_for
 from themes.study.project import Project
 from themes.study.rerun import record_run, run_key, up_to_date
-from themes.study.settings import SETTINGS_FILE, study_config
+from themes.study.settings import SETTINGS_FILE, run_config, study_config
 
 
 def write_settings(root, text):
@@ -128,3 +128,35 @@ def test_the_supervised_baseline_in_folds_keeps_whole_documents_out(planted):
         len(documents) - len(documents) // 4
     }  # three documents left out each time
     assert folded.shape == (len(documents), labels.shape[1])
+
+
+def test_the_notebooks_read_the_settings_the_last_run_used(tmp_path):
+    # before any run: the folder's settings; after one: what the run recorded, flags included
+    import json
+
+    write_settings(tmp_path, "seeds: [0, 1, 2]\n")
+    project = Project(tmp_path)
+    assert run_config(project).seeds == (0, 1, 2)
+    config = study_config(tmp_path, {"scale": "large", "seeds": "4,5"}).resolve(
+        50
+    )  # as reproduce --scale large
+    quick = StudyConfig(quick=True).resolve(50)
+    for ran in (config, quick):
+        recorded = {k: getattr(ran, k) for k in ("seeds", "k_range", "scale", "n_boot", "n_perm", "quick")}
+        recorded |= {"seed_word_checks": ran.seed_word_checks, "sweep_models": list(ran.sweep_models)}
+        (tmp_path / "results").mkdir(exist_ok=True)
+        (tmp_path / "results" / "MANIFEST.json").write_text(
+            json.dumps({"config": recorded}), encoding="utf-8"
+        )
+        got = run_config(project).resolve(50)
+        assert (got.scale, got.seeds, got.k_range, got.n_boot, got.n_perm) == (
+            ran.scale,
+            ran.seeds,
+            ran.k_range,
+            ran.n_boot,
+            ran.n_perm,
+        )  # a quick look's reduced settings are not reduced again
+        assert got.models == ran.models and got.sweep_models == ran.sweep_models
+    (tmp_path / "results" / "MANIFEST.json").write_text("not json", encoding="utf-8")
+    with pytest.raises(ThemesError, match="not a manifest"):
+        run_config(project)

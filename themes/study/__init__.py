@@ -29,6 +29,7 @@ _SOURCES = {
     "read_result": "inputs",
     "worked_example_model": "inputs",
     "study_config": "settings",
+    "run_config": "settings",
     "fit_stage": "pipeline",
     "scorer_stage": "pipeline",
     "compare_stage": "pipeline",

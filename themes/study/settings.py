@@ -13,6 +13,7 @@ file, then what the command line gives. Every value is checked here and refused 
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -110,3 +111,25 @@ def study_config(
         return replace(base, **values)
     except ThemesError as exc:
         raise ThemesError(f"{exc} (settings of {Path(root) / SETTINGS_FILE} or the command line)") from None
+
+
+def run_config(project) -> StudyConfig:
+    """The settings the main job last ran with, from its ``results/MANIFEST.json``: what the notebooks
+    describe its results with, so that a flag given on the command line (``--scale large``,
+    ``--seeds 0,1``) holds there too. The study folder's settings (:func:`study_config`) before the
+    first run. A quick look's settings are recorded already reduced, so they are read as they are
+    (``quick`` is not applied again); models and vectorizer are the design's for the recorded scale.
+    """
+    manifest = Path(project.results) / "MANIFEST.json"
+    if not manifest.is_file():
+        return study_config(project.root)
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8")).get("config", {})
+    except (OSError, ValueError, AttributeError):
+        raise ThemesError(f"{manifest} is not a manifest the main job wrote; run themes reproduce.") from None
+    given = (
+        {k: v for k, v in recorded.items() if k in SETTINGS and k != "quick"}
+        if isinstance(recorded, dict)
+        else {}
+    )
+    return replace(StudyConfig(), **check_settings(given, str(manifest)))
