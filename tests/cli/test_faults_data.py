@@ -351,7 +351,9 @@ def _alive(pids: set[int]) -> set[int]:
 
 
 @pytest.mark.slow  # runs the main job in a new process and kills it
-def test_a_killed_run_leaves_no_worker_processes(tmp_path):
+@pytest.mark.parametrize("workers_flag", [["--jobs", "2"], ["--dask-workers", "2"]], ids=["loky", "dask"])
+def test_a_killed_run_leaves_no_worker_processes(tmp_path, workers_flag):
+    # joblib's loky workers, or a local Dask cluster's nannies and workers
     from helpers import ROOT
 
     from themes.verify.verdict import copy_inputs
@@ -367,8 +369,7 @@ def test_a_killed_run_leaves_no_worker_processes(tmp_path):
             str(project),
             "reproduce",
             "--no-notebooks",
-            "--jobs",
-            "2",
+            *workers_flag,
         ],
         env=RUN_ENV,
         stdout=subprocess.DEVNULL,
