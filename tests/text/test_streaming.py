@@ -178,3 +178,16 @@ def test_a_failure_midway_leaves_no_paragraph_table(news_table, tmp_path, monkey
     with pytest.raises(CorpusError, match="second chunk"):
         count_corpus(news_table, Vectorizer(), paragraphs_csv=out / "paragraphs.csv")
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("block", [1, 37, 1 << 20])
+def test_tfidf_in_place_gives_the_vectorizers_tfidf_to_the_bit(block):
+    vectorizer = Vectorizer(min_df=2)
+    counts = vectorizer.fit_transform(lee_sentences()["text"].tolist())
+    expected = vectorizer.tfidf(counts)
+    unsorted = counts.copy()
+    assert not unsorted.has_sorted_indices  # as CountVectorizer leaves them: sorting is part of the check
+    got = streaming.tfidf_in_place(unsorted, vectorizer, block=block)
+    for part in ("data", "indices", "indptr"):
+        assert getattr(got, part).tobytes() == getattr(expected, part).tobytes(), part
+    assert np.shares_memory(got.indices, unsorted.indices)  # the counts' index arrays, not a copy

@@ -102,9 +102,18 @@ def fit_topics(
 
 
 def fit_matrix(
-    estimator, dtm: DocumentTermMatrix, *, name: str | None = None, backend: Backend | None = None
+    estimator,
+    dtm: DocumentTermMatrix,
+    *,
+    name: str | None = None,
+    backend: Backend | None = None,
+    matrix=None,
 ) -> TopicModel:
-    """Fit a clone of ``estimator`` on a document-term matrix and wrap the result (see :func:`fit_topics`)."""
+    """Fit a clone of ``estimator`` on a document-term matrix and wrap the result (see :func:`fit_topics`).
+
+    ``matrix``: the counts or tf-idf the backend takes, when the caller holds it already (a streamed
+    corpus's tf-idf, weighted in place); by default made from ``dtm``.
+    """
     backend = backend or backend_of(estimator)
     check_k(estimator.get_params().get("n_components", 1), dtm.shape[0])
     est = clone(estimator)
@@ -126,7 +135,7 @@ def fit_matrix(
         est.set_params(seed_words=terms)
         extra = {"seed_words": json_safe(seed_words), "seed_terms": terms, "seed_words_missing": missing}
     factorization = backend.matrix == "tfidf"
-    X = dtm.tfidf if factorization else dtm.counts
+    X = matrix if matrix is not None else (dtm.tfidf if factorization else dtm.counts)
     fit_params = {"feature_names": list(dtm.vocabulary)} if seed_words else {}
     with threadpool_limits(limits=1), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)

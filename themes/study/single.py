@@ -8,7 +8,7 @@ and for new text a saved scorer (:mod:`themes.comparison.saved_scorers`). ``them
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,12 +19,13 @@ from ..corpus.chunks import needs_streaming
 from ..corpus.documents import load_documents
 from ..corpus.paragraphs import build_paragraphs, kept, read_corpus
 from ..errors import ModelError, ThemesError
+from ..models.backends import backend_of
 from ..models.fitting import fit_matrix
 from ..models.topic_model import TopicModel
 from ..reference.seed_words import read_seed_words
 from ..selection import measures
 from ..text.matrix import DocumentTermMatrix
-from ..text.streaming import count_corpus
+from ..text.streaming import count_corpus, tfidf_in_place
 from ..text.vectorizer import Vectorizer
 from .design import CONFOUNDS, get_corpus_spec, get_spec
 from .inputs import Study
@@ -107,6 +108,11 @@ def fit_corpus(
     # a corpus of STREAMING_BYTES or more is counted in chunks: its texts are never all in memory
     if streaming or needs_streaming(corpus):
         dtm = count_corpus(corpus, Vectorizer(min_df=min_df), paragraphs_csv=paragraphs_csv)
+        if backend_of(estimator).matrix == "tfidf":
+            # weighted in place and the counts' data dropped: one matrix held during the fit, not two
+            weighted = tfidf_in_place(dtm.counts, dtm.vectorizer)
+            dtm = replace(dtm, counts=weighted)  # local: only the ids and vectorizer are read from it
+            return CorpusFit(fit_matrix(estimator, dtm, name=spec.name, matrix=weighted), None)
         return CorpusFit(fit_matrix(estimator, dtm, name=spec.name), None)
     paragraphs = read_corpus(corpus)
     dtm = DocumentTermMatrix.from_paragraphs(Vectorizer(min_df=min_df), paragraphs, fit=True)

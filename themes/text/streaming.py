@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.preprocessing import normalize
 
 from ..corpus.chunks import read_paragraph_chunks
 from ..errors import ModelError
@@ -277,3 +278,20 @@ def count_corpus(
     with table_file or nullcontext() as out:
         counts = fit_transform_chunks(vectorizer, chunks(out))
     return DocumentTermMatrix(vectorizer, counts, tuple(paragraph_ids), tuple(document_ids))
+
+
+def tfidf_in_place(counts: sp.csr_matrix, vectorizer: Vectorizer, *, block: int = 1 << 20) -> sp.csr_matrix:
+    """The L2-normalised tf-idf of ``counts`` (:meth:`Vectorizer.tfidf`'s numbers), sharing the
+    counts' index arrays: for a streamed corpus, which must not be held twice.
+
+    scikit-learn's transform copies the counts and then builds a temporary of the same length to
+    multiply by the idf; here the float data is made once and weighted a block at a time, so the
+    caller can drop the counts' own data and hold one matrix (written by hand for that reason only).
+    """
+    idf = vectorizer.idf_
+    counts.sort_indices()  # in place, as scikit-learn's check sorts them: the same sums, the same bits
+    data = counts.data.astype(np.float64)
+    for start in range(0, len(data), block):
+        data[start : start + block] *= idf[counts.indices[start : start + block]]
+    weighted = sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape, copy=False)
+    return normalize(weighted, norm="l2", copy=False)
