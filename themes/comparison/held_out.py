@@ -66,20 +66,18 @@ def _auc_without_each_document(values: np.ndarray, y: np.ndarray, doc_of: np.nda
     u2 = np.zeros((n_docs, n_cols, n_themes))
     for c in range(n_cols):
         v = values[:, c]
-        within2 = _doubled_ranks_within(v, doc_of)
+        ranks2 = _doubled_ranks_within(v, doc_of)
         for t in range(n_themes):
-            pos, neg = np.sort(v[y[:, t]]), np.sort(v[~y[:, t]])
+            positive = y[:, t]
+            vp, vn = v[positive], v[~positive]
+            pos, neg = np.sort(vp), np.sort(vn)
             # doubled U contributions: each positive against all negatives, each negative against
             # all positives (ties one half, so doubled: 2 x below + 1 x equal)
-            vp, vn = v[y[:, t]], v[~y[:, t]]
             a2 = np.searchsorted(neg, vp, "left") + np.searchsorted(neg, vp, "right")
             b2 = 2 * len(pos) - np.searchsorted(pos, vn, "left") - np.searchsorted(pos, vn, "right")
-            pos_a2 = np.bincount(doc_of[y[:, t]], a2, n_docs)
-            neg_b2 = np.bincount(doc_of[~y[:, t]], b2, n_docs)
-            # doubled U within each document: twice the positives' mid-rank sum less n_pos(n_pos+1)
-            within = np.bincount(doc_of[y[:, t]], within2[y[:, t]], n_docs) - pos_in[:, t] * (
-                pos_in[:, t] + 1
-            )
+            pos_a2 = np.bincount(doc_of[positive], a2, n_docs)
+            neg_b2 = np.bincount(doc_of[~positive], b2, n_docs)
+            within = _doubled_u_within(ranks2, positive, doc_of, n_docs)
             u2[:, c, t] = a2.sum() - pos_a2 - neg_b2 + within
     learnable = (pos_out > 0) & (neg_out > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -102,6 +100,16 @@ def _doubled_ranks_within(values: np.ndarray, doc_of: np.ndarray) -> np.ndarray:
     return out
 
 
+def _doubled_u_within(
+    ranks2: np.ndarray, positive: np.ndarray, doc_of: np.ndarray, n_docs: int
+) -> np.ndarray:
+    """Twice each document's Mann-Whitney U of its positives against its negatives, from the doubled
+    mid-ranks within documents (:func:`_doubled_ranks_within`): twice the positives' rank sum less
+    n_pos (n_pos + 1)."""
+    n_pos = np.bincount(doc_of, positive, n_docs)
+    return np.bincount(doc_of[positive], ranks2[positive], n_docs) - n_pos * (n_pos + 1)
+
+
 def within_document_auc(scores: np.ndarray, y: np.ndarray, documents: np.ndarray) -> np.ndarray:
     """ROC AUC of each score column for its theme over pairs of paragraphs from one document.
 
@@ -120,8 +128,8 @@ def within_document_auc(scores: np.ndarray, y: np.ndarray, documents: np.ndarray
     pairs = np.zeros(y.shape[1])
     for t in range(y.shape[1]):
         ranks2 = _doubled_ranks_within(scores[:, t], doc_of)
+        wins2[t] = _doubled_u_within(ranks2, y[:, t], doc_of, n_docs).sum()
         n_pos = np.bincount(doc_of, y[:, t], n_docs)
-        wins2[t] = ranks2[y[:, t]].sum() - (n_pos * (n_pos + 1)).sum()
         pairs[t] = (n_pos * (size - n_pos)).sum()
     return np.divide(wins2 / 2, pairs, out=np.full(len(pairs), np.nan), where=pairs > 0)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -74,9 +73,6 @@ def announce(study: Study) -> None:
         say(line)
 
 
-replace_folder = files.replace_folder  # the swap of a staged folder (themes.files)
-
-
 @contextlib.contextmanager
 def project_lock(root: str | Path):
     """Hold ``<root>/.themes.lock``: one ``reproduce`` or ``verify`` per project folder at a time.
@@ -107,7 +103,7 @@ def project_lock(root: str | Path):
 def remove_stale_staging(project) -> list[Path]:
     """Remove what killed runs left beside ``results/`` (call it only while holding the lock).
 
-    A run killed between the two renames of :func:`replace_folder` leaves no ``results/`` but
+    A run killed between the two renames of :func:`themes.files.replace_folder` leaves no ``results/`` but
     a whole ``.results.old``: that one is put back rather than removed.
     """
     return files.restore_folder(project.results) + files.restore_folder(project.notebooks)
@@ -159,14 +155,10 @@ def reproduce(
         write_agreement(study)
         files.write_csv(project.paragraphs, table)
         files.write_csv(project.processed / "paragraph_summary.csv", summarize(table))
-        staged = files.make_staging_folder(project.results)  # also finds a full disk, before the fits
-        try:
+        # staged beside results/ (which also finds a full disk, before the fits) and swapped in whole
+        with files.staged_folder(project.results) as staged:
             with use_cache(store), dask_backend(client, scatter=study.matrices.values()):
                 manifest = run_study(study, staged, progress=progress)
-            replace_folder(staged, project.results)
-        finally:
-            if staged.exists():
-                shutil.rmtree(staged)
         if notebooks:
             execute_notebooks(study, progress=progress)
         if store:

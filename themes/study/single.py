@@ -42,6 +42,10 @@ def fit_study_model(study: Study, name: str, *, k: int, seed: int) -> tuple[Topi
     return model, pd.DataFrame({"topic": model.topic_names, "npmi": npmi})
 
 
+FIT_OUTPUTS = ("topics.csv", "document_topics.csv", "paragraphs.csv", "model")
+"""What ``themes fit --corpus --out DIR`` writes into ``DIR``."""
+
+
 @dataclass(frozen=True, eq=False)
 class CorpusFit:
     """One model fitted on a corpus of one's own: the model and, unless streamed, its paragraphs."""
@@ -56,11 +60,7 @@ class CorpusFit:
         if self.paragraphs is not None:
             files.write_csv(out / "paragraphs.csv", self.paragraphs)
         self.model.save(out / "model")
-        return ["topics.csv", "document_topics.csv", "paragraphs.csv", "model/"]
-
-
-FIT_OUTPUTS = ("topics.csv", "document_topics.csv", "paragraphs.csv", "model")
-"""What ``themes fit --corpus --out DIR`` writes into ``DIR``."""
+        return [f"{name}/" if (out / name).is_dir() else name for name in FIT_OUTPUTS]
 
 
 def fit_corpus_into(out: Path, corpus: str | Path, model: str, *, top: int = 10, **settings) -> tuple:

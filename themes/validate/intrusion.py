@@ -13,8 +13,6 @@ humans interpret topic models. Advances in Neural Information Processing Systems
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -312,8 +310,7 @@ def write_intrusion_test(
             min_genuine_share=min_genuine_share,
         ),
     ]
-    staged = files.make_staging_folder(folder)
-    try:
+    with files.staged_folder(folder) as staged:  # in place of the (new or empty) folder, whole
         for items in tasks:
             # defused: coders open the forms in a spreadsheet (read back by files.read_csv)
             files.write_csv(staged / FORM / f"{items.task}_intrusion.csv", items.form)
@@ -322,10 +319,4 @@ def write_intrusion_test(
         meta = dict(model=model.name, k=model.k, model_seed=model.seed, seed=seed)
         meta |= {"estimator": type(model.estimator).__name__, "tasks": {i.task: i.params for i in tasks}}
         files.write_json(staged / META, meta)
-        if folder.exists():
-            folder.rmdir()
-        os.rename(staged, folder)
-    finally:
-        if staged.exists():
-            shutil.rmtree(staged)
     return folder
